@@ -1,0 +1,46 @@
+# tanya-izin: the two commands a newcomer needs are `make run` and `make test`.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+APP_PY := .venv/bin/python
+ENGINE := PYTHONPATH=$(CURDIR) .venv-engine/bin/rasa
+
+.PHONY: help setup train run test test-fast lint validate nlu-report demo chat clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+setup:  ## create/refresh both Python environments (idempotent)
+	@scripts/setup.sh all
+
+train: setup  ## train the Rasa model when data or config changed
+	@$(APP_PY) -m nlu.train
+
+demo: setup  ## create the SQLite database and load the demo catalogue
+	@$(APP_PY) -m permits demo
+
+run: train  ## start Rasa, the action server and the gateway with demo data
+	@$(APP_PY) -m bot stack
+
+chat: setup  ## chat in the terminal with the running stack
+	@$(APP_PY) -m bot chat
+
+test: train  ## run every test (unit, SQLite + PostgreSQL, end-to-end through Rasa)
+	@$(APP_PY) -m pytest -q
+
+test-fast: setup  ## run the tests that need no trained model
+	@$(APP_PY) -m pytest -q -m "not e2e"
+
+lint: setup  ## ruff and mypy
+	@.venv/bin/ruff check .
+	@.venv/bin/ruff format --check .
+	@.venv/bin/mypy
+
+validate: setup  ## rasa data validate
+	@$(ENGINE) data validate --domain domain.yml --data nlu/data --config config.yml
+
+nlu-report: setup  ## measure the NLU on a held-out split and the colloquial file, write docs/nlu.md
+	@$(APP_PY) -m nlu.report
+
+clean:  ## remove models, database and caches (keeps the environments)
+	rm -rf models var .pytest_cache .mypy_cache .ruff_cache
