@@ -1,0 +1,1 @@
+"""Permit data: the model, its queries and the domain rules shared by the gateway and actions."""

@@ -1,0 +1,114 @@
+"""Command line of the data layer.
+
+python -m permits migrate             create or upgrade the schema
+python -m permits demo                migrate and load the demo catalogue
+python -m permits import PATH         import an office's catalogue (CSV/JSON)
+python -m permits set-status NUMBER STATUS [--stage S] [--agency SLUG]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from permits.db import create_engine, create_sessionmaker, migrate
+from permits.demo import load_demo
+from permits.importer import import_path
+from permits.models import Agency, Application, ApplicationEvent, utcnow
+from permits.numbers import canonical_number
+from permits.settings import DatabaseSettings
+from permits.status import STATUS_LABELS
+
+
+def _say(text: str) -> None:
+    sys.stdout.write(text + "\n")
+
+
+async def _demo(session: AsyncSession) -> int:
+    added = await load_demo(session)
+    _say(f"demo data loaded ({added} new applications)")
+    return 0
+
+
+async def _import(session: AsyncSession, path: Path) -> int:
+    report = await import_path(session, path)
+    if not report.ok:
+        _say(f"Import dibatalkan, tidak ada data yang disimpan. {len(report.errors)} kesalahan:")
+        for error in report.errors:
+            _say(f"  - {error}")
+        return 1
+    _say("Import berhasil: " + ", ".join(f"{n} {kind}" for kind, n in report.counts.items()))
+    return 0
+
+
+async def _set_status(session: AsyncSession, args: argparse.Namespace) -> int:
+    number = canonical_number(args.number)
+    application = await session.scalar(select(Application).where(Application.number == number))
+    if application is None:
+        _say(f"Permohonan {args.number} tidak ditemukan.")
+        return 1
+    if args.agency:
+        agency = await session.scalar(select(Agency).where(Agency.slug == args.agency))
+        if agency is None:
+            _say(f"Instansi {args.agency} tidak dikenal.")
+            return 1
+        application.current_agency_id = agency.id
+    now = utcnow()
+    application.status = args.status
+    if args.stage:
+        application.current_stage = args.stage
+        application.stage_started_at = now
+    if args.status in ("selesai", "ditolak"):
+        application.completed_at = now
+    session.add(
+        ApplicationEvent(
+            application_id=application.id,
+            stage=application.current_stage,
+            agency_id=application.current_agency_id,
+            status=args.status,
+            at=now,
+        )
+    )
+    await session.commit()
+    _say(f"{number}: {STATUS_LABELS[args.status]}")
+    return 0
+
+
+async def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m permits", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("migrate", help="create or upgrade the schema")
+    sub.add_parser("demo", help="migrate and load the demo catalogue")
+    importing = sub.add_parser("import", help="import CSV/JSON (all or nothing)")
+    importing.add_argument("path", type=Path)
+    status = sub.add_parser("set-status", help="change an application's status")
+    status.add_argument("number")
+    status.add_argument("status", choices=sorted(STATUS_LABELS))
+    status.add_argument("--stage")
+    status.add_argument("--agency")
+    args = parser.parse_args(argv)
+
+    settings = DatabaseSettings()
+    await migrate(settings.database_url)
+    if args.command == "migrate":
+        _say("database is up to date")
+        return 0
+    engine = create_engine(settings.database_url)
+    try:
+        async with create_sessionmaker(engine)() as session:
+            if args.command == "demo":
+                return await _demo(session)
+            if args.command == "import":
+                return await _import(session, args.path)
+            return await _set_status(session, args)
+    finally:
+        await engine.dispose()
+
+
+if __name__ == "__main__":
+    raise SystemExit(asyncio.run(main()))

@@ -1,0 +1,233 @@
+"""The data model of DESIGN.md in SQLAlchemy 2.x typed ORM.
+
+Relationships are `lazy="raise"`: every query says what it loads.
+Datetimes are stored as UTC and come back timezone-aware on SQLite too.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware datetimes in, aware UTC datetimes out, on SQLite and PostgreSQL alike."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use timezone-aware UTC datetimes")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSON, list[str]: JSON}
+
+
+class Agency(Base):
+    """An OPD (organisasi perangkat daerah) that holds applications at some stage."""
+
+    __tablename__ = "agencies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    short_name: Mapped[str] = mapped_column(String(60))
+
+
+class PermitType(Base):
+    __tablename__ = "permit_types"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    aliases: Mapped[list[str]] = mapped_column(default=list)
+    requirements: Mapped[list[str]] = mapped_column(default=list)
+    procedure: Mapped[list[str]] = mapped_column(default=list)
+    fee_rule: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    sla_days: Mapped[int] = mapped_column(Integer)
+    legal_basis: Mapped[str] = mapped_column(Text, default="")
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    agency: Mapped[Agency] = relationship(lazy="raise")
+
+
+class Application(Base):
+    __tablename__ = "applications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+    permit_type_id: Mapped[int] = mapped_column(ForeignKey("permit_types.id"))
+    applicant_name: Mapped[str] = mapped_column(String(200))
+    applicant_phone: Mapped[str] = mapped_column(String(20), index=True)
+    applicant_nik: Mapped[str | None] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(20))
+    current_stage: Mapped[str] = mapped_column(String(120))
+    current_agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    submitted_at: Mapped[datetime]
+    due_at: Mapped[datetime]
+    stage_started_at: Mapped[datetime]
+    completed_at: Mapped[datetime | None]
+
+    permit_type: Mapped[PermitType] = relationship(lazy="raise")
+    current_agency: Mapped[Agency] = relationship(lazy="raise")
+    events: Mapped[list[ApplicationEvent]] = relationship(
+        lazy="raise", back_populates="application", order_by="ApplicationEvent.at"
+    )
+
+
+class ApplicationEvent(Base):
+    """One stage change: the trail that shows where an application was held."""
+
+    __tablename__ = "application_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    stage: Mapped[str] = mapped_column(String(120))
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    status: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime]
+
+    application: Mapped[Application] = relationship(lazy="raise", back_populates="events")
+    agency: Mapped[Agency] = relationship(lazy="raise")
+
+
+class FaqTopic(Base):
+    __tablename__ = "faq_topics"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    examples: Mapped[list[str]] = mapped_column(default=list)
+    answer: Mapped[str] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Conversation(Base):
+    __tablename__ = "conversations"
+
+    id: Mapped[str] = mapped_column(String(120), primary_key=True)  # "{channel}:{external id}"
+    channel: Mapped[str] = mapped_column(String(20))
+    linked_phone: Mapped[str | None] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_message_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Message(Base):
+    __tablename__ = "messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"), index=True)
+    direction: Mapped[str] = mapped_column(String(3))  # "in" | "out"
+    text: Mapped[str] = mapped_column(Text)
+    intent: Mapped[str | None] = mapped_column(String(80))
+    confidence: Mapped[float | None] = mapped_column(Float)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Handoff(Base):
+    __tablename__ = "handoffs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(String(120), index=True)
+    reason: Mapped[str] = mapped_column(String(40))
+    state: Mapped[str] = mapped_column(String(12), default="queued")
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Subscription(Base):
+    __tablename__ = "subscriptions"
+    __table_args__ = (UniqueConstraint("conversation_id", "application_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(String(120))
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Complaint(Base):
+    __tablename__ = "complaints"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket: Mapped[str] = mapped_column(String(24), unique=True)
+    conversation_id: Mapped[str] = mapped_column(String(120))
+    text: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(12), default="baru")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class UnrecognisedMessage(Base):
+    __tablename__ = "unrecognised_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(String(120))
+    text: Mapped[str] = mapped_column(Text)
+    intent: Mapped[str | None] = mapped_column(String(80))
+    confidence: Mapped[float | None] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class StaffUser(Base):
+    __tablename__ = "staff_users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(60), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(10))  # "agent" | "admin"
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LookupAttempt(Base):
+    """Status lookups per conversation, to stop number guessing."""
+
+    __tablename__ = "lookup_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(String(120), index=True)
+    number: Mapped[str] = mapped_column(String(40))
+    found: Mapped[bool] = mapped_column(Boolean)
+    at: Mapped[datetime] = mapped_column(default=utcnow)

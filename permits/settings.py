@@ -1,0 +1,13 @@
+"""Settings of the data-layer command line (`python -m permits`)."""
+
+from __future__ import annotations
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///var/tanya.db"
+
+
+class DatabaseSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="TANYA_", env_file=".env", extra="ignore")
+
+    database_url: str = DEFAULT_DATABASE_URL

@@ -1,0 +1,179 @@
+"""Application status: the public view, privacy and the bottleneck trace.
+
+Anyone with a number sees status, stage, the agency holding it and days held,
+never personal data. Lists and subscriptions need the channel identity to match
+the applicant's registered contact.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from permits.errors import ApplicationNotFound, InvalidNumber, NotLinked, TooManyLookups
+from permits.models import (
+    Application,
+    Conversation,
+    LookupAttempt,
+    PermitType,
+    Subscription,
+    utcnow,
+)
+from permits.numbers import canonical_number
+from permits.workdays import working_days_between
+
+MAX_FAILED_LOOKUPS = 10
+LOOKUP_WINDOW = timedelta(hours=1)
+FINISHED = ("selesai", "ditolak")
+
+STATUS_LABELS = {
+    "diajukan": "Diajukan",
+    "diproses": "Sedang diproses",
+    "perlu_perbaikan": "Perlu perbaikan berkas",
+    "selesai": "Selesai, izin terbit",
+    "ditolak": "Ditolak",
+}
+
+
+@dataclass(frozen=True)
+class StatusView:
+    """What anyone holding the number may see. Deliberately has no personal fields."""
+
+    number: str
+    permit_slug: str
+    permit_name: str
+    status: str
+    status_label: str
+    stage: str
+    agency_name: str
+    days_held: int  # working days at the current agency/stage
+    total_days: int  # working days since submission (until completion)
+    sla_days: int
+    is_late: bool
+    days_late: int
+    finished: bool
+    submitted_at: datetime
+    due_at: datetime
+
+
+def _view(application: Application, now: datetime) -> StatusView:
+    finished = application.status in FINISHED
+    end = application.completed_at if finished and application.completed_at else now
+    total = working_days_between(application.submitted_at, end)
+    sla = application.permit_type.sla_days
+    late_by = max(0, total - sla)
+    return StatusView(
+        number=application.number,
+        permit_slug=application.permit_type.slug,
+        permit_name=application.permit_type.name,
+        status=application.status,
+        status_label=STATUS_LABELS.get(application.status, application.status),
+        stage=application.current_stage,
+        agency_name=application.current_agency.name,
+        days_held=working_days_between(application.stage_started_at, end),
+        total_days=total,
+        sla_days=sla,
+        is_late=late_by > 0 and not finished,
+        days_late=late_by,
+        finished=finished,
+        submitted_at=application.submitted_at,
+        due_at=application.due_at,
+    )
+
+
+def _with_details() -> tuple[object, object]:
+    return (
+        selectinload(Application.permit_type).selectinload(PermitType.agency),
+        selectinload(Application.current_agency),
+    )
+
+
+async def _check_rate(session: AsyncSession, conversation_id: str, now: datetime) -> None:
+    failed = await session.scalar(
+        select(func.count())
+        .select_from(LookupAttempt)
+        .where(
+            LookupAttempt.conversation_id == conversation_id,
+            LookupAttempt.found.is_(False),
+            LookupAttempt.at > now - LOOKUP_WINDOW,
+        )
+    )
+    if (failed or 0) >= MAX_FAILED_LOOKUPS:
+        raise TooManyLookups(conversation_id)
+
+
+async def public_status(
+    session: AsyncSession, number: str, *, conversation_id: str, now: datetime | None = None
+) -> StatusView:
+    now = now or utcnow()
+    canonical = canonical_number(number)
+    if canonical is None:
+        raise InvalidNumber(number)
+    await _check_rate(session, conversation_id, now)
+    application = await session.scalar(
+        select(Application).where(Application.number == canonical).options(*_with_details())  # type: ignore[arg-type]
+    )
+    session.add(
+        LookupAttempt(
+            conversation_id=conversation_id, number=canonical, found=application is not None, at=now
+        )
+    )
+    await session.commit()
+    if application is None:
+        raise ApplicationNotFound(canonical)
+    return _view(application, now)
+
+
+async def linked_phone(session: AsyncSession, conversation_id: str) -> str:
+    """The registered phone this conversation speaks for, or NotLinked."""
+    channel, _, external = conversation_id.partition(":")
+    if channel == "whatsapp" and external.startswith("+"):
+        return external  # Twilio has verified the sender's number
+    conversation = await session.get(Conversation, conversation_id)
+    if conversation is None or not conversation.linked_phone:
+        raise NotLinked(conversation_id)
+    return conversation.linked_phone
+
+
+async def _own_applications(session: AsyncSession, phone: str) -> list[Application]:
+    query = (
+        select(Application)
+        .where(Application.applicant_phone == phone)
+        .options(*_with_details())  # type: ignore[arg-type]
+        .order_by(Application.submitted_at.desc())
+    )
+    return list((await session.scalars(query)).all())
+
+
+async def applications_for_conversation(
+    session: AsyncSession, conversation_id: str, now: datetime | None = None
+) -> list[StatusView]:
+    phone = await linked_phone(session, conversation_id)
+    now = now or utcnow()
+    return [_view(a, now) for a in await _own_applications(session, phone)]
+
+
+async def subscribe(session: AsyncSession, conversation_id: str) -> list[str]:
+    """Subscribe the conversation to its unfinished applications; returns their numbers."""
+    phone = await linked_phone(session, conversation_id)
+    applications = await _own_applications(session, phone)
+    existing = set(
+        (
+            await session.scalars(
+                select(Subscription.application_id).where(
+                    Subscription.conversation_id == conversation_id
+                )
+            )
+        ).all()
+    )
+    for application in applications:
+        if application.id not in existing:
+            session.add(
+                Subscription(conversation_id=conversation_id, application_id=application.id)
+            )
+    await session.commit()
+    return [a.number for a in applications]
