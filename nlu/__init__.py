@@ -1,0 +1,1 @@
+"""Training data, custom NLU components and NLU tooling (train, report)."""

@@ -1,0 +1,109 @@
+"""PermitGazetteer: a permit_type extractor that knows every name and alias.
+
+DIET learns permit mentions from examples; this catches the ones it misses
+(a rare alias, a typo) using the synonyms and annotated values of the training
+data. It only adds an entity when DIET found no permit_type in the message, and
+its value is already the canonical slug.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.extractors.extractor import EntityExtractorMixin
+from rasa.shared.nlu.constants import ENTITIES, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from nlu.gazetteer import Gazetteer
+
+ENTITY = "permit_type"
+NAMES_FILE = "permit_names.json"
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=True
+)
+class PermitGazetteer(GraphComponent, EntityExtractorMixin):
+    def __init__(
+        self,
+        model_storage: ModelStorage,
+        resource: Resource,
+        names: Optional[Dict[Text, Text]] = None,
+    ) -> None:
+        self._model_storage = model_storage
+        self._resource = resource
+        self.names = names or {}
+        self._gazetteer = Gazetteer(self.names)
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "PermitGazetteer":
+        return cls(model_storage, resource)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        slugs = set()
+        for example in training_data.entity_examples:
+            for entity in example.get(ENTITIES, []):
+                if entity["entity"] == ENTITY:
+                    slugs.add(str(entity["value"]))
+        names = {slug.replace("_", " "): slug for slug in slugs}
+        for variant, value in training_data.entity_synonyms.items():
+            if value in slugs:
+                names[variant] = value
+        for example in training_data.entity_examples:
+            for entity in example.get(ENTITIES, []):
+                if entity["entity"] == ENTITY and entity["value"] in slugs:
+                    names[example.get(TEXT)[entity["start"] : entity["end"]]] = entity["value"]
+        self.names = names
+        with self._model_storage.write_to(self._resource) as directory:
+            (directory / NAMES_FILE).write_text(json.dumps(names, ensure_ascii=False))
+        return self._resource
+
+    @classmethod
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "PermitGazetteer":
+        try:
+            with model_storage.read_from(resource) as directory:
+                names = json.loads((directory / NAMES_FILE).read_text())
+        except (ValueError, FileNotFoundError):
+            names = {}
+        return cls(model_storage, resource, names)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            entities = message.get(ENTITIES, [])[:]
+            if any(entity["entity"] == ENTITY for entity in entities):
+                continue
+            found = []
+            for match in self._gazetteer.find(message.get(TEXT) or ""):
+                entity = {
+                    "entity": ENTITY,
+                    "start": match.start,
+                    "end": match.end,
+                    "value": match.value,
+                    "confidence": 1.0,
+                }
+                found.append(entity)
+            entities.extend(self.add_extractor_name(found))
+            message.set(ENTITIES, entities, add_to_output=True)
+        return messages
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
