@@ -70,7 +70,9 @@ def _typo(text: str, rng: Random) -> str:
     i = rng.choice(plain)
     w = words[i]
     k = rng.randrange(1, len(w) - 1)
-    words[i] = rng.choice([w[:k] + w[k + 1 :], w[:k] + w[k] + w[k:], w[: k - 1] + w[k] + w[k - 1] + w[k + 1 :]])
+    words[i] = rng.choice(
+        [w[:k] + w[k + 1 :], w[:k] + w[k] + w[k:], w[: k - 1] + w[k] + w[k - 1] + w[k + 1 :]]
+    )
     return " ".join(words)
 
 
@@ -112,7 +114,9 @@ def _status_examples(rng: Random) -> dict[str, list[str]]:
         for template in templates:
             text = template
             if "{n}" in template:
-                text = template.replace("{n}", f"[{rng.choice(STATUS_NUMBERS)}](application_number)")
+                text = template.replace(
+                    "{n}", f"[{rng.choice(STATUS_NUMBERS)}](application_number)"
+                )
             for variant in _variants(text, rng):
                 seen.add(variant)
         examples[intent] = sorted(seen)

@@ -21,8 +21,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 MODELS = ROOT / "models"
 MODEL_NAME = "tanya-izin"
-INPUTS = ["config.yml", "domain.yml", "nlu/data", "nlu/components", "nlu/gazetteer.py",
-          "permits/numbers.py"]
+INPUTS = [
+    "config.yml",
+    "domain.yml",
+    "nlu/data",
+    "nlu/components",
+    "nlu/gazetteer.py",
+    "permits/numbers.py",
+]
 
 log = logging.getLogger(__name__)
 
@@ -60,9 +66,23 @@ def train(force: bool = False) -> Path:
         return model
     started = time.monotonic()
     subprocess.run(
-        rasa("train", "--config", "config.yml", "--domain", "domain.yml", "--data", "nlu/data",
-             "--out", str(MODELS), "--fixed-model-name", MODEL_NAME, "--quiet"),
-        cwd=ROOT, env=engine_env(), check=True,
+        rasa(
+            "train",
+            "--config",
+            "config.yml",
+            "--domain",
+            "domain.yml",
+            "--data",
+            "nlu/data",
+            "--out",
+            str(MODELS),
+            "--fixed-model-name",
+            MODEL_NAME,
+            "--quiet",
+        ),
+        cwd=ROOT,
+        env=engine_env(),
+        check=True,
     )
     stamp.write_text(wanted)
     log.info("trained %s in %.0f s", model, time.monotonic() - started)

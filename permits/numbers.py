@@ -21,3 +21,11 @@ def canonical_number(text: str) -> str | None:
 def new_number(year: int, rng: Random | None = None) -> str:
     choice = rng.choice if rng is not None else secrets.choice
     return f"PTSP-{year}-" + "".join(choice(ALPHABET) for _ in range(6))
+
+
+def find_numbers(text: str) -> list[tuple[int, int, str]]:
+    """Every application number in the text: (start, end, canonical value)."""
+    return [
+        (match.start(), match.end(), f"PTSP-{match.group(1)}-{match.group(2).upper()}")
+        for match in _LOOSE.finditer(text)
+    ]

@@ -24,7 +24,8 @@ find_python() {  # $1 = minimum minor, $2 = maximum minor
 
 setup_app() {
     local py
-    py="${PYTHON_APP:-$(find_python 11 13 || true)}"
+    # 3.11 first: the version the rasa-sdk/Rasa 3.6 pairing was checked on.
+    py="${PYTHON_APP:-$(find_python 11 11 || find_python 12 13 || true)}"
     if [ -z "$py" ]; then
         echo "error: the app environment needs Python 3.11, 3.12 or 3.13; none was found." >&2
         echo "       Install one (e.g. 'pyenv install 3.11' or 'apt-get install python3.11')" >&2

@@ -6,7 +6,7 @@ The value is canonical (upper case, dashes), so actions and slots never see
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -21,26 +21,22 @@ from permits.numbers import find_numbers
 ENTITY = "application_number"
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
 class ApplicationNumberExtractor(GraphComponent, EntityExtractorMixin):
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "ApplicationNumberExtractor":
+    ) -> ApplicationNumberExtractor:
         return cls()
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             # DIET may tag a part of the number; this extractor's full match wins.
-            entities = [
-                e for e in message.get(ENTITIES, [])[:] if e["entity"] != ENTITY
-            ]
+            entities = [e for e in message.get(ENTITIES, [])[:] if e["entity"] != ENTITY]
             found = []
             for start, end, value in find_numbers(message.get(TEXT) or ""):
                 entity = {

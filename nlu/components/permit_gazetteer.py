@@ -9,7 +9,7 @@ its value is already the canonical slug.
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -26,15 +26,13 @@ ENTITY = "permit_type"
 NAMES_FILE = "permit_names.json"
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=True
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=True)
 class PermitGazetteer(GraphComponent, EntityExtractorMixin):
     def __init__(
         self,
         model_storage: ModelStorage,
         resource: Resource,
-        names: Optional[Dict[Text, Text]] = None,
+        names: dict[str, str] | None = None,
     ) -> None:
         self._model_storage = model_storage
         self._resource = resource
@@ -44,11 +42,11 @@ class PermitGazetteer(GraphComponent, EntityExtractorMixin):
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "PermitGazetteer":
+    ) -> PermitGazetteer:
         return cls(model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
@@ -73,12 +71,12 @@ class PermitGazetteer(GraphComponent, EntityExtractorMixin):
     @classmethod
     def load(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
         **kwargs: Any,
-    ) -> "PermitGazetteer":
+    ) -> PermitGazetteer:
         try:
             with model_storage.read_from(resource) as directory:
                 names = json.loads((directory / NAMES_FILE).read_text())
@@ -86,7 +84,7 @@ class PermitGazetteer(GraphComponent, EntityExtractorMixin):
             names = {}
         return cls(model_storage, resource, names)
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             entities = message.get(ENTITIES, [])[:]
             if any(entity["entity"] == ENTITY for entity in entities):

@@ -1,0 +1,1 @@
+"""Rasa custom actions (rasa-sdk). Thin: facts come from `permits`, text is formatted here."""

@@ -1,0 +1,81 @@
+"""The action server: `python -m actions`.
+
+Actions are registered as instances sharing one ActionContext, whose database
+engine is opened when the server starts and disposed when it stops.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from rasa_sdk.endpoint import create_app
+from rasa_sdk.executor import ActionExecutor
+from sanic import Sanic
+
+from actions.base import DatabaseAction
+from actions.catalogue import (
+    ActionAnswerDuration,
+    ActionAnswerFee,
+    ActionAnswerProcedure,
+    ActionAnswerRequirements,
+)
+from actions.complaint import ActionFileComplaint
+from actions.context import ActionContext
+from actions.fallback import ActionHandleFallback
+from actions.faq import ActionAnswerFaq
+from actions.handoff import ActionHumanHandoff
+from actions.pending import ActionResumePending
+from actions.settings import ActionSettings
+from actions.status import ActionCheckStatus, ActionListMyApplications, ActionSubscribeUpdates
+from bot.logging import configure_logging
+
+ACTIONS: list[type[DatabaseAction]] = [
+    ActionAnswerRequirements,
+    ActionAnswerFee,
+    ActionAnswerDuration,
+    ActionAnswerProcedure,
+    ActionCheckStatus,
+    ActionListMyApplications,
+    ActionSubscribeUpdates,
+    ActionResumePending,
+    ActionAnswerFaq,
+    ActionFileComplaint,
+    ActionHumanHandoff,
+    ActionHandleFallback,
+]
+
+
+def build_executor(context: ActionContext) -> ActionExecutor:
+    executor = ActionExecutor()
+    for action in ACTIONS:
+        executor.register_action(action(context))
+    return executor
+
+
+def create_action_app(settings: ActionSettings) -> Sanic[Any, Any]:
+    context = ActionContext(settings)
+    app: Sanic[Any, Any] = create_app(build_executor(context), cors_origins=[])
+    app.register_listener(context.open, "before_server_start")
+    app.register_listener(context.close, "after_server_stop")
+    return app
+
+
+def main() -> None:
+    settings = ActionSettings()
+    configure_logging()
+    logging.getLogger(__name__).info(
+        "action server starting", extra={"port": settings.actions_port}
+    )
+    app = create_action_app(settings)
+    app.run(
+        host=settings.actions_host,
+        port=settings.actions_port,
+        single_process=True,
+        access_log=False,
+        motd=False,
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,72 @@
+"""The base of every action: shared context, and failures turned into polite answers."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from abc import abstractmethod
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.exc import SQLAlchemyError
+
+from actions.context import ActionContext
+
+log = logging.getLogger(__name__)
+
+DomainDict = dict[str, Any]
+Events = list[dict[str, Any]]
+
+
+class DatabaseAction(Action):  # type: ignore[misc]
+    """Runs `answer`; a database outage or timeout becomes an apology, never a crash."""
+
+    action_name = ""
+    resets_fallback = True  # a real answer ends a run of misunderstood messages
+
+    def __init__(self, context: ActionContext) -> None:
+        self.context = context
+
+    def name(self) -> str:
+        return self.action_name
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Events:
+        try:
+            async with asyncio.timeout(self.context.settings.db_timeout_seconds):
+                events = await self.answer(dispatcher, tracker, domain)
+            sets_count = any(e.get("name") == "fallback_count" for e in events)
+            if self.resets_fallback and not sets_count:
+                events.append(SlotSet("fallback_count", 0.0))
+            return events
+        except (SQLAlchemyError, OSError, TimeoutError) as exc:
+            log.error(
+                "action failed: database unavailable",
+                extra={
+                    "conversation_id": tracker.sender_id,
+                    "action": self.name(),
+                    "error": type(exc).__name__,
+                },
+            )
+            dispatcher.utter_message(
+                text=(
+                    "Maaf, sistem data kami sedang gangguan sehingga saya belum bisa menjawab. "
+                    "Silakan coba lagi beberapa saat lagi, atau hubungi petugas di call center "
+                    f"{self.context.settings.call_centre}."
+                ),
+                buttons=[{"title": "Hubungkan ke petugas", "payload": "/human_handoff"}],
+            )
+            return []
+
+    @abstractmethod
+    async def answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Events: ...
+
+
+def latest_entity(tracker: Tracker, entity: str) -> str | None:
+    value = next(tracker.get_latest_entity_values(entity), None)
+    return str(value) if value is not None else None

@@ -1,0 +1,110 @@
+"""Answers about a permit: requirements, fee, duration and procedure, read at answer time."""
+
+from __future__ import annotations
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from actions.base import DatabaseAction, DomainDict, Events, latest_entity
+from actions.formatting import numbered, permit_buttons
+from permits.catalogue import PermitInfo, get_permit
+from permits.errors import UnknownPermit
+
+POPULAR = ["pbg", "nib", "reklame", "sip_dokter"]
+
+
+class PermitAnswer(DatabaseAction):
+    """Finds the permit (this message, or the one talked about before) and answers."""
+
+    question = ""
+    intent = ""
+
+    def render(self, permit: PermitInfo) -> str:
+        raise NotImplementedError
+
+    async def answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Events:
+        wanted = latest_entity(tracker, "permit_type") or tracker.get_slot("permit_type")
+        async with self.context.session() as session:
+            if not wanted:
+                return await self.ask_which_permit(session, dispatcher)
+            return await self.answer_for(session, dispatcher, str(wanted))
+
+    async def answer_for(
+        self, session: AsyncSession, dispatcher: CollectingDispatcher, wanted: str
+    ) -> Events:
+        try:
+            permit = await get_permit(session, wanted)
+        except UnknownPermit as exc:
+            suggestions = [await get_permit(session, slug) for slug in exc.suggestions]
+            dispatcher.utter_message(
+                text=f'Maaf, izin "{wanted}" tidak ada dalam daftar layanan kami. '
+                "Mungkin maksud Anda salah satu dari ini?",
+                buttons=permit_buttons(suggestions, self.intent),
+            )
+            return [SlotSet("permit_type", None), SlotSet("pending_question", self.question)]
+        dispatcher.utter_message(text=self.render(permit))
+        return [SlotSet("permit_type", permit.slug), SlotSet("pending_question", None)]
+
+    async def ask_which_permit(
+        self, session: AsyncSession, dispatcher: CollectingDispatcher
+    ) -> Events:
+        popular = [await get_permit(session, slug) for slug in POPULAR]
+        dispatcher.utter_message(
+            text="Izin apa yang Anda maksud? Contoh: PBG (dulu IMB), NIB (dulu SIUP/TDP), "
+            "reklame, SIP dokter. Silakan ketik nama izinnya.",
+            buttons=permit_buttons(popular, self.intent),
+        )
+        return [SlotSet("pending_question", self.question)]
+
+
+class ActionAnswerRequirements(PermitAnswer):
+    action_name = "action_answer_requirements"
+    question, intent = "requirements", "ask_requirements"
+
+    def render(self, permit: PermitInfo) -> str:
+        return (
+            f"Persyaratan {permit.name}:\n{numbered(permit.requirements)}\n\n"
+            f"Diproses oleh {permit.agency_name}. Dasar hukum: {permit.legal_basis}."
+        )
+
+
+class ActionAnswerFee(PermitAnswer):
+    action_name = "action_answer_fee"
+    question, intent = "fee", "ask_fee"
+
+    def render(self, permit: PermitInfo) -> str:
+        return f"Biaya {permit.name}: {permit.fee.describe()}"
+
+
+class ActionAnswerDuration(PermitAnswer):
+    action_name = "action_answer_duration"
+    question, intent = "duration", "ask_duration"
+
+    def render(self, permit: PermitInfo) -> str:
+        return (
+            f"Lama proses {permit.name} paling lama {permit.sla_days} hari kerja sejak berkas "
+            f"dinyatakan lengkap dan benar. Diproses oleh {permit.agency_name}."
+        )
+
+
+class ActionAnswerProcedure(PermitAnswer):
+    action_name = "action_answer_procedure"
+    question, intent = "procedure", "ask_procedure"
+
+    def render(self, permit: PermitInfo) -> str:
+        return f"Prosedur pengurusan {permit.name}:\n{numbered(permit.procedure)}"
+
+
+PERMIT_ANSWERS: dict[str, type[PermitAnswer]] = {
+    cls.question: cls
+    for cls in (
+        ActionAnswerRequirements,
+        ActionAnswerFee,
+        ActionAnswerDuration,
+        ActionAnswerProcedure,
+    )
+}

@@ -1,0 +1,84 @@
+"""Low confidence: first offer the two likeliest topics, after a second miss a person."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.base import DatabaseAction, DomainDict, Events
+from actions.formatting import payload
+from permits.models import UnrecognisedMessage
+
+INTENT_TITLES = {
+    "ask_requirements": "Persyaratan izin",
+    "ask_fee": "Biaya izin",
+    "ask_duration": "Lama proses izin",
+    "ask_procedure": "Prosedur pengurusan izin",
+    "check_status": "Cek status permohonan",
+    "list_my_applications": "Daftar permohonan saya",
+    "subscribe_updates": "Kabari perubahan status",
+    "complaint": "Pengaduan",
+    "human_handoff": "Bicara dengan petugas",
+    "faq": "Info layanan (jam, lokasi, kontak)",
+}
+PERMIT_INTENTS = {"ask_requirements", "ask_fee", "ask_duration", "ask_procedure"}
+DEFAULT_CHOICES = ["ask_requirements", "check_status"]
+
+
+def likeliest_intents(ranking: list[dict[str, Any]], count: int = 2) -> list[str]:
+    names = [str(r.get("name")) for r in ranking if r.get("name") in INTENT_TITLES]
+    for default in DEFAULT_CHOICES:
+        if default not in names:
+            names.append(default)
+    return names[:count]
+
+
+class ActionHandleFallback(DatabaseAction):
+    action_name = "action_handle_fallback"
+    resets_fallback = False
+
+    async def answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Events:
+        misses = int(tracker.get_slot("fallback_count") or 0) + 1
+        await self.remember(tracker)
+        if misses >= 2:
+            dispatcher.utter_message(
+                text="Maaf, saya masih belum paham. Apakah Anda ingin dihubungkan dengan petugas?",
+                buttons=[
+                    {"title": "Ya, hubungkan ke petugas", "payload": "/human_handoff"},
+                    {"title": "Tidak, terima kasih", "payload": "/deny"},
+                ],
+            )
+            return [
+                SlotSet("fallback_count", float(misses)),
+                SlotSet("pending_question", "handoff"),
+            ]
+        permit = tracker.get_slot("permit_type")
+        buttons = []
+        for intent in likeliest_intents(tracker.latest_message.get("intent_ranking", [])):
+            entities = {"permit_type": permit} if permit and intent in PERMIT_INTENTS else {}
+            buttons.append({"title": INTENT_TITLES[intent], "payload": payload(intent, **entities)})
+        dispatcher.utter_message(
+            text="Maaf, saya belum paham maksud Anda. Apakah yang Anda maksud salah satu ini?",
+            buttons=buttons,
+        )
+        return [SlotSet("fallback_count", float(misses))]
+
+    async def remember(self, tracker: Tracker) -> None:
+        """Kept for the administrators' inbox of unrecognised messages."""
+        intent = tracker.latest_message.get("intent_ranking", [{}])
+        top: dict[str, Any] = next((r for r in intent if r.get("name") != "nlu_fallback"), {})
+        async with self.context.session() as session:
+            session.add(
+                UnrecognisedMessage(
+                    conversation_id=tracker.sender_id,
+                    text=tracker.latest_message.get("text") or "",
+                    intent=top.get("name"),
+                    confidence=top.get("confidence"),
+                )
+            )
+            await session.commit()

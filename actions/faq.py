@@ -1,0 +1,39 @@
+"""FAQ answers (retrieval intent faq/*) from the database, so edits are live at once."""
+
+from __future__ import annotations
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.base import DatabaseAction, DomainDict, Events
+from permits.errors import UnknownTopic
+from permits.faq import faq_answer
+
+
+def faq_topic(tracker: Tracker) -> str | None:
+    """The sub-intent chosen by the ResponseSelector, e.g. "faq/jam_layanan"."""
+    selector = tracker.latest_message.get("response_selector", {})
+    key = selector.get("faq", {}).get("response", {}).get("intent_response_key")
+    if key:
+        return str(key)
+    intent = tracker.latest_message.get("intent", {}).get("name", "")
+    return str(intent) if str(intent).startswith("faq/") else None
+
+
+class ActionAnswerFaq(DatabaseAction):
+    action_name = "action_answer_faq"
+
+    async def answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Events:
+        topic = faq_topic(tracker)
+        async with self.context.session() as session:
+            try:
+                text = await faq_answer(session, topic or "")
+            except UnknownTopic:
+                text = (
+                    "Maaf, informasi itu belum tersedia. Silakan hubungi call center "
+                    f"{self.context.settings.call_centre}."
+                )
+        dispatcher.utter_message(text=text)
+        return []

@@ -1,0 +1,64 @@
+"""`inform`, `affirm` and `deny`: answer what the bot asked for in its last turn."""
+
+from __future__ import annotations
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.base import DatabaseAction, DomainDict, Events, latest_entity
+from actions.catalogue import PERMIT_ANSWERS
+from actions.fallback import ActionHandleFallback
+from actions.formatting import topic_buttons
+from actions.handoff import ActionHumanHandoff
+from actions.status import ActionCheckStatus
+from permits.catalogue import get_permit
+from permits.errors import UnknownPermit
+
+HELP = (
+    "Ada yang bisa saya bantu? Saya bisa menjelaskan persyaratan, biaya, lama proses dan "
+    "prosedur izin, atau mengecek status permohonan dengan nomornya."
+)
+
+
+class ActionResumePending(DatabaseAction):
+    action_name = "action_resume_pending"
+
+    async def answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Events:
+        pending = tracker.get_slot("pending_question")
+        intent = tracker.latest_message.get("intent", {}).get("name")
+        if intent == "affirm" and pending == "handoff":
+            return await ActionHumanHandoff(self.context).answer(dispatcher, tracker, domain)
+        if intent in ("affirm", "deny"):
+            dispatcher.utter_message(text="Baik. " + HELP)
+            return [SlotSet("pending_question", None)]
+        number = latest_entity(tracker, "application_number")
+        permit = latest_entity(tracker, "permit_type")
+        if number and (pending == "status" or not permit):
+            async with self.context.session() as session:
+                return await ActionCheckStatus(self.context).answer_for(
+                    session, dispatcher, tracker.sender_id, number
+                )
+        if permit and pending in PERMIT_ANSWERS:
+            action = PERMIT_ANSWERS[pending](self.context)
+            async with self.context.session() as session:
+                return await action.answer_for(session, dispatcher, permit)
+        if permit:
+            return await self.offer_topics(dispatcher, permit)
+        # "inform" with nothing to inform about is a message the bot did not understand.
+        return await ActionHandleFallback(self.context).answer(dispatcher, tracker, domain)
+
+    async def offer_topics(self, dispatcher: CollectingDispatcher, wanted: str) -> Events:
+        async with self.context.session() as session:
+            try:
+                permit = await get_permit(session, wanted)
+            except UnknownPermit:
+                dispatcher.utter_message(text=f'Maaf, izin "{wanted}" tidak kami kenali. ' + HELP)
+                return []
+        dispatcher.utter_message(
+            text=f"Apa yang ingin Anda ketahui tentang {permit.name}?",
+            buttons=topic_buttons(permit.slug),
+        )
+        return [SlotSet("permit_type", permit.slug)]

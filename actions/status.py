@@ -1,0 +1,144 @@
+"""Application status: by number for anyone, lists and notifications for the applicant."""
+
+from __future__ import annotations
+
+import re
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from actions.base import DatabaseAction, DomainDict, Events, latest_entity
+from actions.formatting import tanggal
+from permits.errors import ApplicationNotFound, InvalidNumber, NotLinked, TooManyLookups
+from permits.status import StatusView, applications_for_conversation, public_status, subscribe
+
+FORMAT_HINT = "Formatnya PTSP-TAHUN-6 karakter, misalnya PTSP-2025-7KQ4MZ."
+PRIVACY = (
+    "Demi keamanan data pribadi, daftar permohonan hanya bisa ditampilkan lewat WhatsApp dari "
+    "nomor HP yang terdaftar pada permohonan (atau Telegram setelah nomor Anda ditautkan). "
+    "Status satu permohonan tetap bisa dicek dengan nomor permohonannya, misalnya "
+    '"cek status PTSP-2025-7KQ4MZ".'
+)
+
+
+def late_mark(view: StatusView) -> str:
+    if view.finished:
+        return ""
+    if view.is_late:
+        return f"⚠️ TERLAMBAT {view.days_late} hari kerja dari SLA ({view.sla_days} hari kerja)."
+    return f"Masih dalam batas waktu (SLA {view.sla_days} hari kerja)."
+
+
+def render_status(view: StatusView) -> str:
+    lines = [
+        f"Status permohonan {view.number} ({view.permit_name}):",
+        f"• Status: {view.status_label}",
+        f"• Tahap: {view.stage}",
+        f"• Posisi berkas: {view.agency_name}",
+    ]
+    if view.finished:
+        lines.append(
+            f"• Diajukan: {tanggal(view.submitted_at)}, selesai dalam {view.total_days} hari kerja"
+        )
+    else:
+        lines.append(f"• Lama di tahap ini: {view.days_held} hari kerja")
+        lines.append(
+            f"• Total berjalan: {view.total_days} hari kerja sejak {tanggal(view.submitted_at)}"
+        )
+        lines.append(late_mark(view))
+    return "\n".join(lines)
+
+
+def render_line(view: StatusView) -> str:
+    mark = f" — TERLAMBAT {view.days_late} hari kerja" if view.is_late else ""
+    return (
+        f"• {view.number} ({view.permit_name}): {view.status_label}, {view.stage} "
+        f"di {view.agency_name}{mark}"
+    )
+
+
+class ActionCheckStatus(DatabaseAction):
+    action_name = "action_check_status"
+
+    async def answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Events:
+        number = latest_entity(tracker, "application_number")
+        text = tracker.latest_message.get("text") or ""
+        if number is None and re.search(r"\d{4,}", text):
+            dispatcher.utter_message(text=f"Nomor permohonan itu tidak dikenali. {FORMAT_HINT}")
+            return [SlotSet("pending_question", "status")]
+        number = number or tracker.get_slot("application_number")
+        if not number:
+            dispatcher.utter_message(text=f"Silakan kirim nomor permohonan Anda. {FORMAT_HINT}")
+            return [SlotSet("pending_question", "status")]
+        async with self.context.session() as session:
+            return await self.answer_for(session, dispatcher, tracker.sender_id, str(number))
+
+    async def answer_for(
+        self, session: AsyncSession, dispatcher: CollectingDispatcher, sender: str, number: str
+    ) -> Events:
+        call_centre = self.context.settings.call_centre
+        try:
+            view = await public_status(session, number, conversation_id=sender)
+        except InvalidNumber:
+            dispatcher.utter_message(text=f"Nomor permohonan itu tidak dikenali. {FORMAT_HINT}")
+            return [SlotSet("application_number", None), SlotSet("pending_question", "status")]
+        except ApplicationNotFound as exc:
+            dispatcher.utter_message(
+                text=f"Nomor permohonan {exc.number} tidak ditemukan. Periksa kembali nomor pada "
+                f"tanda terima Anda. {FORMAT_HINT}"
+            )
+            return [SlotSet("application_number", None), SlotSet("pending_question", None)]
+        except TooManyLookups:
+            dispatcher.utter_message(
+                text="Maaf, terlalu banyak nomor yang tidak ditemukan dari percakapan ini. "
+                f"Demi keamanan, coba lagi 1 jam lagi atau hubungi call center {call_centre}."
+            )
+            return [SlotSet("application_number", None), SlotSet("pending_question", None)]
+        dispatcher.utter_message(text=render_status(view))
+        return [SlotSet("application_number", view.number), SlotSet("pending_question", None)]
+
+
+class ActionListMyApplications(DatabaseAction):
+    action_name = "action_list_my_applications"
+
+    async def answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Events:
+        async with self.context.session() as session:
+            try:
+                views = await applications_for_conversation(session, tracker.sender_id)
+            except NotLinked:
+                dispatcher.utter_message(text=PRIVACY)
+                return []
+        if not views:
+            dispatcher.utter_message(text="Belum ada permohonan yang terdaftar atas nomor Anda.")
+        else:
+            lines = "\n".join(render_line(view) for view in views)
+            dispatcher.utter_message(text=f"Permohonan atas nomor Anda:\n{lines}")
+        return []
+
+
+class ActionSubscribeUpdates(DatabaseAction):
+    action_name = "action_subscribe_updates"
+
+    async def answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Events:
+        async with self.context.session() as session:
+            try:
+                numbers = await subscribe(session, tracker.sender_id)
+            except NotLinked:
+                dispatcher.utter_message(text=PRIVACY)
+                return []
+        if not numbers:
+            dispatcher.utter_message(text="Belum ada permohonan yang terdaftar atas nomor Anda.")
+        else:
+            dispatcher.utter_message(
+                text="Baik, kami akan mengabari Anda di sini setiap ada perubahan status "
+                f"permohonan: {', '.join(numbers)}."
+            )
+        return []

@@ -1,0 +1,90 @@
+"""POST /api/messages: one message in, the bot's answer out, in order per conversation."""
+
+from __future__ import annotations
+
+import hmac
+import logging
+from typing import Any
+
+from aiohttp import web
+from pydantic import BaseModel, Field, ValidationError
+
+from bot.keys import BUTTONS, LOCKS, RASA, SETTINGS
+from bot.logging import conversation_id as current_conversation
+from bot.rasa import RasaUnavailable
+
+log = logging.getLogger(__name__)
+
+UNAVAILABLE = (
+    "Maaf, layanan sedang gangguan. Pesan Anda kami simpan, silakan coba lagi sebentar lagi "
+    "atau hubungi call center {call_centre}."
+)
+
+
+class IncomingMessage(BaseModel):
+    conversation_id: str = Field(min_length=3, max_length=120, pattern=r"^[a-z]+:\S+$")
+    text: str
+
+
+def _error(status: int, message: str) -> web.Response:
+    return web.json_response({"error": message}, status=status)
+
+
+def _authorised(request: web.Request) -> bool:
+    header = request.headers.get("Authorization", "")
+    given = header.removeprefix("Bearer ") if header.startswith("Bearer ") else ""
+    return hmac.compare_digest(given.encode(), request.app[SETTINGS].api_token.encode())
+
+
+async def _parse(request: web.Request) -> IncomingMessage | web.Response:
+    try:
+        raw: Any = await request.json()
+        message = IncomingMessage.model_validate(raw)
+    except (ValueError, UnicodeDecodeError):
+        return _error(400, "Permintaan harus berupa JSON yang sah.")
+    except ValidationError:
+        return _error(400, 'Kolom conversation_id (mis. "web:abc123") dan text wajib diisi.')
+    limit = request.app[SETTINGS].max_message_chars
+    if not message.text.strip():
+        return _error(400, "Pesan kosong. Silakan tulis pertanyaan Anda.")
+    if len(message.text) > limit:
+        return _error(400, f"Pesan terlalu panjang (maksimal {limit} karakter).")
+    return message
+
+
+async def post_message(request: web.Request) -> web.Response:
+    if not _authorised(request):
+        return _error(401, "Token API tidak sah.")
+    parsed = await _parse(request)
+    if isinstance(parsed, web.Response):
+        return parsed
+    conversation = parsed.conversation_id
+    current_conversation.set(conversation)
+    guard = request.app[BUTTONS]
+    async with request.app[LOCKS].hold(conversation):
+        text = guard.screen(conversation, parsed.text)
+        if not text:
+            return _error(400, "Pesan kosong. Silakan tulis pertanyaan Anda.")
+        try:
+            reply = await request.app[RASA].send(conversation, text)
+        except RasaUnavailable:
+            call_centre = request.app[SETTINGS].call_centre
+            return web.json_response(
+                {
+                    "conversation_id": conversation,
+                    "messages": [{"text": UNAVAILABLE.format(call_centre=call_centre)}],
+                },
+                status=503,
+            )
+        guard.remember(conversation, reply.buttons)
+    intent = reply.intent or {}
+    log.info(
+        "message answered",
+        extra={"intent": intent.get("name"), "confidence": intent.get("confidence")},
+    )
+    messages = [
+        {"text": m.get("text") or "", "buttons": m.get("buttons") or []} for m in reply.messages
+    ]
+    return web.json_response(
+        {"conversation_id": conversation, "messages": messages, "intent": reply.intent}
+    )

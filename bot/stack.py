@@ -1,0 +1,284 @@
+"""Runs the whole system for development and tests: Rasa, the action server, the gateway.
+
+`python -m bot stack` (what `make run` calls) loads the demo database, starts the
+three processes, waits until each answers its health check, prints where to chat
+and stops everything cleanly on Ctrl-C or when one of them dies.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+import socket
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+import aiohttp
+
+from bot.settings import GatewaySettings
+
+log = logging.getLogger(__name__)
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class StackConfig:
+    root: Path = ROOT
+    database_url: str = "sqlite+aiosqlite:///var/tanya.db"
+    rasa_token: str = "dev-rasa-token"
+    api_token: str = "dev-api-token"
+    model_dir: Path = ROOT / "models"
+    rasa_port: int = 5005
+    actions_port: int = 5055
+    gateway_port: int = 8080
+    log_dir: Path | None = None  # None: children write to this terminal
+    load_demo: bool = True
+    start_timeout: float = 240.0
+    extra_env: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_settings(cls, settings: GatewaySettings) -> StackConfig:
+        return cls(
+            database_url=settings.database_url,
+            rasa_token=settings.rasa_token,
+            api_token=settings.api_token,
+            gateway_port=settings.gateway_port,
+        )
+
+    @classmethod
+    def for_tests(
+        cls,
+        *,
+        root: Path,
+        database_url: str,
+        api_token: str,
+        model_dir: Path,
+        log_dir: Path,
+    ) -> StackConfig:
+        """Free ports; logs and generated files go to log_dir, not the terminal."""
+        return cls(
+            root=root,
+            database_url=database_url,
+            api_token=api_token,
+            model_dir=model_dir,
+            rasa_token="test-rasa-token",
+            rasa_port=free_port(),
+            actions_port=free_port(),
+            gateway_port=free_port(),
+            log_dir=log_dir,
+        )
+
+
+@dataclass
+class Child:
+    name: str
+    process: asyncio.subprocess.Process
+    output: IO[bytes] | None
+
+
+class StackError(RuntimeError):
+    pass
+
+
+class Stack:
+    def __init__(self, config: StackConfig) -> None:
+        self.config = config
+        self.children: list[Child] = []
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://127.0.0.1:{self.config.rasa_port}"
+
+    @property
+    def actions_url(self) -> str:
+        return f"http://127.0.0.1:{self.config.actions_port}"
+
+    @property
+    def gateway_url(self) -> str:
+        return f"http://127.0.0.1:{self.config.gateway_port}"
+
+    def _env(self) -> dict[str, str]:
+        c = self.config
+        env = dict(os.environ)
+        env.update(
+            {
+                "PYTHONPATH": str(c.root),
+                "TANYA_DATABASE_URL": c.database_url,
+                "TANYA_RASA_TOKEN": c.rasa_token,
+                "TANYA_API_TOKEN": c.api_token,
+                "TANYA_RASA_URL": self.rasa_url,
+                "TANYA_ACTIONS_PORT": str(c.actions_port),
+                "TANYA_GATEWAY_PORT": str(c.gateway_port),
+                "TF_CPP_MIN_LOG_LEVEL": "2",
+            }
+        )
+        env.update(c.extra_env)
+        return env
+
+    @property
+    def runtime_dir(self) -> Path:
+        return self.config.log_dir or self.config.root / "var"
+
+    def _write_endpoints(self) -> Path:
+        """Rasa does not expand environment variables in endpoints.yml, so write it."""
+        path = self.runtime_dir / "endpoints.yml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f'action_endpoint:\n  url: "{self.actions_url}/webhook"\n')
+        return path
+
+    def commands(self) -> dict[str, list[str]]:
+        c = self.config
+        return {
+            "rasa": [
+                str(c.root / ".venv-engine" / "bin" / "rasa"),
+                "run",
+                "--enable-api",
+                "--auth-token",
+                c.rasa_token,
+                "-i",
+                "127.0.0.1",
+                "-p",
+                str(c.rasa_port),
+                "--credentials",
+                "credentials.yml",
+                "--endpoints",
+                str(self._write_endpoints()),
+                "-m",
+                str(c.model_dir),
+            ],
+            "actions": [sys.executable, "-m", "actions"],
+            "gateway": [sys.executable, "-m", "bot", "serve"],
+        }
+
+    def health_urls(self) -> dict[str, str]:
+        return {
+            "rasa": f"{self.rasa_url}/status?token={self.config.rasa_token}",
+            "actions": f"{self.actions_url}/health",
+            "gateway": f"{self.gateway_url}/health",
+        }
+
+    async def _load_demo(self) -> None:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "permits", "demo", cwd=self.config.root, env=self._env()
+        )
+        if await process.wait() != 0:
+            raise StackError("loading the demo database failed")
+
+    async def _spawn(self, name: str, command: list[str]) -> None:
+        output = None
+        if self.config.log_dir is not None:
+            self.config.log_dir.mkdir(parents=True, exist_ok=True)
+            output = (self.config.log_dir / f"{name}.log").open("ab")
+        process = await asyncio.create_subprocess_exec(
+            *command,
+            cwd=self.config.root,
+            env=self._env(),
+            stdout=output,
+            stderr=output,
+            start_new_session=True,  # Ctrl-C reaches us only; we stop children in order
+        )
+        self.children.append(Child(name, process, output))
+
+    async def _wait_healthy(self, name: str, url: str, deadline: float) -> None:
+        child = next(c for c in self.children if c.name == name)
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5)) as http:
+            while time.monotonic() < deadline:
+                if child.process.returncode is not None:
+                    raise StackError(f"{name} exited with code {child.process.returncode}")
+                try:
+                    async with http.get(url) as response:
+                        if response.status == 200:
+                            return
+                except (aiohttp.ClientError, TimeoutError):
+                    pass
+                await asyncio.sleep(0.5)
+        raise StackError(f"{name} did not become healthy in {self.config.start_timeout:.0f} s")
+
+    async def start(self, only: list[str] | None = None) -> None:
+        if self.config.load_demo:
+            await self._load_demo()
+        deadline = time.monotonic() + self.config.start_timeout
+        wanted = {k: v for k, v in self.commands().items() if only is None or k in only}
+        try:
+            for name, command in wanted.items():
+                await self._spawn(name, command)
+            urls = self.health_urls()
+            await asyncio.gather(*(self._wait_healthy(n, urls[n], deadline) for n in wanted))
+        except BaseException:
+            await self.stop()
+            raise
+
+    async def stop(self, grace: float = 15.0) -> None:
+        for child in reversed(self.children):
+            if child.process.returncode is None:
+                child.process.send_signal(signal.SIGTERM)
+        for child in reversed(self.children):
+            try:
+                await asyncio.wait_for(child.process.wait(), grace)
+            except TimeoutError:
+                child.process.kill()
+                await child.process.wait()
+            if child.output is not None:
+                child.output.close()
+        self.children.clear()
+
+    async def wait_for_exit(self) -> Child:
+        """Returns the first child that exits."""
+        waits = {asyncio.ensure_future(c.process.wait()): c for c in self.children}
+        done, pending = await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+        for task in pending:
+            task.cancel()
+        return waits[done.pop()]
+
+
+def _banner(stack: Stack) -> str:
+    return (
+        "\n  Tanya Izin is running.\n"
+        f"  Chat in the terminal:  make chat   (or: .venv/bin/python -m bot chat "
+        f"--url {stack.gateway_url})\n"
+        f"  HTTP API:              POST {stack.gateway_url}/api/messages "
+        f"(Authorization: Bearer {stack.config.api_token})\n"
+        "  Stop everything:       Ctrl-C\n\n"
+    )
+
+
+async def run_stack(config: StackConfig) -> int:
+    stack = Stack(config)
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stopping.set)
+    sys.stderr.write("starting Rasa, the action server and the gateway (Rasa takes ~30 s)...\n")
+    try:
+        await stack.start()
+    except StackError as exc:
+        sys.stderr.write(f"could not start: {exc}\n")
+        return 1
+    sys.stderr.write(_banner(stack))
+    died = asyncio.ensure_future(stack.wait_for_exit())
+    stopper = asyncio.ensure_future(stopping.wait())
+    await asyncio.wait({died, stopper}, return_when=asyncio.FIRST_COMPLETED)
+    code = 0
+    if died.done():
+        child = died.result()
+        sys.stderr.write(
+            f"{child.name} stopped unexpectedly (exit code "
+            f"{child.process.returncode}); stopping the others\n"
+        )
+        code = 1
+    died.cancel()
+    stopper.cancel()
+    await stack.stop()
+    sys.stderr.write("stopped\n")
+    return code

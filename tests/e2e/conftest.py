@@ -1,0 +1,104 @@
+"""The whole system, started once per test session on free ports.
+
+It needs the trained model in models/ (`make test` trains it first). The stack
+runs on its own SQLite database with the demo data, in a temporary folder.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.stack import Stack, StackConfig
+from permits.db import create_engine, create_sessionmaker
+
+ROOT = Path(__file__).resolve().parents[2]
+API_TOKEN = "e2e-api-token"
+
+
+@dataclass
+class Reply:
+    messages: list[dict[str, Any]]
+    intent: dict[str, Any] | None = None
+    text: str = field(init=False)
+    buttons: list[dict[str, str]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.text = "\n".join(m.get("text") or "" for m in self.messages)
+        self.buttons = [b for m in self.messages for b in m.get("buttons") or []]
+
+
+@dataclass
+class Gateway:
+    url: str
+    http: aiohttp.ClientSession
+
+    async def send(self, conversation_id: str, text: str) -> Reply:
+        async with self.http.post(
+            f"{self.url}/api/messages",
+            json={"conversation_id": conversation_id, "text": text},
+            headers={"Authorization": f"Bearer {API_TOKEN}"},
+        ) as response:
+            body = await response.json()
+            assert response.status == 200, f"{response.status}: {body}"
+        return Reply(messages=body["messages"], intent=body.get("intent"))
+
+
+@pytest.fixture(scope="session")
+def model_dir() -> Path:
+    models = ROOT / "models"
+    if not any(models.glob("*.tar.gz")):
+        pytest.fail("no trained model in models/: run `make train` (make test does it)")
+    return models
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('e2e') / 'tanya.db'}"
+
+
+@pytest.fixture(scope="session")
+def stack(
+    model_dir: Path, database_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Stack]:
+    config = StackConfig.for_tests(
+        root=ROOT,
+        database_url=database_url,
+        api_token=API_TOKEN,
+        model_dir=model_dir,
+        log_dir=tmp_path_factory.mktemp("stack-logs"),
+    )
+    running = Stack(config)
+    loop = asyncio.new_event_loop()
+    try:
+        loop.run_until_complete(running.start())
+        yield running
+    finally:
+        loop.run_until_complete(running.stop())
+        loop.close()
+
+
+@pytest.fixture
+async def gateway(stack: Stack) -> AsyncIterator[Gateway]:
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60)) as http:
+        yield Gateway(url=stack.gateway_url, http=http)
+
+
+@pytest.fixture
+async def sessions(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    engine = create_engine(database_url)
+    yield create_sessionmaker(engine)
+    await engine.dispose()
+
+
+@pytest.fixture
+def fresh_conversation_id() -> str:
+    return f"web:e2e-{uuid.uuid4().hex[:12]}"
