@@ -15,6 +15,7 @@ from actions.status import ActionCheckStatus
 from permits.catalogue import get_permit
 from permits.errors import UnknownPermit
 
+UNSURE = 0.7
 HELP = (
     "Ada yang bisa saya bantu? Saya bisa menjelaskan persyaratan, biaya, lama proses dan "
     "prosedur izin, atau mengecek status permohonan dengan nomornya."
@@ -31,6 +32,10 @@ class ActionResumePending(DatabaseAction):
         intent = tracker.latest_message.get("intent", {}).get("name")
         if intent == "affirm" and pending == "handoff":
             return await ActionHumanHandoff(self.context).answer(dispatcher, tracker, domain)
+        confidence = float(tracker.latest_message.get("intent", {}).get("confidence") or 0)
+        if pending is None and confidence < UNSURE and intent in ("affirm", "deny", "inform"):
+            # A short reply to nothing, and not even a confident one: not understood.
+            return await ActionHandleFallback(self.context).answer(dispatcher, tracker, domain)
         if intent in ("affirm", "deny"):
             dispatcher.utter_message(text="Baik. " + HELP)
             return [SlotSet("pending_question", None)]

@@ -14,12 +14,12 @@ from actions.formatting import tanggal
 from permits.errors import ApplicationNotFound, InvalidNumber, NotLinked, TooManyLookups
 from permits.status import StatusView, applications_for_conversation, public_status, subscribe
 
-FORMAT_HINT = "Formatnya PTSP-TAHUN-6 karakter, misalnya PTSP-2025-7KQ4MZ."
+FORMAT_HINT = "Formatnya PTSP-TAHUN-6 huruf/angka, misalnya PTSP-2025-AB3XYZ."
 PRIVACY = (
     "Demi keamanan data pribadi, daftar permohonan hanya bisa ditampilkan lewat WhatsApp dari "
     "nomor HP yang terdaftar pada permohonan (atau Telegram setelah nomor Anda ditautkan). "
     "Status satu permohonan tetap bisa dicek dengan nomor permohonannya, misalnya "
-    '"cek status PTSP-2025-7KQ4MZ".'
+    '"cek status PTSP-2025-AB3XYZ".'
 )
 
 

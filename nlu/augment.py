@@ -29,6 +29,7 @@ from nlu.templates import (
 DATA = Path(__file__).parent / "data"
 SEED = 20261125
 PER_TEMPLATE = 3  # permit mentions drawn for each template
+PER_INFORM_TEMPLATE = 10  # a bare permit name is the commonest answer to "izin apa?"
 
 SLANG = {
     "berapa": ["brp", "berapaan", "brapa"],
@@ -98,7 +99,8 @@ def _permit_examples(rng: Random) -> dict[str, list[str]]:
     for intent, templates in PERMIT_TEMPLATES.items():
         seen: set[str] = set()
         for template in templates:
-            picks = rng.sample(mentions, PER_TEMPLATE) if "{p}" in template else [("", "")]
+            count = PER_INFORM_TEMPLATE if intent == "inform" else PER_TEMPLATE
+            picks = rng.sample(mentions, count) if "{p}" in template else [("", "")]
             for slug, mention in picks:
                 for text in _variants(_annotate(template, slug, mention), rng):
                     if text not in seen:
