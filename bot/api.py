@@ -40,10 +40,10 @@ async def _parse(request: web.Request) -> IncomingMessage | web.Response:
     try:
         raw: Any = await request.json()
         message = IncomingMessage.model_validate(raw)
+    except ValidationError:  # also a ValueError, so it is caught first
+        return _error(400, 'Kolom conversation_id (mis. "web:abc123") dan text wajib diisi.')
     except (ValueError, UnicodeDecodeError):
         return _error(400, "Permintaan harus berupa JSON yang sah.")
-    except ValidationError:
-        return _error(400, 'Kolom conversation_id (mis. "web:abc123") dan text wajib diisi.')
     limit = request.app[SETTINGS].max_message_chars
     if not message.text.strip():
         return _error(400, "Pesan kosong. Silakan tulis pertanyaan Anda.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,9 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     """An async engine; on SQLite the file's folder is created and foreign keys enforced."""
     sqlite_file = _sqlite_file(url)
     if sqlite_file is not None:
-        sqlite_file.parent.mkdir(parents=True, exist_ok=True)
+        # If the folder cannot be made, connecting fails later with a clear database error.
+        with contextlib.suppress(OSError):
+            sqlite_file.parent.mkdir(parents=True, exist_ok=True)
         kwargs.setdefault("connect_args", {"timeout": 15})
     else:
         kwargs.setdefault("pool_pre_ping", True)

@@ -1,0 +1,76 @@
+"""Runs actions through rasa-sdk's executor with the request body Rasa 3.6 posts."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from rasa_sdk.executor import ActionExecutor
+
+from actions.__main__ import build_executor
+from actions.context import ActionContext
+from actions.settings import ActionSettings
+
+
+def action_call(
+    action: str,
+    text: str,
+    intent: str,
+    *,
+    sender: str = "web:test",
+    entities: list[dict[str, Any]] | None = None,
+    slots: dict[str, Any] | None = None,
+    ranking: list[dict[str, Any]] | None = None,
+    confidence: float = 0.99,
+) -> dict[str, Any]:
+    """The body of Rasa's POST /webhook for `action` after the user said `text`."""
+    latest = {
+        "text": text,
+        "intent": {"name": intent, "confidence": confidence},
+        "entities": entities or [],
+        "intent_ranking": ranking or [{"name": intent, "confidence": confidence}],
+    }
+    return {
+        "next_action": action,
+        "sender_id": sender,
+        "version": "3.6.21",
+        "domain": {},
+        "tracker": {
+            "sender_id": sender,
+            "slots": {
+                "permit_type": None,
+                "application_number": None,
+                "pending_question": None,
+                "fallback_count": 0.0,
+                **(slots or {}),
+            },
+            "latest_message": latest,
+            "events": [{"event": "user", "text": text, "parse_data": latest}],
+            "paused": False,
+            "followup_action": None,
+            "active_loop": {},
+            "latest_action_name": "action_listen",
+        },
+    }
+
+
+async def run(
+    executor: ActionExecutor, call: dict[str, Any]
+) -> tuple[str, list[Any], dict[str, Any]]:
+    """(joined reply text, buttons, slots the action set)."""
+    result = await executor.run(call)
+    assert result is not None
+    body = result.model_dump() if hasattr(result, "model_dump") else dict(result)
+    texts = "\n".join(r.get("text") or "" for r in body["responses"])
+    buttons = [b for r in body["responses"] for b in r.get("buttons") or []]
+    slots = {e["name"]: e["value"] for e in body["events"] if e.get("event") == "slot"}
+    return texts, buttons, slots
+
+
+@pytest.fixture
+async def executor(database_url: str, demo: Any) -> AsyncIterator[ActionExecutor]:
+    context = ActionContext(ActionSettings(database_url=database_url))
+    await context.open()
+    yield build_executor(context)
+    await context.close()

@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+import pytest
+from rasa_sdk.executor import ActionExecutor
+
+from actions.__main__ import build_executor
+from actions.context import ActionContext
+from actions.settings import ActionSettings
+from tests.actions.conftest import action_call, run
+
+PBG = [{"entity": "permit_type", "value": "pbg", "start": 7, "end": 10}]
+
+
+async def test_fee_uses_the_permit_talked_about_before(executor: ActionExecutor) -> None:
+    call = action_call(
+        "action_answer_fee", "kalau biayanya?", "ask_fee", slots={"permit_type": "pbg"}
+    )
+    text, _, slots = await run(executor, call)
+    assert "retribusi PBG" in text and "Rp 30.000.000" in text
+    assert slots["fallback_count"] == 0
+
+
+async def test_missing_permit_is_asked_for_and_remembered(executor: ActionExecutor) -> None:
+    text, buttons, slots = await run(
+        executor, action_call("action_answer_fee", "biayanya?", "ask_fee")
+    )
+    assert "Izin apa" in text and len(buttons) == 4
+    assert slots["pending_question"] == "fee"
+    call = action_call(
+        "action_resume_pending", "imb", "inform", entities=PBG, slots={"pending_question": "fee"}
+    )
+    text, _, _ = await run(executor, call)
+    assert "retribusi PBG" in text
+
+
+async def test_unknown_permit_gets_closest_matches(executor: ActionExecutor) -> None:
+    entities = [{"entity": "permit_type", "value": "izin tambang emas", "start": 0, "end": 5}]
+    text, buttons, _ = await run(
+        executor,
+        action_call(
+            "action_answer_requirements",
+            "syarat izin tambang emas",
+            "ask_requirements",
+            entities=entities,
+        ),
+    )
+    assert "tidak ada dalam daftar" in text and len(buttons) == 3
+    assert all(b["payload"].startswith("/ask_requirements{") for b in buttons)
+
+
+async def test_status_never_shows_personal_data(executor: ActionExecutor) -> None:
+    number = [{"entity": "application_number", "value": "PTSP-2025-7KQ4MZ", "start": 0, "end": 1}]
+    text, _, _ = await run(
+        executor,
+        action_call("action_check_status", "cek PTSP-2025-7KQ4MZ", "check_status", entities=number),
+    )
+    assert "TERLAMBAT 2 hari kerja" in text and "Dinas Pekerjaan Umum" in text
+    assert "Budi" not in text and "0812" not in text
+
+
+async def test_first_miss_offers_two_topics_second_offers_a_person(
+    executor: ActionExecutor,
+) -> None:
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.4},
+        {"name": "ask_fee", "confidence": 0.3},
+        {"name": "greet", "confidence": 0.2},
+        {"name": "check_status", "confidence": 0.1},
+    ]
+    text, buttons, slots = await run(
+        executor,
+        action_call(
+            "action_handle_fallback",
+            "asdf",
+            "nlu_fallback",
+            ranking=ranking,
+            slots={"permit_type": "pbg"},
+        ),
+    )
+    assert [b["payload"] for b in buttons] == ['/ask_fee{"permit_type": "pbg"}', "/check_status"]
+    assert slots["fallback_count"] == 1
+    text, buttons, slots = await run(
+        executor,
+        action_call(
+            "action_handle_fallback",
+            "qwer",
+            "nlu_fallback",
+            ranking=ranking,
+            slots={"fallback_count": 1.0},
+        ),
+    )
+    assert "petugas" in text and buttons[0]["payload"] == "/human_handoff"
+    assert slots["pending_question"] == "handoff"
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["postgresql+asyncpg://postgres@127.0.0.1:1/nothing", "sqlite+aiosqlite:////proc/no/db.sqlite"],
+)
+async def test_a_database_that_is_down_gets_an_apology(url: str) -> None:
+    context = ActionContext(ActionSettings(database_url=url, db_timeout_seconds=3))
+    await context.open()
+    executor = build_executor(context)
+    text, buttons, _ = await run(
+        executor,
+        action_call("action_answer_requirements", "syarat imb", "ask_requirements", entities=PBG),
+    )
+    await context.close()
+    assert "sedang gangguan" in text
+    assert buttons == [{"title": "Hubungkan ke petugas", "payload": "/human_handoff"}]

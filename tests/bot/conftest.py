@@ -1,0 +1,81 @@
+"""A fake Rasa server speaking the gateway channel's wire format (engine/channel.py)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.app import create_app
+from bot.settings import GatewaySettings
+
+RASA_TOKEN = "fake-rasa-token"
+API_TOKEN = "test-api-token"
+
+
+@dataclass
+class FakeRasa:
+    received: list[tuple[str, str]] = field(default_factory=list)
+    delays: dict[str, float] = field(default_factory=dict)  # message text → seconds
+    failures_left: int = 0
+    buttons: list[dict[str, str]] = field(default_factory=list)
+
+    async def webhook(self, request: web.Request) -> web.Response:
+        if request.headers.get("Authorization") != f"Bearer {RASA_TOKEN}":
+            return web.json_response({"error": "unauthorised"}, status=401)
+        if self.failures_left:
+            self.failures_left -= 1
+            return web.json_response({"error": "restarting"}, status=500)
+        body = await request.json()
+        await asyncio.sleep(self.delays.get(body["message"], 0))
+        self.received.append((body["sender"], body["message"]))
+        return web.json_response(
+            {
+                "messages": [
+                    {
+                        "recipient_id": body["sender"],
+                        "text": f"jawaban: {body['message']}",
+                        "buttons": self.buttons,
+                    }
+                ],
+                "intent": {"name": "ask_fee", "confidence": 0.93},
+                "entities": [],
+                "intent_ranking": [{"name": "ask_fee", "confidence": 0.93}],
+            }
+        )
+
+
+@pytest.fixture
+async def fake_rasa(aiohttp_server: Callable[..., Any]) -> tuple[FakeRasa, TestServer]:
+    fake = FakeRasa()
+    app = web.Application()
+    app.router.add_post("/webhooks/gateway/webhook", fake.webhook)
+    return fake, await aiohttp_server(app)
+
+
+def settings_for(rasa_url: str, **overrides: Any) -> GatewaySettings:
+    values: dict[str, Any] = {
+        "rasa_url": rasa_url,
+        "rasa_token": RASA_TOKEN,
+        "api_token": API_TOKEN,
+        "rasa_retry_seconds": 1.5,
+        "max_message_chars": 200,
+    }
+    values.update(overrides)
+    return GatewaySettings(**values)
+
+
+@pytest.fixture
+async def gateway(
+    fake_rasa: tuple[FakeRasa, TestServer], aiohttp_client: Callable[..., Any]
+) -> TestClient[web.Request, web.Application]:
+    _, server = fake_rasa
+    client: TestClient[web.Request, web.Application] = await aiohttp_client(
+        create_app(settings_for(str(server.make_url(""))))
+    )
+    return client

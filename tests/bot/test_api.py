@@ -1,0 +1,127 @@
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+from pydantic import ValidationError
+
+from bot.app import create_app
+from bot.settings import GatewaySettings
+from tests.bot.conftest import API_TOKEN, FakeRasa, settings_for
+
+AUTH = {"Authorization": f"Bearer {API_TOKEN}"}
+Client = TestClient[web.Request, web.Application]
+
+
+async def send(client: Client, conversation: str, text: str) -> tuple[int, dict[str, Any]]:
+    response = await client.post(
+        "/api/messages", json={"conversation_id": conversation, "text": text}, headers=AUTH
+    )
+    return response.status, await response.json()
+
+
+async def test_a_message_gets_the_bots_answer_and_intent(gateway: Client) -> None:
+    status, body = await send(gateway, "web:abc", "biaya pbg")
+    assert status == 200
+    assert body["messages"] == [{"text": "jawaban: biaya pbg", "buttons": []}]
+    assert body["intent"]["name"] == "ask_fee"
+
+
+async def test_messages_of_one_conversation_are_answered_in_order(
+    gateway: Client, fake_rasa: tuple[FakeRasa, TestServer]
+) -> None:
+    fake, _ = fake_rasa
+    fake.delays["pertama"] = 0.5
+    first = asyncio.create_task(send(gateway, "web:one", "pertama"))
+    await asyncio.sleep(0.05)
+    second = asyncio.create_task(send(gateway, "web:one", "kedua"))
+    await asyncio.sleep(0.05)
+    other = asyncio.create_task(send(gateway, "web:two", "lain"))
+    await asyncio.gather(first, second, other)
+    # The other conversation was not held up by the slow one; one's order is kept.
+    assert fake.received == [("web:two", "lain"), ("web:one", "pertama"), ("web:one", "kedua")]
+
+
+async def test_slash_text_cannot_trigger_intents(
+    gateway: Client, fake_rasa: tuple[FakeRasa, TestServer]
+) -> None:
+    fake, _ = fake_rasa
+    await send(gateway, "web:s", "/restart")
+    assert fake.received[-1] == ("web:s", "restart")
+
+
+async def test_offered_button_payloads_and_titles_pass(
+    gateway: Client, fake_rasa: tuple[FakeRasa, TestServer]
+) -> None:
+    fake, _ = fake_rasa
+    fake.buttons = [{"title": "Biaya", "payload": '/ask_fee{"permit_type": "pbg"}'}]
+    await send(gateway, "web:b", "reklame")
+    await send(gateway, "web:b", '/ask_fee{"permit_type": "pbg"}')
+    assert fake.received[-1][1] == '/ask_fee{"permit_type": "pbg"}'
+    await send(gateway, "web:b", "biaya")
+    assert fake.received[-1][1] == '/ask_fee{"permit_type": "pbg"}'
+    # A payload offered to someone else is not offered here.
+    await send(gateway, "web:c", '/ask_fee{"permit_type": "pbg"}')
+    assert fake.received[-1] == ("web:c", 'ask_fee{"permit_type": "pbg"}')
+
+
+@pytest.mark.parametrize(
+    ("headers", "status"),
+    [({}, 401), ({"Authorization": "Bearer wrong"}, 401), (AUTH, 200)],
+)
+async def test_the_api_needs_its_token(
+    gateway: Client, headers: dict[str, str], status: int
+) -> None:
+    response = await gateway.post(
+        "/api/messages", json={"conversation_id": "web:t", "text": "halo"}, headers=headers
+    )
+    assert response.status == status
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (b"{not json", "JSON"),
+        (b'{"text": "halo"}', "conversation_id"),
+        (b'{"conversation_id": "web:x", "text": "   "}', "kosong"),
+        (b'{"conversation_id": "web:x", "text": "' + b"a" * 201 + b'"}', "terlalu panjang"),
+        (b'{"conversation_id": "web:x", "text": "\xff\xfe"}', "JSON"),
+    ],
+)
+async def test_bad_requests_get_a_clear_indonesian_message(
+    gateway: Client, body: bytes, expected: str, fake_rasa: tuple[FakeRasa, TestServer]
+) -> None:
+    response = await gateway.post(
+        "/api/messages", data=body, headers={**AUTH, "Content-Type": "application/json"}
+    )
+    assert response.status == 400
+    assert expected in (await response.json())["error"]
+    assert fake_rasa[0].received == []
+
+
+async def test_rasa_down_gets_an_apology_not_a_crash(
+    aiohttp_client: Callable[..., Any], unused_tcp_port: int
+) -> None:
+    client = await aiohttp_client(create_app(settings_for(f"http://127.0.0.1:{unused_tcp_port}")))
+    status, body = await send(client, "web:down", "halo")
+    assert status == 503
+    assert "sedang gangguan" in body["messages"][0]["text"]
+
+
+async def test_rasa_restarting_is_retried(
+    gateway: Client, fake_rasa: tuple[FakeRasa, TestServer]
+) -> None:
+    fake, _ = fake_rasa
+    fake.failures_left = 2
+    status, body = await send(gateway, "web:r", "halo")
+    assert status == 200 and body["messages"][0]["text"] == "jawaban: halo"
+
+
+def test_production_refuses_default_secrets() -> None:
+    with pytest.raises(ValidationError, match="TANYA_API_TOKEN"):
+        GatewaySettings(env="production", rasa_token="x" * 32)
+    GatewaySettings(env="production", rasa_token="r" * 32, api_token="a" * 32)

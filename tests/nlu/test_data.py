@@ -1,0 +1,108 @@
+"""The training data keeps the intent contract of DESIGN.md."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from nlu.gazetteer import Gazetteer
+from nlu.templates import PERMIT_MENTIONS
+
+ROOT = Path(__file__).resolve().parents[2]
+CONTRACT_INTENTS = {
+    "greet",
+    "goodbye",
+    "thanks",
+    "affirm",
+    "deny",
+    "bot_challenge",
+    "ask_requirements",
+    "ask_fee",
+    "ask_duration",
+    "ask_procedure",
+    "check_status",
+    "list_my_applications",
+    "subscribe_updates",
+    "human_handoff",
+    "complaint",
+    "inform",
+    "out_of_scope",
+    "faq",
+}
+FAQ_TOPICS = {"jam_layanan", "lokasi", "kontak", "akun", "jenis_layanan", "antrian"}
+PERMIT_SLUGS = {
+    "pbg",
+    "slf",
+    "nib",
+    "reklame",
+    "sip_dokter",
+    "sip_bidan",
+    "sip_perawat",
+    "sipa",
+    "izin_apotek",
+    "izin_klinik",
+    "tdup",
+    "izin_penelitian",
+    "pkkpr",
+    "izin_trayek",
+    "persetujuan_lingkungan",
+    "izin_operasional_sekolah",
+}
+_ANNOTATION = re.compile(r"\[([^\]]+)\](\{[^}]+\}|\([^)]+\))")
+
+
+def _load(path: Path) -> dict[str, Any]:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def _examples() -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for path in (ROOT / "nlu" / "data" / "nlu").glob("*.yml"):
+        for block in _load(path)["nlu"]:
+            lines = [line[2:] for line in block["examples"].splitlines() if line.startswith("- ")]
+            found.setdefault(block["intent"], []).extend(lines)
+    return found
+
+
+def _plain(example: str) -> str:
+    return _ANNOTATION.sub(r"\1", example).strip().lower()
+
+
+def test_every_contract_intent_has_varied_examples() -> None:
+    examples = _examples()
+    intents = {name.split("/")[0] for name in examples}
+    assert intents == CONTRACT_INTENTS
+    for intent, texts in examples.items():
+        assert len(texts) >= (10 if intent.startswith("faq/") else 12), intent
+    assert {name.split("/")[1] for name in examples if name.startswith("faq/")} == FAQ_TOPICS
+
+
+def test_domain_declares_the_contract() -> None:
+    domain = _load(ROOT / "domain.yml")
+    assert set(domain["intents"]) == CONTRACT_INTENTS
+    assert set(domain["entities"]) == {"permit_type", "application_number"}
+    assert {f"utter_faq/{t}" for t in FAQ_TOPICS} <= set(domain["responses"])
+
+
+def test_every_permit_has_synonyms_and_they_name_real_permits() -> None:
+    synonyms = {b["synonym"] for b in _load(ROOT / "nlu" / "data" / "synonyms.yml")["nlu"]}
+    assert synonyms == PERMIT_SLUGS == set(PERMIT_MENTIONS)
+
+
+def test_evaluation_messages_are_not_training_examples() -> None:
+    training = {_plain(e) for texts in _examples().values() for e in texts}
+    evaluation = _load(ROOT / "nlu" / "eval" / "colloquial.yml")["messages"]
+    assert len(evaluation) >= 120
+    overlap = [m["text"] for m in evaluation if m["text"].strip().lower() in training]
+    assert overlap == []
+
+
+def test_gazetteer_catches_aliases_and_typos() -> None:
+    gazetteer = Gazetteer({"imb": "pbg", "izin mendirikan bangunan": "pbg", "siup": "nib"})
+    [match] = gazetteer.find("syarat izin mendirikn bangunan apa")
+    assert (match.value, match.text) == ("pbg", "izin mendirikn bangunan")
+    assert [m.value for m in gazetteer.find("IMB sama SIUP")] == ["pbg", "nib"]
+    assert gazetteer.find("syarat apa aja") == []

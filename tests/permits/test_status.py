@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from permits.complaints import file_complaint
+from permits.errors import ApplicationNotFound, InvalidNumber, NotLinked, TooManyLookups
+from permits.faq import faq_answer
+from permits.handoff import request_handoff
+from permits.models import Conversation, FaqTopic
+from permits.numbers import canonical_number
+from permits.status import (
+    MAX_FAILED_LOOKUPS,
+    applications_for_conversation,
+    public_status,
+    subscribe,
+)
+from permits.workdays import add_working_days, working_days_between
+
+LATE = "PTSP-2025-7KQ4MZ"
+
+
+async def test_late_application_shows_agency_days_and_late_mark(session: AsyncSession) -> None:
+    view = await public_status(session, "ptsp 2025 7kq4mz", conversation_id="web:a")
+    assert view.number == LATE
+    assert view.stage == "Verifikasi teknis"
+    assert view.agency_name == "Dinas Pekerjaan Umum dan Penataan Ruang"
+    assert (view.days_held, view.total_days, view.sla_days) == (12, 30, 28)
+    assert view.is_late and view.days_late == 2
+
+
+async def test_public_status_carries_nothing_personal(session: AsyncSession) -> None:
+    view = await public_status(session, LATE, conversation_id="web:a")
+    values = " ".join(str(v) for v in dataclasses.asdict(view).values())
+    assert "Budi" not in values and "0812" not in values and "+62" not in values
+
+
+async def test_wrong_format_and_unknown_numbers_are_told_apart(session: AsyncSession) -> None:
+    with pytest.raises(InvalidNumber):
+        await public_status(session, "12345", conversation_id="web:a")
+    with pytest.raises(ApplicationNotFound):
+        await public_status(session, "PTSP-2025-ZZZZZZ", conversation_id="web:a")
+
+
+async def test_number_guessing_is_stopped(session: AsyncSession) -> None:
+    for i in range(MAX_FAILED_LOOKUPS):
+        with pytest.raises(ApplicationNotFound):
+            await public_status(session, f"PTSP-2025-AAAAA{i}", conversation_id="web:guess")
+    with pytest.raises(TooManyLookups):
+        await public_status(session, LATE, conversation_id="web:guess")
+    # Other conversations are not affected.
+    assert (await public_status(session, LATE, conversation_id="web:other")).number == LATE
+
+
+async def test_whatsapp_number_lists_only_its_own_applications(session: AsyncSession) -> None:
+    views = await applications_for_conversation(session, "whatsapp:+6281234567890")
+    assert sorted(v.number for v in views) == ["PTSP-2025-7KQ4MZ", "PTSP-2026-R8T2WC"]
+
+
+async def test_unlinked_channels_cannot_list_until_linked(session: AsyncSession) -> None:
+    with pytest.raises(NotLinked):
+        await applications_for_conversation(session, "telegram:999")
+    session.add(Conversation(id="telegram:999", channel="telegram", linked_phone="+6289876543210"))
+    await session.commit()
+    views = await applications_for_conversation(session, "telegram:999")
+    assert [v.number for v in views] == ["PTSP-2026-M5N7PB"]
+
+
+async def test_subscribe_is_idempotent(session: AsyncSession) -> None:
+    first = await subscribe(session, "whatsapp:+6281234567890")
+    again = await subscribe(session, "whatsapp:+6281234567890")
+    assert sorted(first) == sorted(again) == ["PTSP-2025-7KQ4MZ", "PTSP-2026-R8T2WC"]
+
+
+async def test_faq_answer_is_read_at_answer_time(session: AsyncSession) -> None:
+    topic = await session.get(FaqTopic, 1)
+    assert topic is not None
+    topic.answer = "Jawaban baru"
+    await session.commit()
+    assert await faq_answer(session, f"faq/{topic.slug}") == "Jawaban baru"
+
+
+async def test_complaint_tickets_and_handoff_queue(session: AsyncSession) -> None:
+    ticket = await file_complaint(session, "web:a", "berkas hilang")
+    assert ticket.startswith("ADU-") and len(ticket) == len("ADU-20261125-ABCD")
+    assert await request_handoff(session, "web:a", "permintaan") == 1
+    assert await request_handoff(session, "web:b", "permintaan") == 2
+    assert await request_handoff(session, "web:a", "permintaan") == 1  # queued once
+
+
+@pytest.mark.parametrize(
+    "text", ["PTSP-2025-7KQ4MZ", "ptsp 2025 7kq4mz", "ptsp.2025.7kq4mz", "no PTSP2025-7KQ4MZ ya"]
+)
+def test_numbers_in_any_case_and_spacing(text: str) -> None:
+    assert canonical_number(text) == LATE
+
+
+def test_working_days_skip_weekends() -> None:
+    friday = datetime(2026, 11, 20, 9, tzinfo=UTC)
+    assert add_working_days(friday, 1).weekday() == 0  # Monday
+    assert working_days_between(friday, add_working_days(friday, 10)) == 10
