@@ -77,14 +77,20 @@ async def post_message(request: web.Request) -> web.Response:
                 status=503,
             )
         guard.remember(conversation, reply.buttons)
+    messages = [
+        {"text": m.get("text") or "", "buttons": m.get("buttons") or []} for m in reply.messages
+    ]
+    if not messages:
+        # Every turn of our domain answers something; silence means the action server
+        # failed inside Rasa. The user hears that, not nothing.
+        log.warning("rasa answered nothing", extra={"text_length": len(text)})
+        call_centre = request.app[SETTINGS].call_centre
+        messages = [{"text": UNAVAILABLE.format(call_centre=call_centre), "buttons": []}]
     intent = reply.intent or {}
     log.info(
         "message answered",
         extra={"intent": intent.get("name"), "confidence": intent.get("confidence")},
     )
-    messages = [
-        {"text": m.get("text") or "", "buttons": m.get("buttons") or []} for m in reply.messages
-    ]
     return web.json_response(
         {"conversation_id": conversation, "messages": messages, "intent": reply.intent}
     )

@@ -219,6 +219,25 @@ class Stack:
             await self.stop()
             raise
 
+    async def restart_child(self, name: str, *, down_for: float = 0.0) -> None:
+        """Stop one process, wait, start it again and wait until it is healthy (fault tests)."""
+        child = next(c for c in self.children if c.name == name)
+        if child.process.returncode is None:
+            child.process.send_signal(signal.SIGTERM)
+        await child.process.wait()
+        if child.output is not None:
+            child.output.close()
+        self.children.remove(child)
+        await asyncio.sleep(down_for)
+        await self._spawn(name, self.commands()[name])
+        deadline = time.monotonic() + self.config.start_timeout
+        await self._wait_healthy(name, self.health_urls()[name], deadline)
+
+    async def stop_child(self, name: str) -> None:
+        child = next(c for c in self.children if c.name == name)
+        child.process.send_signal(signal.SIGTERM)
+        await child.process.wait()
+
     async def stop(self, grace: float = 15.0) -> None:
         for child in reversed(self.children):
             if child.process.returncode is None:

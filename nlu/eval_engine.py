@@ -1,8 +1,9 @@
 """Parses messages with a trained model; runs in the engine environment (rasa 3.6).
 
-    .venv-engine/bin/python nlu/eval_engine.py MODEL.tar.gz < texts.json > parsed.json
+    .venv-engine/bin/python nlu/eval_engine.py MODEL.tar.gz OUT.json < texts.json
 
-Input: a JSON list of texts. Output: a JSON list of Rasa parse results.
+Input: a JSON list of texts. Output (a file, since Rasa prints to stdout): a JSON
+list of Rasa parse results.
 """
 
 import asyncio
@@ -35,7 +36,9 @@ async def parse_all(model_path, texts):
 def main():
     logging.disable(logging.WARNING)
     texts = json.load(sys.stdin)
-    json.dump(asyncio.run(parse_all(sys.argv[1], texts)), sys.stdout, ensure_ascii=False)
+    results = asyncio.run(parse_all(sys.argv[1], texts))
+    with open(sys.argv[2], "w", encoding="utf-8") as out:
+        json.dump(results, out, ensure_ascii=False)
 
 
 if __name__ == "__main__":

@@ -36,6 +36,14 @@ class Gazetteer:
         for name in self.names:
             self._by_words.setdefault(len(name.split()), []).append(name)
 
+    @property
+    def slugs(self) -> set[str]:
+        return set(self.names.values())
+
+    def lookup(self, phrase: str) -> str | None:
+        """The slug of one name, exactly or with a small typo."""
+        return self._lookup(normalise(phrase))
+
     def _lookup(self, phrase: str) -> str | None:
         if phrase in self.names:
             return self.names[phrase]
@@ -66,3 +74,34 @@ class Gazetteer:
                 for i in window:
                     taken[i] = True
         return sorted(found, key=lambda match: match.start)
+
+
+def reconcile(
+    text: str, extracted: list[dict[str, object]], gazetteer: Gazetteer
+) -> list[dict[str, object]]:
+    """Permit entities to keep: the learned ones that name a real permit, then names the
+    gazetteer finds elsewhere; spans naming no permit ("rumah") only if nothing else is
+    found, so the answer can still say that permit is unknown. Each is a dict with
+    entity, start, end, value; values are slugs where known.
+    """
+    resolved, unknown = [], []
+    for entity in extracted:
+        value = str(entity["value"])
+        slug = value if value in gazetteer.slugs else gazetteer.lookup(value)
+        if slug is None:
+            unknown.append(entity)
+        else:
+            resolved.append({**entity, "value": slug})
+    taken = [(int(str(e["start"])), int(str(e["end"]))) for e in resolved]
+    for match in gazetteer.find(text):
+        if all(match.end <= start or match.start >= end for start, end in taken):
+            resolved.append(
+                {
+                    "entity": "permit_type",
+                    "start": match.start,
+                    "end": match.end,
+                    "value": match.value,
+                    "confidence": 1.0,
+                }
+            )
+    return sorted(resolved, key=lambda e: int(str(e["start"]))) if resolved else unknown

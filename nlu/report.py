@@ -130,20 +130,23 @@ def write_training(cases: list[Case], folder: Path) -> None:
 
 
 def parse(model: Path, texts: list[str]) -> list[dict[str, Any]]:
-    result = subprocess.run(
-        [
-            str(ROOT / ".venv-engine" / "bin" / "python"),
-            str(ROOT / "nlu" / "eval_engine.py"),
-            str(model),
-        ],
-        input=json.dumps(texts),
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=engine_env(),
-        check=True,
-    )
-    parsed: list[dict[str, Any]] = json.loads(result.stdout)
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "parsed.json"
+        subprocess.run(
+            [
+                str(ROOT / ".venv-engine" / "bin" / "python"),
+                str(ROOT / "nlu" / "eval_engine.py"),
+                str(model),
+                str(out),
+            ],
+            input=json.dumps(texts),
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env=engine_env(),
+            check=True,
+        )
+        parsed: list[dict[str, Any]] = json.loads(out.read_text(encoding="utf-8"))
     return parsed
 
 

@@ -51,9 +51,17 @@ PERMIT_MENTIONS: dict[str, list[str]] = {
         "ijin praktek dokter",
         "sip dokter gigi",
     ],
-    "sip_bidan": ["sip bidan", "sipb", "izin praktek bidan", "izin bidan", "ijin praktek bidan"],
+    "sip_bidan": [
+        "sip bidan",
+        "sipb",
+        "izin praktek bidan",
+        "izin bidan",
+        "ijin praktek bidan",
+        "bidan praktek mandiri",
+        "bidan",
+    ],
     "sip_perawat": ["sip perawat", "sipp", "izin praktek perawat", "izin perawat"],
-    "sipa": ["sipa", "SIPA", "izin praktek apoteker", "sip apoteker", "izin apoteker"],
+    "sipa": ["sipa", "SIPA", "izin praktek apoteker", "sip apoteker", "izin apoteker", "apoteker"],
     "izin_apotek": [
         "izin apotek",
         "ijin apotik",
@@ -465,6 +473,8 @@ PLAIN_INTENTS: dict[str, list[str]] = {
         "nggak mau",
         "tidak terima kasih",
         "ga usah deh",
+        "bukan begitu maksud saya",
+        "salah bukan yang itu",
     ],
     "bot_challenge": [
         "kamu robot ya",

@@ -1,9 +1,11 @@
 """PermitGazetteer: a permit_type extractor that knows every name and alias.
 
-DIET learns permit mentions from examples; this catches the ones it misses
-(a rare alias, a typo) using the synonyms and annotated values of the training
-data. It only adds an entity when DIET found no permit_type in the message, and
-its value is already the canonical slug.
+DIET learns permit mentions from examples but also tags stray words ("rumah")
+and misses rare aliases and typos. Running after the synonym mapper, this
+component knows every name and alias from the training data: it keeps the learned
+entities that name a real permit (fixing typos to the slug), adds the names DIET
+missed, and keeps an unknown span only when no real permit was found, so the
+answer can say that permit is not in the catalogue.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from nlu.gazetteer import Gazetteer
+from nlu.gazetteer import Gazetteer, reconcile
 
 ENTITY = "permit_type"
 NAMES_FILE = "permit_names.json"
@@ -87,20 +89,12 @@ class PermitGazetteer(GraphComponent, EntityExtractorMixin):
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             entities = message.get(ENTITIES, [])[:]
-            if any(entity["entity"] == ENTITY for entity in entities):
-                continue
-            found = []
-            for match in self._gazetteer.find(message.get(TEXT) or ""):
-                entity = {
-                    "entity": ENTITY,
-                    "start": match.start,
-                    "end": match.end,
-                    "value": match.value,
-                    "confidence": 1.0,
-                }
-                found.append(entity)
-            entities.extend(self.add_extractor_name(found))
-            message.set(ENTITIES, entities, add_to_output=True)
+            learned = [e for e in entities if e["entity"] == ENTITY]
+            others = [e for e in entities if e["entity"] != ENTITY]
+            kept = reconcile(message.get(TEXT) or "", learned, self._gazetteer)
+            added = [e for e in kept if e not in learned and "extractor" not in e]
+            self.add_extractor_name(added)
+            message.set(ENTITIES, others + kept, add_to_output=True)
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:

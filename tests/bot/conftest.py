@@ -24,6 +24,7 @@ class FakeRasa:
     delays: dict[str, float] = field(default_factory=dict)  # message text → seconds
     failures_left: int = 0
     buttons: list[dict[str, str]] = field(default_factory=list)
+    silent: bool = False  # answer with no bot messages
 
     async def webhook(self, request: web.Request) -> web.Response:
         if request.headers.get("Authorization") != f"Bearer {RASA_TOKEN}":
@@ -34,15 +35,14 @@ class FakeRasa:
         body = await request.json()
         await asyncio.sleep(self.delays.get(body["message"], 0))
         self.received.append((body["sender"], body["message"]))
+        answer = {
+            "recipient_id": body["sender"],
+            "text": f"jawaban: {body['message']}",
+            "buttons": self.buttons,
+        }
         return web.json_response(
             {
-                "messages": [
-                    {
-                        "recipient_id": body["sender"],
-                        "text": f"jawaban: {body['message']}",
-                        "buttons": self.buttons,
-                    }
-                ],
+                "messages": [] if self.silent else [answer],
                 "intent": {"name": "ask_fee", "confidence": 0.93},
                 "entities": [],
                 "intent_ranking": [{"name": "ask_fee", "confidence": 0.93}],

@@ -125,3 +125,13 @@ def test_production_refuses_default_secrets() -> None:
     with pytest.raises(ValidationError, match="TANYA_API_TOKEN"):
         GatewaySettings(env="production", rasa_token="x" * 32)
     GatewaySettings(env="production", rasa_token="r" * 32, api_token="a" * 32)
+
+
+async def test_a_silent_rasa_turn_becomes_an_apology(
+    gateway: Client, fake_rasa: tuple[FakeRasa, TestServer]
+) -> None:
+    fake, _ = fake_rasa
+    fake.silent = True  # what Rasa answers when the action server is down
+    status, body = await send(gateway, "web:quiet", "syarat imb")
+    assert status == 200
+    assert "sedang gangguan" in body["messages"][0]["text"]

@@ -6,15 +6,15 @@ runs on its own SQLite database with the demo data, in a temporary folder.
 
 from __future__ import annotations
 
-import asyncio
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest
+import pytest_asyncio
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.stack import Stack, StackConfig
@@ -65,10 +65,10 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('e2e') / 'tanya.db'}"
 
 
-@pytest.fixture(scope="session")
-def stack(
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def stack(
     model_dir: Path, database_url: str, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Stack]:
+) -> AsyncIterator[Stack]:
     config = StackConfig.for_tests(
         root=ROOT,
         database_url=database_url,
@@ -77,22 +77,18 @@ def stack(
         log_dir=tmp_path_factory.mktemp("stack-logs"),
     )
     running = Stack(config)
-    loop = asyncio.new_event_loop()
-    try:
-        loop.run_until_complete(running.start())
-        yield running
-    finally:
-        loop.run_until_complete(running.stop())
-        loop.close()
+    await running.start()
+    yield running
+    await running.stop()
 
 
-@pytest.fixture
+@pytest_asyncio.fixture(loop_scope="session")
 async def gateway(stack: Stack) -> AsyncIterator[Gateway]:
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60)) as http:
         yield Gateway(url=stack.gateway_url, http=http)
 
 
-@pytest.fixture
+@pytest_asyncio.fixture(loop_scope="session")
 async def sessions(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
     engine = create_engine(database_url)
     yield create_sessionmaker(engine)

@@ -25,7 +25,7 @@ from permits.status import public_status
 
 from .conftest import Gateway, Reply
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="session")]
 
 CONVERSATIONS: list[dict[str, Any]] = yaml.safe_load(
     (Path(__file__).parent / "conversations.yml").read_text(encoding="utf-8")

@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from nlu.gazetteer import Gazetteer
+from nlu.gazetteer import Gazetteer, reconcile
 from nlu.templates import PERMIT_MENTIONS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -106,3 +106,13 @@ def test_gazetteer_catches_aliases_and_typos() -> None:
     assert (match.value, match.text) == ("pbg", "izin mendirikn bangunan")
     assert [m.value for m in gazetteer.find("IMB sama SIUP")] == ["pbg", "nib"]
     assert gazetteer.find("syarat apa aja") == []
+
+
+def test_stray_words_give_way_to_real_permit_names() -> None:
+    gazetteer = Gazetteer({"imb": "pbg", "izin bangunan": "pbg", "baliho": "reklame"})
+    text = "mau renovasi rumah perlu izin bangunan gak"
+    stray = {"entity": "permit_type", "start": 13, "end": 18, "value": "rumah"}
+    kept = reconcile(text, [stray], gazetteer)
+    assert [e["value"] for e in kept] == ["pbg"]
+    unknown = {"entity": "permit_type", "start": 7, "end": 19, "value": "izin tambang"}
+    assert reconcile("syarat izin tambang", [unknown], gazetteer) == [unknown]
