@@ -12,15 +12,24 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from actions.base import DatabaseAction, DomainDict, Events, latest_entity
 from actions.formatting import tanggal
 from permits.errors import ApplicationNotFound, InvalidNumber, NotLinked, TooManyLookups
-from permits.status import StatusView, applications_for_conversation, public_status, subscribe
+from permits.status import (
+    SHARE_PHONE_PAYLOAD,
+    StatusView,
+    applications_for_conversation,
+    public_status,
+    subscribe,
+)
 
 FORMAT_HINT = "Formatnya PTSP-TAHUN-6 huruf/angka, misalnya PTSP-2025-AB3XYZ."
 PRIVACY = (
     "Demi keamanan data pribadi, daftar permohonan hanya bisa ditampilkan lewat WhatsApp dari "
-    "nomor HP yang terdaftar pada permohonan (atau Telegram setelah nomor Anda ditautkan). "
+    "nomor HP yang terdaftar pada permohonan, atau di Telegram setelah Anda membagikan nomor "
+    'HP Anda dengan tombol "Bagikan nomor telepon". '
     "Status satu permohonan tetap bisa dicek dengan nomor permohonannya, misalnya "
     '"cek status PTSP-2025-AB3XYZ".'
 )
+
+SHARE_PHONE_BUTTON = {"title": "Bagikan nomor telepon", "payload": SHARE_PHONE_PAYLOAD}
 
 
 def late_mark(view: StatusView) -> str:
@@ -112,7 +121,7 @@ class ActionListMyApplications(DatabaseAction):
             try:
                 views = await applications_for_conversation(session, tracker.sender_id)
             except NotLinked:
-                dispatcher.utter_message(text=PRIVACY)
+                dispatcher.utter_message(text=PRIVACY, buttons=[SHARE_PHONE_BUTTON])
                 return []
         if not views:
             dispatcher.utter_message(text="Belum ada permohonan yang terdaftar atas nomor Anda.")
@@ -132,7 +141,7 @@ class ActionSubscribeUpdates(DatabaseAction):
             try:
                 numbers = await subscribe(session, tracker.sender_id)
             except NotLinked:
-                dispatcher.utter_message(text=PRIVACY)
+                dispatcher.utter_message(text=PRIVACY, buttons=[SHARE_PHONE_BUTTON])
                 return []
         if not numbers:
             dispatcher.utter_message(text="Belum ada permohonan yang terdaftar atas nomor Anda.")

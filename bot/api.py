@@ -9,9 +9,8 @@ from typing import Any
 from aiohttp import web
 from pydantic import BaseModel, Field, ValidationError
 
-from bot.keys import BUTTONS, LOCKS, RASA, SETTINGS
+from bot.keys import SETTINGS, TURNS
 from bot.logging import conversation_id as current_conversation
-from bot.rasa import RasaUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -60,37 +59,17 @@ async def post_message(request: web.Request) -> web.Response:
         return parsed
     conversation = parsed.conversation_id
     current_conversation.set(conversation)
-    guard = request.app[BUTTONS]
-    async with request.app[LOCKS].hold(conversation):
-        text = guard.screen(conversation, parsed.text)
-        if not text:
-            return _error(400, "Pesan kosong. Silakan tulis pertanyaan Anda.")
-        try:
-            reply = await request.app[RASA].send(conversation, text)
-        except RasaUnavailable:
-            call_centre = request.app[SETTINGS].call_centre
-            return web.json_response(
-                {
-                    "conversation_id": conversation,
-                    "messages": [{"text": UNAVAILABLE.format(call_centre=call_centre)}],
-                },
-                status=503,
-            )
-        guard.remember(conversation, reply.buttons)
-    messages = [
-        {"text": m.get("text") or "", "buttons": m.get("buttons") or []} for m in reply.messages
-    ]
-    if not messages:
-        # Every turn of our domain answers something; silence means the action server
-        # failed inside Rasa. The user hears that, not nothing.
-        log.warning("rasa answered nothing", extra={"text_length": len(text)})
+    answer = await request.app[TURNS].answer_now(conversation, parsed.text)
+    if answer is None:
         call_centre = request.app[SETTINGS].call_centre
-        messages = [{"text": UNAVAILABLE.format(call_centre=call_centre), "buttons": []}]
-    intent = reply.intent or {}
-    log.info(
-        "message answered",
-        extra={"intent": intent.get("name"), "confidence": intent.get("confidence")},
-    )
+        return web.json_response(
+            {
+                "conversation_id": conversation,
+                "messages": [{"text": UNAVAILABLE.format(call_centre=call_centre)}],
+            },
+            status=503,
+        )
+    messages = [{"text": r.text, "buttons": r.buttons} for r in answer.replies]
     return web.json_response(
-        {"conversation_id": conversation, "messages": messages, "intent": reply.intent}
+        {"conversation_id": conversation, "messages": messages, "intent": answer.intent}
     )

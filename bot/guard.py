@@ -1,7 +1,8 @@
 """Text starting with "/" would trigger Rasa intents directly, bypassing NLU.
 
 Only payloads of buttons the bot itself offered in its last answer may pass;
-a button's title typed as text counts as choosing it.
+a button's title typed as text counts as choosing it, and so does its number
+(WhatsApp shows buttons as a numbered list).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ class ButtonGuard:
                 if b.get("title") and b.get("payload")
             }
         )
+        offered.update({str(i): b["payload"] for i, b in enumerate(buttons, 1) if b.get("payload")})
         self._offered[conversation_id] = offered
         self._offered.move_to_end(conversation_id)
         while len(self._offered) > self._capacity:

@@ -1,15 +1,19 @@
-"""Every piece of shared gateway state, declared once."""
+"""Shared gateway state, declared once. Channel modules declare their own keys."""
 
 from __future__ import annotations
 
 from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.guard import ButtonGuard
-from bot.ordering import ConversationLocks
+from bot.channels.base import Channel
+from bot.delivery import DeliveryWorker
 from bot.rasa import RasaClient
 from bot.settings import GatewaySettings
+from bot.turns import Turns
 
 SETTINGS = web.AppKey("settings", GatewaySettings)
 RASA = web.AppKey("rasa", RasaClient)
-LOCKS = web.AppKey("locks", ConversationLocks)
-BUTTONS = web.AppKey("buttons", ButtonGuard)
+SESSIONS = web.AppKey("sessions", async_sessionmaker[AsyncSession])
+TURNS = web.AppKey("turns", Turns)
+DELIVERY = web.AppKey("delivery", DeliveryWorker)
+CHANNELS = web.AppKey("channels", dict[str, Channel])

@@ -31,5 +31,9 @@ class ConversationLocks:
             else:
                 self._locks[conversation_id] = (lock, users - 1)
 
+    def busy(self, conversation_id: str) -> bool:
+        """Someone holds or waits for this conversation's lock."""
+        return conversation_id in self._locks
+
     def __len__(self) -> int:
         return len(self._locks)

@@ -27,6 +27,46 @@ class GatewaySettings(BaseSettings):
     database_url: str = DEFAULT_DATABASE_URL
     max_message_chars: int = 2000
     call_centre: str = "1500164"
+    # The address the outside world reaches the gateway at (webhook signatures are
+    # computed over it; behind a proxy the request's own URL differs).
+    public_url: str = "http://127.0.0.1:8080"
+
+    # Per-conversation flood limit, in the `limits` notation ("12/minute").
+    conversation_rate_limit: str = "12/minute"
+    # How often unanswered messages (Rasa was down) and due deliveries are retried.
+    recovery_interval_seconds: float = 5.0
+    delivery_poll_seconds: float = 2.0
+    delivery_lease_seconds: float = 60.0
+
+    # Telegram: "off", "webhook" (production) or "polling" (a developer's laptop).
+    telegram_mode: Literal["off", "webhook", "polling"] = "off"
+    telegram_token: str = ""
+    telegram_secret_token: str = ""  # echoed by Telegram in X-Telegram-Bot-Api-Secret-Token
+    telegram_api_url: str = "https://api.telegram.org/bot"
+    telegram_set_webhook: bool = True  # register {public_url}/telegram/webhook on start
+
+    # WhatsApp through Twilio.
+    twilio_account_sid: str = ""
+    twilio_auth_token: str = ""
+    twilio_whatsapp_from: str = ""  # e.g. "whatsapp:+14155238886"
+    twilio_api_url: str = "https://api.twilio.com"
+    # Approved template (ContentSid) for notifications outside WhatsApp's 24-hour window;
+    # variables {{1}} number, {{2}} status, {{3}} stage.
+    twilio_notification_content_sid: str = ""
+
+    @property
+    def whatsapp_enabled(self) -> bool:
+        return bool(self.twilio_account_sid and self.twilio_auth_token)
+
+    @model_validator(mode="after")
+    def _channels_have_their_secrets(self) -> GatewaySettings:
+        if self.telegram_mode != "off" and not self.telegram_token:
+            raise ValueError("TANYA_TELEGRAM_TOKEN is required when Telegram is on")
+        if self.telegram_mode == "webhook" and not self.telegram_secret_token:
+            raise ValueError("TANYA_TELEGRAM_SECRET_TOKEN is required for the Telegram webhook")
+        if self.twilio_account_sid and not self.twilio_whatsapp_from:
+            raise ValueError("TANYA_TWILIO_WHATSAPP_FROM is required for WhatsApp")
+        return self
 
     @model_validator(mode="after")
     def _no_default_secrets_in_production(self) -> GatewaySettings:
@@ -38,6 +78,8 @@ class GatewaySettings(BaseSettings):
             weak = [
                 name for name, (value, dev) in defaults.items() if value == dev or len(value) < 16
             ]
+            if self.telegram_mode == "webhook" and len(self.telegram_secret_token) < 16:
+                weak.append("TANYA_TELEGRAM_SECRET_TOKEN")
             if weak:
                 raise ValueError(f"set strong secrets for production: {', '.join(weak)}")
         return self

@@ -13,14 +13,13 @@ import asyncio
 import sys
 from pathlib import Path
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from permits.db import create_engine, create_sessionmaker, migrate
 from permits.demo import load_demo
+from permits.errors import ApplicationNotFound
 from permits.importer import import_path
-from permits.models import Agency, Application, ApplicationEvent, utcnow
-from permits.numbers import canonical_number
+from permits.progress import StatusChange, UnknownAgency, change_status
 from permits.settings import DatabaseSettings
 from permits.status import STATUS_LABELS
 
@@ -47,35 +46,16 @@ async def _import(session: AsyncSession, path: Path) -> int:
 
 
 async def _set_status(session: AsyncSession, args: argparse.Namespace) -> int:
-    number = canonical_number(args.number)
-    application = await session.scalar(select(Application).where(Application.number == number))
-    if application is None:
+    change = StatusChange(args.number, args.status, args.stage, args.agency)
+    try:
+        application = await change_status(session, change)
+    except ApplicationNotFound:
         _say(f"Permohonan {args.number} tidak ditemukan.")
         return 1
-    if args.agency:
-        agency = await session.scalar(select(Agency).where(Agency.slug == args.agency))
-        if agency is None:
-            _say(f"Instansi {args.agency} tidak dikenal.")
-            return 1
-        application.current_agency_id = agency.id
-    now = utcnow()
-    application.status = args.status
-    if args.stage:
-        application.current_stage = args.stage
-        application.stage_started_at = now
-    if args.status in ("selesai", "ditolak"):
-        application.completed_at = now
-    session.add(
-        ApplicationEvent(
-            application_id=application.id,
-            stage=application.current_stage,
-            agency_id=application.current_agency_id,
-            status=args.status,
-            at=now,
-        )
-    )
-    await session.commit()
-    _say(f"{number}: {STATUS_LABELS[args.status]}")
+    except UnknownAgency:
+        _say(f"Instansi {args.agency} tidak dikenal.")
+        return 1
+    _say(f"{application.number}: {STATUS_LABELS[args.status]}")
     return 0
 
 

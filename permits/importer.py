@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from permits.fees import FeeRule
 from permits.models import Agency, Application, ApplicationEvent, PermitType
 from permits.numbers import canonical_number
+from permits.progress import StatusChange, apply_status_change
 from permits.status import STATUS_LABELS
 from permits.workdays import add_working_days
 
@@ -93,6 +94,8 @@ class ApplicationRow(BaseModel):
 class ImportReport:
     counts: dict[str, int] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
+    created: int = 0
+    updated: int = 0  # existing applications whose progress changed
 
     @property
     def ok(self) -> bool:
@@ -161,7 +164,8 @@ async def import_path(session: AsyncSession, source: Path) -> ImportReport:
     report.counts = {
         "agencies": len(agencies),
         "permit_types": len(permits),
-        "applications": len(applications),
+        "applications": report.created,
+        "applications_updated": report.updated,
     }
     return report
 
@@ -194,13 +198,43 @@ async def _write(
         session.add(permit)
         permit_by_slug[prow.slug] = permit
     await session.flush()
-    known = set((await session.scalars(select(Application.number))).all())
+    known = {a.number: a for a in (await session.scalars(select(Application))).all()}
+    seen: set[str] = set()
     for line, arow in enumerate(applications, 1):
-        if arow.number in known:
-            report.errors.append(f"applications baris {line}: nomor {arow.number} sudah ada")
+        if arow.number in seen:
+            report.errors.append(f"applications baris {line}: nomor {arow.number} ganda")
             continue
-        known.add(arow.number)
-        _write_application(session, arow, line, permit_by_slug, by_slug, report)
+        seen.add(arow.number)
+        if arow.number in known:
+            await _update_progress(session, known[arow.number], arow, by_slug, line, report)
+        else:
+            _write_application(session, arow, line, permit_by_slug, by_slug, report)
+            report.created += 1
+
+
+async def _update_progress(
+    session: AsyncSession,
+    application: Application,
+    row: ApplicationRow,
+    agencies: dict[str, Agency],
+    line: int,
+    report: ImportReport,
+) -> None:
+    """A re-exported application moves on: same path as any status change (notifies)."""
+    agency = agencies.get(row.current_agency)
+    if agency is None:
+        report.errors.append(f"applications baris {line}: instansi tidak dikenal")
+        return
+    unchanged = (
+        application.status == row.status
+        and application.current_stage == row.current_stage
+        and application.current_agency_id == agency.id
+    )
+    if unchanged:
+        return
+    change = StatusChange(row.number, row.status, row.current_stage, row.current_agency, "impor")
+    await apply_status_change(session, change)
+    report.updated += 1
 
 
 def _write_application(

@@ -15,6 +15,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -59,7 +60,13 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSON, list[str]: JSON}
+    type_annotation_map = {
+        datetime: UTCDateTime,
+        dict[str, Any]: JSON,
+        dict[str, str]: JSON,
+        list[str]: JSON,
+        list[dict[str, str]]: JSON,
+    }
 
 
 class Agency(Base):
@@ -152,18 +159,46 @@ class Conversation(Base):
     linked_phone: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_message_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # WhatsApp allows free-form messages only within 24 hours of the user's last message.
+    last_inbound_at: Mapped[datetime | None] = mapped_column()
 
 
 class Message(Base):
+    """One line of a transcript, and for outbound lines also the delivery outbox.
+
+    Inbound: `external_id` is the channel's own message id (Telegram update_id,
+    Twilio MessageSid, the widget's message id), unique per conversation so a
+    retried delivery is recognised; `state` is pending until the bot answered.
+    Outbound: written in the transaction that produced it (a bot turn, a status
+    change) and sent by the delivery worker; `state` is queued, sent or failed.
+    """
+
     __tablename__ = "messages"
+    __table_args__ = (
+        UniqueConstraint("conversation_id", "external_id"),
+        Index("ix_messages_delivery", "direction", "state", "next_attempt_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"), index=True)
     direction: Mapped[str] = mapped_column(String(3))  # "in" | "out"
+    sender: Mapped[str] = mapped_column(String(12), default="user")  # user|bot|agent|system
+    kind: Mapped[str] = mapped_column(String(12), default="chat")  # chat|notice|notification
     text: Mapped[str] = mapped_column(Text)
+    buttons: Mapped[list[dict[str, str]] | None] = mapped_column()
     intent: Mapped[str | None] = mapped_column(String(80))
     confidence: Mapped[float | None] = mapped_column(Float)
     at: Mapped[datetime] = mapped_column(default=utcnow)
+    external_id: Mapped[str | None] = mapped_column(String(120))
+    state: Mapped[str] = mapped_column(String(10), default="pending")
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column()
+    lease_until: Mapped[datetime | None] = mapped_column()
+    provider_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    delivery_status: Mapped[str | None] = mapped_column(String(20))
+    error: Mapped[str | None] = mapped_column(String(300))
+    # For notifications that may have to go out as an approved WhatsApp template.
+    template_variables: Mapped[dict[str, str] | None] = mapped_column()
 
 
 class Handoff(Base):

@@ -128,6 +128,21 @@ async def public_status(
     return _view(application, now)
 
 
+# A button with this payload asks the channel for the user's verified phone number
+# (Telegram's "share contact" keyboard); channels that cannot ask drop it.
+SHARE_PHONE_PAYLOAD = "/share_phone"
+
+
+def normalise_phone(raw: str) -> str | None:
+    """An Indonesian mobile number as stored on applications (+62...), or None."""
+    digits = "".join(ch for ch in raw if ch.isdigit())
+    if digits.startswith("0"):
+        digits = "62" + digits[1:]
+    if not digits.startswith("62") or not 10 <= len(digits) <= 15:
+        return None
+    return "+" + digits
+
+
 async def linked_phone(session: AsyncSession, conversation_id: str) -> str:
     """The registered phone this conversation speaks for, or NotLinked."""
     channel, _, external = conversation_id.partition(":")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,6 +14,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.app import create_app
 from bot.settings import GatewaySettings
+from permits.db import migrate
 
 RASA_TOKEN = "fake-rasa-token"
 API_TOKEN = "test-api-token"
@@ -58,9 +60,20 @@ async def fake_rasa(aiohttp_server: Callable[..., Any]) -> tuple[FakeRasa, TestS
     return fake, await aiohttp_server(app)
 
 
-def settings_for(rasa_url: str, **overrides: Any) -> GatewaySettings:
+@pytest.fixture
+async def gateway_database(tmp_path: Path) -> str:
+    """A migrated SQLite database for the gateway's transcripts and outbox."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'gateway.db'}"
+    await migrate(url)
+    return url
+
+
+def settings_for(rasa_url: str, database_url: str, **overrides: Any) -> GatewaySettings:
     values: dict[str, Any] = {
         "rasa_url": rasa_url,
+        "database_url": database_url,
+        "delivery_poll_seconds": 0.2,
+        "recovery_interval_seconds": 0.5,
         "rasa_token": RASA_TOKEN,
         "api_token": API_TOKEN,
         "rasa_retry_seconds": 1.5,
@@ -72,10 +85,12 @@ def settings_for(rasa_url: str, **overrides: Any) -> GatewaySettings:
 
 @pytest.fixture
 async def gateway(
-    fake_rasa: tuple[FakeRasa, TestServer], aiohttp_client: Callable[..., Any]
+    fake_rasa: tuple[FakeRasa, TestServer],
+    gateway_database: str,
+    aiohttp_client: Callable[..., Any],
 ) -> TestClient[web.Request, web.Application]:
     _, server = fake_rasa
     client: TestClient[web.Request, web.Application] = await aiohttp_client(
-        create_app(settings_for(str(server.make_url(""))))
+        create_app(settings_for(str(server.make_url("")), gateway_database))
     )
     return client

@@ -104,9 +104,10 @@ async def test_bad_requests_get_a_clear_indonesian_message(
 
 
 async def test_rasa_down_gets_an_apology_not_a_crash(
-    aiohttp_client: Callable[..., Any], unused_tcp_port: int
+    aiohttp_client: Callable[..., Any], unused_tcp_port: int, gateway_database: str
 ) -> None:
-    client = await aiohttp_client(create_app(settings_for(f"http://127.0.0.1:{unused_tcp_port}")))
+    settings = settings_for(f"http://127.0.0.1:{unused_tcp_port}", gateway_database)
+    client = await aiohttp_client(create_app(settings))
     status, body = await send(client, "web:down", "halo")
     assert status == 503
     assert "sedang gangguan" in body["messages"][0]["text"]

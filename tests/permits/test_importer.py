@@ -15,7 +15,12 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "permits" / "examples" / "office
 async def test_the_example_office_imports(session: AsyncSession) -> None:
     report = await import_path(session, EXAMPLE)
     assert report.ok, report.errors
-    assert report.counts == {"agencies": 2, "permit_types": 2, "applications": 2}
+    assert report.counts == {
+        "agencies": 2,
+        "permit_types": 2,
+        "applications": 2,
+        "applications_updated": 0,
+    }
     pbg = await session.scalar(select(PermitType).where(PermitType.slug == "pbg"))
     assert pbg is not None and pbg.sla_days == 21  # the office's own SLA replaced the demo's
 

@@ -1,0 +1,105 @@
+"""The delivery worker: sends queued outbound messages through their channels.
+
+Replies and notifications alike are rows of the outbox (permits/transcripts.py),
+committed before anything is sent. The worker leases the oldest due message of
+each conversation, sends it, and marks it sent; a failure is retried with
+back-off, a permanent one (the user blocked the bot) is recorded and dropped.
+A worker that dies mid-send leaves a lease that expires, so the message is sent
+by the next worker; a message already marked sent is never sent again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.channels.base import Channel, DeliveryFailed, Outbound
+from bot.logging import conversation_id as current_conversation
+from permits.models import Message
+from permits.transcripts import (
+    channel_of,
+    claim_deliveries,
+    last_inbound_at,
+    mark_attempt_failed,
+    mark_sent,
+)
+
+log = logging.getLogger(__name__)
+
+
+class DeliveryWorker:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        channels: dict[str, Channel],
+        *,
+        lease_seconds: float,
+        poll_seconds: float,
+    ) -> None:
+        self._sessions = sessions
+        self._channels = channels
+        self._lease = timedelta(seconds=lease_seconds)
+        self._poll_seconds = poll_seconds
+        self._wake = asyncio.Event()
+
+    def wake(self) -> None:
+        """Something was queued: deliver now rather than at the next poll."""
+        self._wake.set()
+
+    async def run_forever(self) -> None:
+        while True:
+            self._wake.clear()
+            try:
+                sent = await self.deliver_due()
+            except Exception:
+                log.exception("delivery round failed")
+                sent = 0
+            if sent:
+                continue  # a conversation may have more messages queued behind these
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=self._poll_seconds)
+
+    async def deliver_due(self) -> int:
+        """One round: lease due messages (one per conversation) and send them."""
+        async with self._sessions() as session:
+            rows = await claim_deliveries(session, self._lease)
+        await asyncio.gather(*(self._deliver(row) for row in rows))
+        return len(rows)
+
+    async def _deliver(self, row: Message) -> None:
+        current_conversation.set(row.conversation_id)
+        channel = self._channels.get(channel_of(row.conversation_id))
+        async with self._sessions() as session:
+            if channel is None:
+                await mark_attempt_failed(session, row, "channel not configured", permanent=True)
+                log.error("no channel for message", extra={"message_id": row.id})
+                return
+            outbound = Outbound(
+                message_id=row.id,
+                conversation_id=row.conversation_id,
+                text=row.text,
+                buttons=list(row.buttons or []),
+                kind=row.kind,
+                sender=row.sender,
+                template_variables=row.template_variables,
+                last_inbound_at=await last_inbound_at(session, row.conversation_id),
+            )
+            try:
+                provider_id = await channel.send(outbound)
+            except DeliveryFailed as exc:
+                state = await mark_attempt_failed(session, row, str(exc), permanent=exc.permanent)
+                log.warning(
+                    "delivery failed",
+                    extra={"message_id": row.id, "state": state, "reason": str(exc)},
+                )
+                return
+            except Exception as exc:
+                state = await mark_attempt_failed(session, row, repr(exc))
+                log.exception("delivery error", extra={"message_id": row.id, "state": state})
+                return
+            await mark_sent(session, row.id, provider_id)
+            log.info("message delivered", extra={"message_id": row.id, "kind": row.kind})

@@ -1,0 +1,297 @@
+"""Transcripts: every message in and out, and the outbox the delivery worker drains.
+
+Inbound messages are stored before anything else happens to them, so a message
+that arrives while Rasa is down is kept (state "pending") and answered later.
+Outbound messages are queued in the same transaction that produced them and
+sent by the delivery worker (bot/delivery.py), which claims them with a lease so
+that two workers never send the same message.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import exists, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from permits.models import Conversation, Message, utcnow
+
+MAX_DELIVERY_ATTEMPTS = 8
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A message for the user: text and the buttons the channel should render."""
+
+    text: str
+    buttons: list[dict[str, str]] = field(default_factory=list)
+
+
+def channel_of(conversation_id: str) -> str:
+    return conversation_id.partition(":")[0]
+
+
+async def ensure_conversation(session: AsyncSession, conversation_id: str) -> None:
+    """Create the conversation row if it does not exist (safe under concurrency)."""
+    values = {
+        "id": conversation_id,
+        "channel": channel_of(conversation_id),
+        "created_at": utcnow(),
+        "last_message_at": utcnow(),
+    }
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    await session.execute(insert(Conversation).values(values).on_conflict_do_nothing())
+
+
+async def record_inbound(
+    session: AsyncSession, conversation_id: str, text: str, external_id: str | None
+) -> Message | None:
+    """Store a user's message; None if the channel delivered this message before."""
+    await ensure_conversation(session, conversation_id)
+    now = utcnow()
+    message = Message(
+        conversation_id=conversation_id,
+        direction="in",
+        sender="user",
+        text=text,
+        external_id=external_id,
+        state="pending",
+        at=now,
+    )
+    session.add(message)
+    try:
+        await session.flush()
+    except IntegrityError:
+        await session.rollback()
+        return None
+    await session.execute(
+        update(Conversation)
+        .where(Conversation.id == conversation_id)
+        .values(last_message_at=now, last_inbound_at=now)
+    )
+    await session.commit()
+    return message
+
+
+async def pending_inbound(session: AsyncSession, conversation_id: str) -> list[Message]:
+    query = (
+        select(Message)
+        .where(
+            Message.conversation_id == conversation_id,
+            Message.direction == "in",
+            Message.state == "pending",
+        )
+        .order_by(Message.id)
+    )
+    return list((await session.scalars(query)).all())
+
+
+async def conversations_with_pending(session: AsyncSession, older_than: datetime) -> list[str]:
+    """Conversations holding messages nobody answered yet (e.g. Rasa was down)."""
+    query = (
+        select(Message.conversation_id)
+        .where(Message.direction == "in", Message.state == "pending", Message.at < older_than)
+        .group_by(Message.conversation_id)
+        .order_by(func.min(Message.id))
+    )
+    return list((await session.scalars(query)).all())
+
+
+def queue_outbound(
+    session: AsyncSession,
+    conversation_id: str,
+    message: Outgoing,
+    *,
+    sender: str = "bot",
+    kind: str = "chat",
+    template_variables: dict[str, str] | None = None,
+    state: str = "queued",
+) -> Message:
+    """Add an outbound message to the session; it is sent once the transaction commits."""
+    row = Message(
+        conversation_id=conversation_id,
+        direction="out",
+        sender=sender,
+        kind=kind,
+        text=message.text,
+        buttons=message.buttons or None,
+        template_variables=template_variables,
+        state=state,
+        at=utcnow(),
+    )
+    session.add(row)
+    return row
+
+
+async def settle_inbound(
+    session: AsyncSession,
+    inbound: Message,
+    state: str,
+    replies: list[Outgoing],
+    *,
+    intent: str | None = None,
+    confidence: float | None = None,
+    delivered: bool = False,
+) -> list[Message]:
+    """Mark an inbound message handled and queue its replies, in one transaction.
+
+    `delivered`: the replies already reached the user (the synchronous API).
+    """
+    inbound.state = state
+    inbound.intent = intent
+    inbound.confidence = confidence
+    session.add(inbound)
+    state = "sent" if delivered else "queued"
+    rows = [queue_outbound(session, inbound.conversation_id, r, state=state) for r in replies]
+    await session.execute(
+        update(Conversation)
+        .where(Conversation.id == inbound.conversation_id)
+        .values(last_message_at=utcnow())
+    )
+    await session.commit()
+    return rows
+
+
+async def last_outbound_kind(session: AsyncSession, conversation_id: str) -> str | None:
+    query = (
+        select(Message.kind)
+        .where(Message.conversation_id == conversation_id, Message.direction == "out")
+        .order_by(Message.id.desc())
+        .limit(1)
+    )
+    return await session.scalar(query)
+
+
+async def claim_deliveries(
+    session: AsyncSession, lease: timedelta, limit: int = 50, now: datetime | None = None
+) -> list[Message]:
+    """Lease the oldest queued message of each conversation that is due.
+
+    Only the oldest one per conversation, so that two workers (or two gateway
+    replicas) never send a conversation's messages out of order. The lease is
+    re-checked in the UPDATE itself: of two workers racing for a row, one wins.
+    """
+    now = now or utcnow()
+    earlier = aliased(Message)
+    has_earlier_queued = exists().where(
+        earlier.conversation_id == Message.conversation_id,
+        earlier.direction == "out",
+        earlier.state == "queued",
+        earlier.id < Message.id,
+    )
+    free = (Message.lease_until.is_(None)) | (Message.lease_until < now)
+    due = (Message.next_attempt_at.is_(None)) | (Message.next_attempt_at <= now)
+    candidates = (
+        select(Message.id)
+        .where(Message.direction == "out", Message.state == "queued", due, free)
+        .where(~has_earlier_queued)
+        .order_by(Message.id)
+        .limit(limit)
+    )
+    ids = list((await session.scalars(candidates)).all())
+    if not ids:
+        return []
+    claimed = await session.scalars(
+        update(Message)
+        .where(Message.id.in_(ids), Message.state == "queued", free)
+        .values(lease_until=now + lease)
+        .returning(Message.id)
+    )
+    claimed_ids = list(claimed.all())
+    await session.commit()
+    rows = await session.scalars(
+        select(Message).where(Message.id.in_(claimed_ids)).order_by(Message.id)
+    )
+    return list(rows.all())
+
+
+async def mark_sent(session: AsyncSession, message_id: int, provider_id: str | None) -> None:
+    await session.execute(
+        update(Message)
+        .where(Message.id == message_id)
+        .values(state="sent", provider_id=provider_id, lease_until=None, error=None)
+    )
+    await session.commit()
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Exponential back-off: 2 s, 4 s, 8 s ... capped at ten minutes."""
+    return timedelta(seconds=min(2**attempts, 600))
+
+
+async def mark_attempt_failed(
+    session: AsyncSession, message: Message, error: str, *, permanent: bool = False
+) -> str:
+    """Record a failed send; returns the new state (queued for a retry, or failed)."""
+    attempts = message.attempts + 1
+    give_up = permanent or attempts >= MAX_DELIVERY_ATTEMPTS
+    state = "failed" if give_up else "queued"
+    await session.execute(
+        update(Message)
+        .where(Message.id == message.id)
+        .values(
+            state=state,
+            attempts=attempts,
+            error=error[:300],
+            lease_until=None,
+            next_attempt_at=utcnow() + retry_delay(attempts),
+        )
+    )
+    await session.commit()
+    return state
+
+
+async def record_delivery_status(session: AsyncSession, provider_id: str, status: str) -> bool:
+    """Store a channel's delivery report (e.g. Twilio's status callback)."""
+    result = await session.execute(
+        update(Message).where(Message.provider_id == provider_id).values(delivery_status=status)
+    )
+    await session.commit()
+    return bool(getattr(result, "rowcount", 0))
+
+
+async def history(session: AsyncSession, conversation_id: str, limit: int = 50) -> list[Message]:
+    """The latest `limit` messages of a conversation, oldest first."""
+    query = (
+        select(Message)
+        .where(Message.conversation_id == conversation_id)
+        .order_by(Message.id.desc())
+        .limit(limit)
+    )
+    return list(reversed((await session.scalars(query)).all()))
+
+
+async def last_inbound_at(session: AsyncSession, conversation_id: str) -> datetime | None:
+    return await session.scalar(
+        select(Conversation.last_inbound_at).where(Conversation.id == conversation_id)
+    )
+
+
+async def link_phone(session: AsyncSession, conversation_id: str, phone: str) -> None:
+    """Record that this conversation speaks for the applicant with `phone`."""
+    await ensure_conversation(session, conversation_id)
+    await session.execute(
+        update(Conversation).where(Conversation.id == conversation_id).values(linked_phone=phone)
+    )
+    await session.commit()
+
+
+def as_outgoing(row: Message) -> Outgoing:
+    return Outgoing(text=row.text, buttons=list(row.buttons or []))
+
+
+def serialise(row: Message) -> dict[str, Any]:
+    """A transcript line as the web chat and the console show it."""
+    return {
+        "id": row.id,
+        "from": row.sender,
+        "text": row.text,
+        "buttons": list(row.buttons or []),
+        "at": row.at.isoformat(),
+    }
