@@ -31,11 +31,11 @@ from permits.models import Message, utcnow
 from permits.transcripts import (
     Outgoing,
     conversations_with_pending,
-    last_outbound_kind,
     pending_inbound,
     queue_outbound,
     record_inbound,
     settle_inbound,
+    told_recently,
 )
 
 log = logging.getLogger(__name__)
@@ -52,6 +52,7 @@ SLOW_DOWN = (
     "Pesan Anda terlalu banyak dalam waktu singkat. Mohon tunggu sebentar sebelum "
     "mengirim pesan lagi."
 )
+NOTICE_INTERVAL = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -84,13 +85,19 @@ class Turns:
         """Accept a message from a channel; False if it is a repeated delivery."""
         current_conversation.set(conversation_id)
         async with self._sessions() as session:
-            inbound = await record_inbound(session, conversation_id, text, external_id)
+            inbound = await record_inbound(
+                session, conversation_id, text, external_id, commit=False
+            )
             if inbound is None:
                 log.info("duplicate delivery dropped", extra={"external_id": external_id})
                 return False
             if not await self._limiter.hit(self._limit, conversation_id):
-                await self._refuse_flood(session, inbound)
+                inbound.state = "limited"
+                await session.commit()
+                log.warning("flood limit reached")
+                await self._tell_once(session, conversation_id, SLOW_DOWN, "limit")
                 return True
+            await session.commit()
         self._spawn(self.drain(conversation_id))
         return True
 
@@ -203,16 +210,11 @@ class Turns:
             extra={"intent": intent.get("name"), "confidence": intent.get("confidence")},
         )
 
-    async def _refuse_flood(self, session: AsyncSession, inbound: Message) -> None:
-        log.warning("flood limit reached")
-        await settle_inbound(session, inbound, "limited", [])
-        await self._tell_once(session, inbound.conversation_id, SLOW_DOWN, "limit")
-
     async def _tell_once(
         self, session: AsyncSession, conversation_id: str, text: str, kind: str
     ) -> None:
-        """A service notice, unless it is already the last thing the user was told."""
-        if await last_outbound_kind(session, conversation_id) == kind:
+        """A service notice, at most once in NOTICE_INTERVAL, so a flood is not echoed."""
+        if await told_recently(session, conversation_id, kind, utcnow() - NOTICE_INTERVAL):
             return
         queue_outbound(session, conversation_id, Outgoing(text), sender="system", kind=kind)
         await session.commit()

@@ -50,9 +50,18 @@ async def ensure_conversation(session: AsyncSession, conversation_id: str) -> No
 
 
 async def record_inbound(
-    session: AsyncSession, conversation_id: str, text: str, external_id: str | None
+    session: AsyncSession,
+    conversation_id: str,
+    text: str,
+    external_id: str | None,
+    *,
+    commit: bool = True,
 ) -> Message | None:
-    """Store a user's message; None if the channel delivered this message before."""
+    """Store a user's message; None if the channel delivered this message before.
+
+    With commit=False the caller may still change the row's state (e.g. to
+    "limited") before it commits, so no other turn sees it as pending first.
+    """
     await ensure_conversation(session, conversation_id)
     now = utcnow()
     message = Message(
@@ -75,7 +84,8 @@ async def record_inbound(
         .where(Conversation.id == conversation_id)
         .values(last_message_at=now, last_inbound_at=now)
     )
-    await session.commit()
+    if commit:
+        await session.commit()
     return message
 
 
@@ -158,14 +168,17 @@ async def settle_inbound(
     return rows
 
 
-async def last_outbound_kind(session: AsyncSession, conversation_id: str) -> str | None:
-    query = (
-        select(Message.kind)
-        .where(Message.conversation_id == conversation_id, Message.direction == "out")
-        .order_by(Message.id.desc())
-        .limit(1)
+async def told_recently(
+    session: AsyncSession, conversation_id: str, kind: str, since: datetime
+) -> bool:
+    """Whether the user already got a message of this kind (a service notice) since then."""
+    query = select(Message.id).where(
+        Message.conversation_id == conversation_id,
+        Message.direction == "out",
+        Message.kind == kind,
+        Message.at >= since,
     )
-    return await session.scalar(query)
+    return (await session.scalar(query.limit(1))) is not None
 
 
 async def claim_deliveries(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,10 +27,14 @@ class FakeRasa:
     failures_left: int = 0
     buttons: list[dict[str, str]] = field(default_factory=list)
     silent: bool = False  # answer with no bot messages
+    replies: dict[str, str] = field(default_factory=dict)  # message text → answer text
+    down: bool = False  # refuse every request, like a Rasa that is restarting
 
     async def webhook(self, request: web.Request) -> web.Response:
         if request.headers.get("Authorization") != f"Bearer {RASA_TOKEN}":
             return web.json_response({"error": "unauthorised"}, status=401)
+        if self.down:
+            return web.json_response({"error": "restarting"}, status=503)
         if self.failures_left:
             self.failures_left -= 1
             return web.json_response({"error": "restarting"}, status=500)
@@ -39,7 +43,7 @@ class FakeRasa:
         self.received.append((body["sender"], body["message"]))
         answer = {
             "recipient_id": body["sender"],
-            "text": f"jawaban: {body['message']}",
+            "text": self.replies.get(body["message"], f"jawaban: {body['message']}"),
             "buttons": self.buttons,
         }
         return web.json_response(
@@ -94,3 +98,25 @@ async def gateway(
         create_app(settings_for(str(server.make_url("")), gateway_database))
     )
     return client
+
+
+GatewayFactory = Callable[..., Awaitable[TestClient[web.Request, web.Application]]]
+
+
+@pytest.fixture
+def make_gateway(
+    fake_rasa: tuple[FakeRasa, TestServer],
+    gateway_database: str,
+    aiohttp_client: Callable[..., Any],
+) -> GatewayFactory:
+    """A gateway on the fake Rasa with some settings changed (channels switched on...)."""
+
+    async def make(**overrides: Any) -> TestClient[web.Request, web.Application]:
+        _, server = fake_rasa
+        settings = settings_for(str(server.make_url("")), gateway_database, **overrides)
+        client: TestClient[web.Request, web.Application] = await aiohttp_client(
+            create_app(settings)
+        )
+        return client
+
+    return make
