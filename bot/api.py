@@ -1,4 +1,10 @@
-"""POST /api/messages: one message in, the bot's answer out, in order per conversation."""
+"""The gateway's HTTP API for other systems, authorised by the API bearer token.
+
+POST /api/messages                          one message in, the bot's answer out,
+                                            in order per conversation
+POST /api/applications/{number}/status      the office's back-office system reports
+                                            a status change; subscribers are told
+"""
 
 from __future__ import annotations
 
@@ -9,8 +15,11 @@ from typing import Any
 from aiohttp import web
 from pydantic import BaseModel, Field, ValidationError
 
-from bot.keys import SETTINGS, TURNS
+from bot.keys import DELIVERY, SESSIONS, SETTINGS, TURNS
 from bot.logging import conversation_id as current_conversation
+from permits.errors import ApplicationNotFound
+from permits.progress import StatusChange, UnknownAgency, UnknownStatus, change_status
+from permits.status import STATUS_LABELS
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +32,13 @@ UNAVAILABLE = (
 class IncomingMessage(BaseModel):
     conversation_id: str = Field(min_length=3, max_length=120, pattern=r"^[a-z]+:\S+$")
     text: str
+
+
+class StatusUpdate(BaseModel):
+    status: str
+    stage: str | None = Field(default=None, max_length=120)
+    agency: str | None = Field(default=None, max_length=60)
+    note: str = Field(default="", max_length=500)
 
 
 def _error(status: int, message: str) -> web.Response:
@@ -73,3 +89,34 @@ async def post_message(request: web.Request) -> web.Response:
     return web.json_response(
         {"conversation_id": conversation, "messages": messages, "intent": answer.intent}
     )
+
+
+async def post_status(request: web.Request) -> web.Response:
+    if not _authorised(request):
+        return _error(401, "Token API tidak sah.")
+    number = request.match_info["number"]
+    try:
+        update = StatusUpdate.model_validate(await request.json())
+    except ValidationError:
+        return _error(400, "Kolom status wajib diisi; stage, agency dan note boleh diisi.")
+    except (ValueError, UnicodeDecodeError):
+        return _error(400, "Permintaan harus berupa JSON yang sah.")
+    change = StatusChange(number, update.status, update.stage, update.agency, update.note)
+    async with request.app[SESSIONS]() as session:
+        try:
+            application = await change_status(session, change)
+        except ApplicationNotFound:
+            return _error(404, f"Permohonan {number} tidak ditemukan.")
+        except UnknownStatus:
+            allowed = ", ".join(STATUS_LABELS)
+            return _error(400, f"Status {update.status!r} tidak dikenal. Pilihan: {allowed}.")
+        except UnknownAgency:
+            return _error(400, f"Instansi {update.agency!r} tidak dikenal.")
+        result = {
+            "number": application.number,
+            "status": application.status,
+            "stage": application.current_stage,
+        }
+    request.app[DELIVERY].wake()
+    log.info("status changed through the API", extra=result)
+    return web.json_response(result)

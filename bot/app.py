@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 import aiohttp
 from aiohttp import web
 
-from bot.api import post_message
+from bot.api import post_message, post_status
 from bot.channels import telegram, whatsapp
 from bot.channels import web as web_chat
 from bot.delivery import DeliveryWorker
@@ -106,6 +106,7 @@ def create_app(settings: GatewaySettings) -> web.Application:
     app.cleanup_ctx.extend([database, rasa_client, conversation_services])
     app.router.add_get("/health", health)
     app.router.add_post("/api/messages", post_message)
+    app.router.add_post("/api/applications/{number}/status", post_status)
     web_chat.setup(app)
     if settings.telegram_mode != "off":
         telegram.setup(app)

@@ -4,9 +4,12 @@ Wire format (JSON over the websocket at /chat/ws?session=TOKEN):
   server → client  {"type": "session", "token": ...}       keep it to resume later
                    {"type": "history", "messages": [...]}  the conversation so far
                    {"type": "message", "id", "from", "text", "buttons"}
+                   {"type": "received", "id": CLIENT_ID}   stored; the widget may forget it
                    {"type": "typing"}                      the bot is preparing an answer
                    {"type": "error", "text": ...}          an Indonesian explanation
   client → server  {"type": "message", "id": CLIENT_ID, "text": ...}
+The widget resends unacknowledged messages after a reconnect; the client id
+makes the copy a duplicate that the transcript drops.
 The session token is a secret held by the browser; the conversation id is
 derived from it, so knowing a conversation id does not let anyone read it.
 """
@@ -128,6 +131,7 @@ async def _on_text(
         return
     client_id, text = parsed
     accepted = await request.app[TURNS].receive(conversation_id, text, f"web-{client_id}")
+    await socket.send_json({"type": "received", "id": client_id})
     if accepted:
         await request.app[WEB].publish(conversation_id, {"type": "typing"})
 

@@ -24,6 +24,11 @@ class FakeTelegram:
     webhook: dict[str, Any] = field(default_factory=dict)
     updates: list[dict[str, Any]] = field(default_factory=list)  # for getUpdates
     floods_left: int = 0  # answer this many sendMessage calls with 429
+    # While set, sendMessage calls wait for release() before Telegram takes them;
+    # a caller that disappears meanwhile (killed) never gets its message sent.
+    holding: bool = False
+    held: int = 0
+    _released: asyncio.Event = field(default_factory=asyncio.Event)
     blocked_chats: set[int] = field(default_factory=set)
     _next_message_id: int = 1
     _arrived: asyncio.Event = field(default_factory=asyncio.Event)
@@ -38,11 +43,31 @@ class FakeTelegram:
             return _error(401, "Unauthorized")
         params = await _params(request)
         method = request.match_info["method"]
+        if method == "sendMessage" and self.holding:
+            self.held += 1
+            self._arrived.set()
+            await self._released.wait()
+            if request.transport is None or request.transport.is_closing():
+                return _error(499, "client went away")  # nobody reads this answer
         handler = getattr(self, f"_{method}", None)
         if handler is None:
             return _error(404, "Not Found: method not found")
         response: web.Response = await handler(params)
         return response
+
+    def release(self) -> None:
+        self.holding = False
+        self._released.set()
+
+    async def wait_for_held(self, count: int, seconds: float = 8.0) -> int:
+        deadline = time.monotonic() + seconds
+        while self.held < count and time.monotonic() < deadline:
+            self._arrived.clear()
+            try:
+                await asyncio.wait_for(self._arrived.wait(), deadline - time.monotonic())
+            except TimeoutError:
+                break
+        return self.held
 
     async def wait_for_sent(self, count: int, seconds: float = 8.0) -> list[dict[str, Any]]:
         """Wait until `count` messages were sent (and a moment more, to catch extras)."""

@@ -1,0 +1,332 @@
+/*
+ * Tanya PTSP web live chat. Embed on any page with one tag:
+ *
+ *   <script src="https://GATEWAY/widget.js" async></script>
+ *
+ * Optional attributes on that tag: data-title, data-subtitle, data-open="true".
+ * No build step and no dependencies: plain ES2017 that current browsers run.
+ * The wire format is described in bot/channels/web.py.
+ */
+(function () {
+  "use strict";
+
+  var script = document.currentScript;
+  if (!script || window.__tanyaIzin) return;
+  window.__tanyaIzin = true;
+
+  var ORIGIN = new URL(script.src, location.href).origin;
+  var STORAGE_KEY = "tanya-izin-session";
+  var OPEN_KEY = "tanya-izin-open";
+  var MAX_CHARS = 1000;
+  var TYPING_TIMEOUT_MS = 20000;
+  var MAX_BACKOFF_MS = 30000;
+  var STARTERS = ["Syarat PBG", "Biaya izin usaha", "Cek status permohonan", "Bicara dengan petugas"];
+
+  var config = {
+    title: script.dataset.title || "Tanya PTSP",
+    subtitle: script.dataset.subtitle || "Asisten perizinan DPMPTSP",
+    open: script.dataset.open === "true",
+  };
+
+  var state = {
+    socket: null,
+    connected: false,
+    backoff: 1000,
+    seen: {}, // message ids already shown, so a resend or history never doubles
+    outbox: [], // messages typed while offline, sent on reconnect
+    typingTimer: null,
+  };
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (key) {
+      if (key === "text") node.textContent = attrs[key];
+      else if (key.indexOf("data-") === 0 || key.indexOf("aria-") === 0 || key === "role") {
+        node.setAttribute(key, attrs[key]);
+      } else node[key] = attrs[key];
+    });
+    (children || []).forEach(function (child) { node.appendChild(child); });
+    return node;
+  }
+
+  function loadStyle() {
+    var link = el("link", { rel: "stylesheet", href: ORIGIN + "/widget.css" });
+    document.head.appendChild(link);
+  }
+
+  /* ---- layout ---------------------------------------------------------- */
+
+  var ui = {};
+
+  function build() {
+    ui.launcher = el("button", {
+      type: "button", className: "tanya-launcher", "data-tanya": "launcher",
+      "aria-label": "Buka chat " + config.title, text: "💬 " + config.title,
+    });
+    ui.status = el("div", { className: "tanya-status", "data-tanya": "status", role: "status" });
+    ui.messages = el("div", {
+      className: "tanya-messages", "data-tanya": "messages", role: "log", "aria-live": "polite",
+    });
+    ui.typing = el("div", {
+      className: "tanya-typing", "data-tanya": "typing", hidden: true,
+      "aria-label": "Asisten sedang mengetik",
+    }, [el("span"), el("span"), el("span")]);
+    ui.quick = el("div", { className: "tanya-quick", "data-tanya": "quick-replies" });
+    ui.input = el("textarea", {
+      className: "tanya-input", "data-tanya": "input", rows: 1, maxLength: MAX_CHARS,
+      placeholder: "Tulis pertanyaan Anda…", "aria-label": "Pertanyaan Anda",
+    });
+    ui.send = el("button", {
+      type: "submit", className: "tanya-send", "data-tanya": "send", text: "Kirim",
+    });
+    ui.form = el("form", { className: "tanya-form" }, [ui.input, ui.send]);
+    var close = el("button", {
+      type: "button", className: "tanya-close", "data-tanya": "close",
+      "aria-label": "Tutup chat", text: "×",
+    });
+    var header = el("div", { className: "tanya-header" }, [
+      el("div", {}, [
+        el("div", { className: "tanya-title", text: config.title }),
+        el("div", { className: "tanya-subtitle", text: config.subtitle }),
+      ]),
+      close,
+    ]);
+    ui.panel = el("section", {
+      className: "tanya-panel", "data-tanya": "panel", hidden: true,
+      "aria-label": "Chat " + config.title,
+    }, [header, ui.status, ui.messages, ui.typing, ui.quick, ui.form]);
+    var root = el("div", { className: "tanya-root", "data-tanya": "root" }, [ui.panel, ui.launcher]);
+    document.body.appendChild(root);
+
+    ui.launcher.addEventListener("click", function () { setOpen(true); });
+    close.addEventListener("click", function () { setOpen(false); });
+    ui.form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      submitTyped();
+    });
+    ui.input.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" && !event.shiftKey) {
+        event.preventDefault();
+        submitTyped();
+      }
+    });
+  }
+
+  function setOpen(open) {
+    try { sessionStorage.setItem(OPEN_KEY, open ? "1" : ""); } catch (error) { /* private mode */ }
+    ui.panel.hidden = !open;
+    ui.launcher.hidden = open;
+    document.documentElement.classList.toggle("tanya-open", open);
+    if (open) {
+      connect();
+      ui.input.focus();
+      scrollToEnd();
+    }
+  }
+
+  /* ---- rendering ------------------------------------------------------- */
+
+  var LINK = /(https?:\/\/[^\s]+)/g;
+
+  function richText(text) {
+    // Text only: links become anchors, everything else stays text (no HTML injection).
+    var fragment = document.createDocumentFragment();
+    String(text).split(LINK).forEach(function (part, index) {
+      if (index % 2 === 1) {
+        fragment.appendChild(el("a", { href: part, target: "_blank", rel: "noopener", text: part }));
+      } else if (part) {
+        fragment.appendChild(document.createTextNode(part));
+      }
+    });
+    return fragment;
+  }
+
+  function formatTime(iso) {
+    var date = iso ? new Date(iso) : new Date();
+    return date.toLocaleTimeString("id-ID", { hour: "2-digit", minute: "2-digit" });
+  }
+
+  function addMessage(message) {
+    if (message.id != null) {
+      if (state.seen[message.id]) return;
+      state.seen[message.id] = true;
+    }
+    var from = message.from || "bot";
+    var bubble = el("div", {
+      className: "tanya-message tanya-from-" + from, "data-tanya": "message", "data-from": from,
+    });
+    if (from === "agent") bubble.appendChild(el("div", { className: "tanya-sender", text: "Petugas" }));
+    var body = el("div", { className: "tanya-text" });
+    body.appendChild(richText(message.text || ""));
+    bubble.appendChild(body);
+    bubble.appendChild(el("time", { className: "tanya-time", text: formatTime(message.at) }));
+    ui.messages.appendChild(bubble);
+    if (from !== "user") showQuickReplies(message.buttons || []);
+    scrollToEnd();
+  }
+
+  function showQuickReplies(buttons) {
+    ui.quick.textContent = "";
+    buttons.forEach(function (button) {
+      var chip = el("button", {
+        type: "button", className: "tanya-chip", "data-tanya": "quick-reply", text: button.title,
+      });
+      // The title is sent as text: the gateway maps it to the button's payload,
+      // and the transcript shows what the user chose in words.
+      chip.addEventListener("click", function () { submit(button.title); });
+      ui.quick.appendChild(chip);
+    });
+  }
+
+  function showStarters() {
+    addMessage({
+      id: "greeting", from: "bot",
+      text: "Halo! Saya asisten virtual " + config.title + ". Tanyakan syarat, biaya, lama " +
+        "proses, atau status permohonan izin Anda. Contoh: \"brp lama ngurus pbg?\"",
+      buttons: STARTERS.map(function (title) { return { title: title }; }),
+    });
+  }
+
+  function setTyping(on) {
+    clearTimeout(state.typingTimer);
+    ui.typing.hidden = !on;
+    if (on) {
+      state.typingTimer = setTimeout(function () { ui.typing.hidden = true; }, TYPING_TIMEOUT_MS);
+      scrollToEnd();
+    }
+  }
+
+  function setStatus(text) {
+    ui.status.textContent = text || "";
+    ui.status.hidden = !text;
+  }
+
+  function scrollToEnd() {
+    ui.messages.scrollTop = ui.messages.scrollHeight;
+  }
+
+  /* ---- sending --------------------------------------------------------- */
+
+  function clientId() {
+    var random = window.crypto && crypto.getRandomValues
+      ? Array.prototype.map.call(crypto.getRandomValues(new Uint8Array(9)), function (b) {
+        return ("0" + b.toString(16)).slice(-2);
+      }).join("")
+      : Math.random().toString(16).slice(2);
+    return "c" + Date.now().toString(36) + random;
+  }
+
+  function submitTyped() {
+    var text = ui.input.value.trim();
+    if (!text) return;
+    ui.input.value = "";
+    submit(text);
+  }
+
+  function submit(text) {
+    var message = { type: "message", id: clientId(), text: text.slice(0, MAX_CHARS) };
+    ui.quick.textContent = "";
+    addMessage({ id: "local-" + message.id, from: "user", text: message.text });
+    state.outbox.push(message);
+    flush();
+  }
+
+  function flush() {
+    // A message stays in the outbox until the gateway acknowledges it; after a
+    // reconnect it is sent again and the gateway drops the copy by its client id.
+    if (!state.connected) return;
+    state.outbox.forEach(function (message) {
+      if (message.sentOn === state.socket) return;
+      try {
+        state.socket.send(JSON.stringify({ type: "message", id: message.id, text: message.text }));
+        message.sentOn = state.socket;
+      } catch (error) { /* resent on reconnect */ }
+    });
+  }
+
+  function acknowledge(id) {
+    state.outbox = state.outbox.filter(function (message) { return message.id !== id; });
+  }
+
+  /* ---- connection ------------------------------------------------------ */
+
+  function socketUrl() {
+    var url = new URL("/chat/ws", ORIGIN);
+    url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+    var token = readToken();
+    if (token) url.searchParams.set("session", token);
+    return url.toString();
+  }
+
+  function readToken() {
+    try { return localStorage.getItem(STORAGE_KEY); } catch (error) { return null; }
+  }
+
+  function saveToken(token) {
+    try { localStorage.setItem(STORAGE_KEY, token); } catch (error) { /* private mode */ }
+  }
+
+  function connect() {
+    if (state.socket) return;
+    var socket = new WebSocket(socketUrl());
+    state.socket = socket;
+    socket.onopen = function () {
+      state.connected = true;
+      state.backoff = 1000;
+      setStatus("");
+    };
+    socket.onmessage = function (event) {
+      var data;
+      try { data = JSON.parse(event.data); } catch (error) { return; }
+      handle(data);
+    };
+    socket.onclose = function () {
+      state.connected = false;
+      state.socket = null;
+      setTyping(false);
+      setStatus("Koneksi terputus. Menyambungkan kembali…");
+      setTimeout(connect, state.backoff);
+      state.backoff = Math.min(state.backoff * 2, MAX_BACKOFF_MS);
+    };
+  }
+
+  function handle(event) {
+    if (event.type === "session") {
+      saveToken(event.token);
+    } else if (event.type === "history") {
+      showHistory(event.messages || []);
+      flush();
+    } else if (event.type === "message") {
+      setTyping(false);
+      addMessage(event);
+    } else if (event.type === "received") {
+      acknowledge(event.id);
+    } else if (event.type === "typing") {
+      setTyping(true);
+    } else if (event.type === "error") {
+      addMessage({ from: "system", text: event.text });
+    }
+  }
+
+  function showHistory(messages) {
+    ui.messages.textContent = "";
+    state.seen = {};
+    if (!messages.length) showStarters();
+    messages.forEach(addMessage);
+    // Messages still in the outbox were typed offline: keep them visible.
+    state.outbox.forEach(function (message) {
+      addMessage({ id: "local-" + message.id, from: "user", text: message.text });
+    });
+  }
+
+  function start() {
+    loadStyle();
+    build();
+    var wasOpen = false;
+    try { wasOpen = sessionStorage.getItem(OPEN_KEY) === "1"; } catch (error) { /* private mode */ }
+    if (config.open || wasOpen) setOpen(true);
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();

@@ -1,0 +1,194 @@
+"""The Tanya PTSP widget in a real browser (Debian's Chromium), on the demo page.
+
+The page, the websocket and the answers all come from the running stack: the
+gateway serves the demo page and widget, Rasa and the action server answer from
+the demo database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+from playwright.async_api import Browser, Page, async_playwright, expect
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.stack import Stack
+from permits.catalogue import get_permit
+
+pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="session")]
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PHONE = {"width": 390, "height": 844}
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+ANSWER_TIMEOUT = 30_000  # ms; the first turn may wait for Rasa to warm up
+USER_TEXTS = "[data-tanya=message][data-from=user] .tanya-text"
+BOT_TEXTS = "[data-tanya=message][data-from=bot] .tanya-text"
+RECONNECT_TIMEOUT = 60_000  # the widget's backoff reaches 16 s while the gateway restarts
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is missing: apt-get install -y chromium (.ci/run does it)")
+    return CHROMIUM
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def browser(chromium: str) -> AsyncIterator[Browser]:
+    async with async_playwright() as playwright:
+        launched = await playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield launched
+        await launched.close()
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def page(browser: Browser, stack: Stack) -> AsyncIterator[Page]:
+    """A fresh visitor (own storage) on a phone-sized screen, on the demo homepage."""
+    context = await browser.new_context(viewport=PHONE, locale="id-ID", is_mobile=True)
+    opened = await context.new_page()
+    await opened.goto(stack.gateway_url + "/")
+    yield opened
+    await context.close()
+
+
+async def open_chat(page: Page) -> None:
+    await page.locator("[data-tanya=launcher]").click()
+    await expect(page.locator("[data-tanya=panel]")).to_be_visible()
+
+
+async def ask(page: Page, text: str) -> None:
+    await page.locator("[data-tanya=input]").fill(text)
+    await page.locator("[data-tanya=send]").click()
+
+
+async def last_bot_text(page: Page, count_before: int) -> str:
+    """Wait until the bot said more than `count_before` messages; return its last one."""
+    await page.wait_for_function(
+        "n => document.querySelectorAll('[data-tanya=message][data-from=bot]').length > n",
+        arg=count_before,
+        timeout=ANSWER_TIMEOUT,
+    )
+    return await page.locator("[data-tanya=message][data-from=bot]").last.inner_text()
+
+
+async def bot_said(page: Page, fact: str) -> None:
+    """Wait until one of the bot's messages holds `fact` (whitespace aside)."""
+    await page.wait_for_function(
+        """fact => {
+          const squash = t => t.replace(/\\s+/g, ' ').trim();
+          return [...document.querySelectorAll('[data-tanya=message][data-from=bot]')]
+            .some(m => squash(m.innerText).includes(squash(fact)));
+        }""",
+        arg=fact,
+        timeout=ANSWER_TIMEOUT,
+    )
+
+
+async def bot_count(page: Page) -> int:
+    return await page.locator("[data-tanya=message][data-from=bot]").count()
+
+
+async def test_the_demo_page_shows_the_widget_with_a_greeting(page: Page) -> None:
+    await expect(page).to_have_title("DPMPTSP Kabupaten Sukamaju — Layanan Perizinan")
+    launcher = page.locator("[data-tanya=launcher]")
+    await expect(launcher).to_contain_text("Tanya PTSP")
+    await open_chat(page)
+    await expect(page.locator("[data-tanya=message][data-from=bot]").first).to_contain_text(
+        "Halo! Saya asisten virtual"
+    )
+    await expect(page.locator("[data-tanya=quick-reply]")).to_have_count(4)
+    box = await page.locator("[data-tanya=panel]").bounding_box()
+    assert box is not None and box["width"] == PHONE["width"], "a phone gets a full-width chat"
+
+
+async def test_a_question_is_answered_from_the_database_with_typing_shown(
+    page: Page, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    await open_chat(page)
+    await page.evaluate(
+        """() => {
+          const typing = document.querySelector('[data-tanya=typing]');
+          new MutationObserver(() => { if (!typing.hidden) window.sawTyping = true; })
+            .observe(typing, {attributes: true});
+        }"""
+    )
+    before = await bot_count(page)
+    await ask(page, "min brp hari ngurus imb?")
+    await expect(page.locator(USER_TEXTS).last).to_have_text("min brp hari ngurus imb?")
+    answer = await last_bot_text(page, before)
+    async with sessions() as session:
+        pbg = await get_permit(session, "pbg")
+    assert f"{pbg.sla_days} hari kerja" in answer
+    assert await page.evaluate("window.sawTyping === true"), "the typing indicator was shown"
+    await expect(page.locator("[data-tanya=typing]")).to_be_hidden()
+    DOCS.mkdir(exist_ok=True)
+    await page.screenshot(path=str(DOCS / "web-chat-phone.png"))
+
+
+async def test_quick_replies_choose_the_offered_option(
+    page: Page, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    await open_chat(page)
+    before = await bot_count(page)
+    await ask(page, "reklame")
+    await last_bot_text(page, before)
+    chips = page.locator("[data-tanya=quick-reply]")
+    await expect(chips).to_have_text(["Persyaratan", "Biaya", "Lama proses", "Prosedur"])
+    await chips.get_by_text("Biaya").click()
+    await expect(page.locator(USER_TEXTS).last).to_have_text("Biaya")
+    answer = await last_bot_text(page, before + 1)
+    async with sessions() as session:
+        reklame = await get_permit(session, "reklame")
+    assert " ".join(reklame.fee.describe().split()) in " ".join(answer.split())
+    await expect(chips).to_have_count(0)  # a chosen menu goes away
+
+
+async def test_a_reload_resumes_the_conversation_with_its_history(
+    page: Page, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    await open_chat(page)
+    before = await bot_count(page)
+    await ask(page, "syarat bikin imb apa aja ya")
+    await last_bot_text(page, before)
+    await expect(page.locator("[data-tanya=typing]")).to_be_hidden()
+    said_before = await page.locator(BOT_TEXTS).all_inner_texts()
+    await page.reload()
+    panel = page.locator("[data-tanya=panel]")
+    await expect(panel).to_be_visible()  # stays open across the reload
+    await expect(page.locator(USER_TEXTS)).to_have_text(["syarat bikin imb apa aja ya"])
+    # The history replaces the greeting, which only a new visitor sees.
+    await expect(page.locator(BOT_TEXTS).first).to_have_text(said_before[1])
+    await expect(page.get_by_text("Halo! Saya asisten virtual")).to_have_count(0)
+    # The server-side conversation is the same one: the permit is remembered.
+    await ask(page, "kalau biayanya?")
+    async with sessions() as session:
+        pbg = await get_permit(session, "pbg")
+    await bot_said(page, pbg.fee.describe())
+
+
+async def test_messages_typed_while_the_gateway_restarts_are_answered(
+    page: Page, stack: Stack
+) -> None:
+    await open_chat(page)
+    before = await bot_count(page)
+    await ask(page, "halo")
+    await last_bot_text(page, before)
+    await stack.stop_child("gateway")
+    status = page.locator("[data-tanya=status]")
+    await expect(status).to_contain_text("Menyambungkan kembali")
+    await ask(page, "brp lama ngurus sip dokter")
+    await stack.restart_child("gateway")
+    await expect(status).to_be_hidden(timeout=RECONNECT_TIMEOUT)
+    last_answer = page.locator("[data-tanya=message][data-from=bot]").last
+    await expect(last_answer).to_contain_text("hari kerja", timeout=ANSWER_TIMEOUT)
+    await expect(page.locator(USER_TEXTS)).to_have_text(["halo", "brp lama ngurus sip dokter"])
