@@ -1,4 +1,4 @@
-"""The web live chat's websocket, through the gateway on a fake Rasa (the browser tests are in e2e)."""
+"""The web live chat's websocket through the gateway on a fake Rasa (browser tests: e2e)."""
 
 from __future__ import annotations
 
