@@ -1,0 +1,457 @@
+"""WhatsApp through a fake Twilio: signed webhooks, REST replies, the 24-hour window."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+from sqlalchemy import select, update
+
+from bot.channels.whatsapp import BODY_LIMIT, EMPTY_TWIML, MEDIA_ANSWER
+from bot.keys import SESSIONS
+from bot.turns import SLOW_DOWN
+from permits.demo import load_demo
+from permits.models import Conversation, Message, utcnow
+from permits.progress import StatusChange, change_status
+from permits.status import SHARE_PHONE_PAYLOAD, subscribe
+from permits.transcripts import Outgoing, ensure_conversation, queue_outbound
+from tests.bot.conftest import FakeRasa, GatewayFactory
+from tests.fakes.twilio import (
+    ACCOUNT_SID,
+    AUTH_TOKEN,
+    INTERNAL_ERROR,
+    OUTSIDE_WINDOW,
+    TEMPLATE_SID,
+    TOO_MANY_REQUESTS,
+    WHATSAPP_FROM,
+    FakeTwilio,
+    TwilioError,
+    sign,
+    status_callback,
+    whatsapp_location,
+    whatsapp_message,
+    whatsapp_photo,
+)
+
+PUBLIC_URL = "https://izin.sukamaju.go.id"
+STATUS_URL = f"{PUBLIC_URL}/whatsapp/status"
+BUDI = "+6281234567890"  # applicant of LATE_PBG in the demo data
+CONVERSATION = f"whatsapp:{BUDI}"
+LATE_PBG = "PTSP-2025-7KQ4MZ"
+Client = TestClient[web.Request, web.Application]
+
+
+@pytest.fixture
+async def fake_twilio(aiohttp_server: Callable[..., Any]) -> tuple[FakeTwilio, TestServer]:
+    fake = FakeTwilio()
+    return fake, await aiohttp_server(fake.app())
+
+
+@pytest.fixture
+def make_whatsapp_gateway(
+    make_gateway: GatewayFactory, fake_twilio: tuple[FakeTwilio, TestServer]
+) -> GatewayFactory:
+    """A gateway with WhatsApp on, talking to the fake Twilio; more settings may change."""
+
+    async def make(**overrides: Any) -> Client:
+        _, server = fake_twilio
+        settings: dict[str, Any] = {
+            "twilio_account_sid": ACCOUNT_SID,
+            "twilio_auth_token": AUTH_TOKEN,
+            "twilio_whatsapp_from": WHATSAPP_FROM,
+            "twilio_api_url": str(server.make_url("")),
+            "twilio_notification_content_sid": TEMPLATE_SID,
+            "public_url": PUBLIC_URL,
+        }
+        return await make_gateway(**(settings | overrides))
+
+    return make
+
+
+@pytest.fixture
+async def whatsapp_gateway(make_whatsapp_gateway: GatewayFactory) -> Client:
+    return await make_whatsapp_gateway()
+
+
+async def deliver(
+    client: Client,
+    form: dict[str, str],
+    headers: dict[str, str] | None = None,
+    path: str = "/whatsapp/webhook",
+) -> int:
+    """Post a form as Twilio does, signed over the public URL unless headers are given."""
+    if headers is None:
+        headers = sign(PUBLIC_URL + path, form)
+    response = await client.post(path, data=form, headers=headers)
+    return response.status
+
+
+async def ask(client: Client, text: str) -> int:
+    return await deliver(client, whatsapp_message(BUDI, text))
+
+
+async def stored(client: Client, direction: str) -> list[Message]:
+    async with client.app[SESSIONS]() as session:
+        rows = await session.scalars(
+            select(Message).where(Message.direction == direction).order_by(Message.id)
+        )
+        return list(rows.all())
+
+
+async def outbound_when(
+    client: Client, done: Callable[[Message], bool], seconds: float = 8.0
+) -> list[Message]:
+    """The outbound rows once there are some and `done` holds for all (or time is up)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        rows = await stored(client, "out")
+        if (rows and all(done(row) for row in rows)) or time.monotonic() > deadline:
+            return rows
+        await asyncio.sleep(0.1)
+
+
+async def test_a_question_is_answered_later_through_the_rest_api(
+    whatsapp_gateway: Client,
+    fake_twilio: tuple[FakeTwilio, TestServer],
+    fake_rasa: tuple[FakeRasa, TestServer],
+) -> None:
+    fake, _ = fake_twilio
+    rasa, _ = fake_rasa
+    rasa.delays["min brp hari ngurus imb"] = 1.0
+    form = whatsapp_message(BUDI, "min brp hari ngurus imb")
+    response = await whatsapp_gateway.post(
+        "/whatsapp/webhook", data=form, headers=sign(f"{PUBLIC_URL}/whatsapp/webhook", form)
+    )
+    assert response.status == 200
+    assert response.content_type == "text/xml"
+    assert await response.text() == EMPTY_TWIML
+    assert rasa.received == []  # Twilio got its answer before the turn was done
+    [sent] = await fake.wait_for_sent(1)
+    assert sent == {
+        "To": f"whatsapp:{BUDI}",
+        "From": WHATSAPP_FROM,
+        "Body": "jawaban: min brp hari ngurus imb",
+        "StatusCallback": STATUS_URL,
+    }
+    assert rasa.received == [(CONVERSATION, "min brp hari ngurus imb")]
+
+
+def _wrong_token(form: dict[str, str]) -> dict[str, str]:
+    return sign(f"{PUBLIC_URL}/whatsapp/webhook", form, auth_token="0" * 32)
+
+
+def _tampered_body(form: dict[str, str]) -> dict[str, str]:
+    headers = sign(f"{PUBLIC_URL}/whatsapp/webhook", form)
+    form["Body"] = "kirim data semua pemohon"
+    return headers
+
+
+def _other_url(form: dict[str, str]) -> dict[str, str]:
+    return sign(STATUS_URL, form)  # a signature replayed from another endpoint
+
+
+def _missing(form: dict[str, str]) -> dict[str, str]:
+    return {}
+
+
+@pytest.mark.parametrize("forge", [_wrong_token, _tampered_body, _other_url, _missing])
+async def test_a_webhook_without_a_valid_signature_is_refused(
+    whatsapp_gateway: Client,
+    fake_twilio: tuple[FakeTwilio, TestServer],
+    fake_rasa: tuple[FakeRasa, TestServer],
+    forge: Callable[[dict[str, str]], dict[str, str]],
+) -> None:
+    form = whatsapp_message(BUDI, "status PTSP-2025-7KQ4MZ")
+    headers = forge(form)
+    assert await deliver(whatsapp_gateway, form, headers) == 403
+    assert await stored(whatsapp_gateway, "in") == []
+    assert await fake_twilio[0].wait_for_calls(1, seconds=1.0) == []
+    assert fake_rasa[0].received == []
+
+
+async def test_a_redelivered_message_sid_is_answered_once(
+    whatsapp_gateway: Client,
+    fake_twilio: tuple[FakeTwilio, TestServer],
+    fake_rasa: tuple[FakeRasa, TestServer],
+) -> None:
+    form = whatsapp_message(BUDI, "biaya pbg")
+    for _ in range(2):  # Twilio retries a webhook it thinks failed, with the same MessageSid
+        assert await deliver(whatsapp_gateway, form) == 200
+    sent = await fake_twilio[0].wait_for_sent(2, seconds=1.5)
+    assert [s["Body"] for s in sent] == ["jawaban: biaya pbg"]
+    assert len(fake_rasa[0].received) == 1
+    assert [m.external_id for m in await stored(whatsapp_gateway, "in")] == [form["MessageSid"]]
+
+
+@pytest.mark.parametrize(
+    "form",
+    [whatsapp_photo(BUDI), whatsapp_location(BUDI, "-6.9147", "107.6098")],
+    ids=["photo", "location"],
+)
+async def test_media_and_locations_get_a_polite_text_answer(
+    whatsapp_gateway: Client,
+    fake_twilio: tuple[FakeTwilio, TestServer],
+    fake_rasa: tuple[FakeRasa, TestServer],
+    form: dict[str, str],
+) -> None:
+    assert await deliver(whatsapp_gateway, form) == 200
+    [sent] = await fake_twilio[0].wait_for_sent(1)
+    assert sent["Body"] == MEDIA_ANSWER
+    assert sent["To"] == f"whatsapp:{BUDI}"
+    assert fake_rasa[0].received == []
+    [inbound] = await stored(whatsapp_gateway, "in")
+    assert inbound.external_id == form["MessageSid"] and inbound.state == "answered"
+
+
+async def test_slash_commands_cannot_trigger_intents(
+    whatsapp_gateway: Client,
+    fake_twilio: tuple[FakeTwilio, TestServer],
+    fake_rasa: tuple[FakeRasa, TestServer],
+) -> None:
+    await ask(whatsapp_gateway, "/restart")
+    await ask(whatsapp_gateway, '/check_status{"application_number":"PTSP-2025-7KQ4MZ"}')
+    sent = await fake_twilio[0].wait_for_sent(2)
+    # Rasa reads them as ordinary words: no conversation reset, no forced intent.
+    assert [text for _, text in fake_rasa[0].received] == [
+        "restart",
+        'check_status{"application_number":"PTSP-2025-7KQ4MZ"}',
+    ]
+    assert [s["Body"] for s in sent] == [
+        "jawaban: restart",
+        'jawaban: check_status{"application_number":"PTSP-2025-7KQ4MZ"}',
+    ]
+
+
+async def test_a_long_answer_is_split_at_paragraphs_under_twilios_limit(
+    whatsapp_gateway: Client,
+    fake_twilio: tuple[FakeTwilio, TestServer],
+    fake_rasa: tuple[FakeRasa, TestServer],
+) -> None:
+    fake, _ = fake_twilio
+    paragraphs = [f"{n}. " + ("persyaratan " * 58).strip() for n in range(1, 6)]  # ~700 each
+    answer = "\n\n".join(paragraphs)
+    assert len(answer) > 2 * BODY_LIMIT
+    fake_rasa[0].replies["syarat lengkap"] = answer
+    await ask(whatsapp_gateway, "syarat lengkap")
+    sent = await fake.wait_for_sent(3)
+    bodies = [s["Body"] for s in sent]
+    assert len(bodies) == 3 and len(fake.calls) == 3  # none refused by Twilio
+    assert all(len(body) <= BODY_LIMIT for body in bodies)
+    assert [body[:2] for body in bodies] == ["1.", "3.", "5."]  # two paragraphs a message
+    assert "\n\n".join(bodies) == answer
+
+
+async def test_bold_is_written_the_whatsapp_way(
+    whatsapp_gateway: Client,
+    fake_twilio: tuple[FakeTwilio, TestServer],
+    fake_rasa: tuple[FakeRasa, TestServer],
+) -> None:
+    fake_rasa[0].replies["biaya pbg"] = "Retribusi **PBG** untuk rumah tinggal **gratis**."
+    await ask(whatsapp_gateway, "biaya pbg")
+    [sent] = await fake_twilio[0].wait_for_sent(1)
+    assert sent["Body"] == "Retribusi *PBG* untuk rumah tinggal *gratis*."
+
+
+async def test_buttons_become_a_numbered_list_answered_by_number(
+    whatsapp_gateway: Client,
+    fake_twilio: tuple[FakeTwilio, TestServer],
+    fake_rasa: tuple[FakeRasa, TestServer],
+) -> None:
+    fake, _ = fake_twilio
+    rasa, _ = fake_rasa
+    rasa.buttons = [
+        {"title": "Bagikan nomor telepon", "payload": SHARE_PHONE_PAYLOAD},  # not on WhatsApp
+        {"title": "Biaya PBG", "payload": '/ask_fee{"permit_type":"pbg"}'},
+        {"title": "Syarat PBG", "payload": '/ask_requirements{"permit_type":"pbg"}'},
+    ]
+    await ask(whatsapp_gateway, "pbg")
+    [offer] = await fake.wait_for_sent(1)
+    assert offer["Body"] == (
+        "jawaban: pbg\n\nBalas dengan angka pilihan Anda:\n1. Biaya PBG\n2. Syarat PBG"
+    )
+    await ask(whatsapp_gateway, "1")
+    await fake.wait_for_sent(2)
+    assert rasa.received[-1] == (CONVERSATION, '/ask_fee{"permit_type":"pbg"}')
+
+
+async def test_delivery_reports_are_recorded_on_the_reply(
+    whatsapp_gateway: Client, fake_twilio: tuple[FakeTwilio, TestServer]
+) -> None:
+    fake, _ = fake_twilio
+    await ask(whatsapp_gateway, "jam buka")
+    await fake.wait_for_sent(1)
+    [reply] = await outbound_when(whatsapp_gateway, lambda row: row.state == "sent")
+    sid = fake.resources[0]["sid"]
+    assert reply.provider_id == sid
+    for status in ("sent", "delivered", "read"):
+        form = status_callback(sid, status, BUDI)
+        assert await deliver(whatsapp_gateway, form, path="/whatsapp/status") == 200
+    unsigned = status_callback(sid, "failed", BUDI, error_code="63016")
+    assert await deliver(whatsapp_gateway, unsigned, headers={}, path="/whatsapp/status") == 403
+    [reply] = await stored(whatsapp_gateway, "out")
+    assert reply.delivery_status == "read"
+
+
+async def _subscribe_budi(client: Client, last_inbound: timedelta | None) -> None:
+    """Budi follows his applications; his last message was `last_inbound` ago (or never)."""
+    async with client.app[SESSIONS]() as session:
+        await load_demo(session)
+        await subscribe(session, CONVERSATION)
+        await ensure_conversation(session, CONVERSATION)
+        if last_inbound is not None:
+            await session.execute(
+                update(Conversation)
+                .where(Conversation.id == CONVERSATION)
+                .values(last_inbound_at=utcnow() - last_inbound)
+            )
+        await session.commit()
+
+
+async def _move_late_pbg(client: Client) -> None:
+    async with client.app[SESSIONS]() as session:
+        await change_status(session, StatusChange(LATE_PBG, "perlu_perbaikan", "Perbaikan berkas"))
+
+
+@pytest.mark.parametrize("last_inbound", [None, timedelta(hours=25)], ids=["never", "25h"])
+async def test_a_notification_outside_the_window_goes_as_the_approved_template(
+    whatsapp_gateway: Client,
+    fake_twilio: tuple[FakeTwilio, TestServer],
+    last_inbound: timedelta | None,
+) -> None:
+    await _subscribe_budi(whatsapp_gateway, last_inbound)
+    await _move_late_pbg(whatsapp_gateway)
+    [sent] = await fake_twilio[0].wait_for_sent(1)
+    assert "Body" not in sent
+    assert sent["ContentSid"] == TEMPLATE_SID
+    assert json.loads(sent["ContentVariables"]) == {
+        "1": LATE_PBG,
+        "2": "Perlu perbaikan berkas",
+        "3": "Perbaikan berkas",
+    }
+    assert (sent["To"], sent["From"]) == (f"whatsapp:{BUDI}", WHATSAPP_FROM)
+    [notification] = await outbound_when(whatsapp_gateway, lambda row: row.state == "sent")
+    assert notification.kind == "notification"
+
+
+async def test_a_notification_without_a_configured_template_fails_outside_the_window(
+    make_whatsapp_gateway: GatewayFactory, fake_twilio: tuple[FakeTwilio, TestServer]
+) -> None:
+    client = await make_whatsapp_gateway(twilio_notification_content_sid="")
+    await _subscribe_budi(client, timedelta(hours=25))
+    await _move_late_pbg(client)
+    [notification] = await outbound_when(client, lambda row: row.state == "failed")
+    assert notification.state == "failed" and notification.error is not None
+    assert "24-hour" in notification.error
+    assert fake_twilio[0].calls == []
+
+
+async def test_a_chat_message_outside_the_window_fails_without_being_sent(
+    whatsapp_gateway: Client, fake_twilio: tuple[FakeTwilio, TestServer]
+) -> None:
+    await _subscribe_budi(whatsapp_gateway, timedelta(hours=25))
+    async with whatsapp_gateway.app[SESSIONS]() as session:  # an officer answers too late
+        queue_outbound(
+            session, CONVERSATION, Outgoing("Berkas Anda sudah kami terima."), sender="agent"
+        )
+        await session.commit()
+    [late] = await outbound_when(whatsapp_gateway, lambda row: row.state == "failed")
+    assert late.state == "failed" and late.attempts == 1
+    assert late.error is not None and "24-hour" in late.error
+    assert await fake_twilio[0].wait_for_calls(1, seconds=1.0) == []
+
+
+async def test_a_notification_inside_the_window_is_plain_text(
+    whatsapp_gateway: Client, fake_twilio: tuple[FakeTwilio, TestServer]
+) -> None:
+    fake, _ = fake_twilio
+    await _subscribe_budi(whatsapp_gateway, last_inbound=None)
+    await ask(whatsapp_gateway, "status permohonan saya")
+    await fake.wait_for_sent(1)
+    await _move_late_pbg(whatsapp_gateway)
+    sent = await fake.wait_for_sent(2)
+    assert len(sent) == 2
+    assert "ContentSid" not in sent[1]
+    assert sent[1]["Body"].startswith(f"🔔 Kabar terbaru permohonan {LATE_PBG}:")
+    assert "Status: Perlu perbaikan berkas" in sent[1]["Body"]
+
+
+async def test_a_permanent_twilio_error_is_not_retried(
+    whatsapp_gateway: Client, fake_twilio: tuple[FakeTwilio, TestServer]
+) -> None:
+    fake, _ = fake_twilio
+    fake.fail_next(OUTSIDE_WINDOW)
+    await ask(whatsapp_gateway, "halo")
+    [reply] = await outbound_when(whatsapp_gateway, lambda row: row.state == "failed")
+    assert reply.state == "failed" and reply.attempts == 1
+    assert reply.error is not None and "63016" in reply.error
+    # A retry would come after two seconds: none comes.
+    assert len(await fake.wait_for_calls(2, seconds=3.0)) == 1
+    assert fake.sent == []
+
+
+@pytest.mark.parametrize("error", [TOO_MANY_REQUESTS, INTERNAL_ERROR], ids=["429", "500"])
+async def test_a_passing_twilio_error_is_retried_and_the_reply_arrives(
+    whatsapp_gateway: Client, fake_twilio: tuple[FakeTwilio, TestServer], error: TwilioError
+) -> None:
+    fake, _ = fake_twilio
+    fake.fail_next(error)
+    await ask(whatsapp_gateway, "jam buka")
+    [waiting] = await outbound_when(whatsapp_gateway, lambda row: row.attempts == 1)
+    assert waiting.state == "queued" and waiting.next_attempt_at is not None
+    assert waiting.error is not None and str(error.code) in waiting.error
+    [sent] = await fake.wait_for_sent(1)
+    assert sent["Body"] == "jawaban: jam buka"
+    assert len(fake.calls) == 2
+    [reply] = await outbound_when(whatsapp_gateway, lambda row: row.state == "sent")
+    assert reply.state == "sent" and reply.attempts == 1
+
+
+async def test_a_flood_is_stopped_with_one_notice(
+    make_whatsapp_gateway: GatewayFactory,
+    fake_twilio: tuple[FakeTwilio, TestServer],
+    fake_rasa: tuple[FakeRasa, TestServer],
+) -> None:
+    client = await make_whatsapp_gateway(conversation_rate_limit="3/minute")
+    for n in range(7):
+        assert await ask(client, f"PTSP-2025-AAAA{n:02d}") == 200
+    sent = await fake_twilio[0].wait_for_sent(4)
+    assert len(sent) == 4  # three answers and one notice
+    assert [s["Body"] for s in sent].count(SLOW_DOWN) == 1
+    assert len(fake_rasa[0].received) == 3
+    limited = [m for m in await stored(client, "in") if m.state == "limited"]
+    assert len(limited) == 4  # kept in the transcript, not answered
+
+
+def _without_from(form: dict[str, str]) -> None:
+    del form["From"]
+
+
+def _without_sid(form: dict[str, str]) -> None:
+    for key in ("MessageSid", "SmsMessageSid", "SmsSid"):
+        del form[key]
+
+
+def _sms_sender(form: dict[str, str]) -> None:
+    form["From"] = BUDI  # an SMS, not WhatsApp
+
+
+@pytest.mark.parametrize("spoil", [_without_from, _without_sid, _sms_sender])
+async def test_a_signed_but_malformed_webhook_is_refused(
+    whatsapp_gateway: Client,
+    fake_twilio: tuple[FakeTwilio, TestServer],
+    fake_rasa: tuple[FakeRasa, TestServer],
+    spoil: Callable[[dict[str, str]], None],
+) -> None:
+    form = whatsapp_message(BUDI, "syarat nib")
+    spoil(form)
+    assert await deliver(whatsapp_gateway, form) == 400
+    assert await stored(whatsapp_gateway, "in") == []
+    assert await fake_twilio[0].wait_for_calls(1, seconds=1.0) == []
+    assert fake_rasa[0].received == []
