@@ -8,7 +8,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from actions.base import DatabaseAction, DomainDict, Events, latest_entity
-from actions.formatting import numbered, permit_buttons
+from actions.formatting import permit_buttons
+from permits.answers import duration_answer, fee_answer, procedure_answer, requirements_answer
 from permits.catalogue import PermitInfo, get_permit
 from permits.errors import UnknownPermit
 
@@ -66,10 +67,7 @@ class ActionAnswerRequirements(PermitAnswer):
     question, intent = "requirements", "ask_requirements"
 
     def render(self, permit: PermitInfo) -> str:
-        return (
-            f"Persyaratan {permit.name}:\n{numbered(permit.requirements)}\n\n"
-            f"Diproses oleh {permit.agency_name}. Dasar hukum: {permit.legal_basis}."
-        )
+        return requirements_answer(permit)
 
 
 class ActionAnswerFee(PermitAnswer):
@@ -77,7 +75,7 @@ class ActionAnswerFee(PermitAnswer):
     question, intent = "fee", "ask_fee"
 
     def render(self, permit: PermitInfo) -> str:
-        return f"Biaya {permit.name}: {permit.fee.describe()}"
+        return fee_answer(permit)
 
 
 class ActionAnswerDuration(PermitAnswer):
@@ -85,10 +83,7 @@ class ActionAnswerDuration(PermitAnswer):
     question, intent = "duration", "ask_duration"
 
     def render(self, permit: PermitInfo) -> str:
-        return (
-            f"Lama proses {permit.name} paling lama {permit.sla_days} hari kerja sejak berkas "
-            f"dinyatakan lengkap dan benar. Diproses oleh {permit.agency_name}."
-        )
+        return duration_answer(permit)
 
 
 class ActionAnswerProcedure(PermitAnswer):
@@ -96,7 +91,7 @@ class ActionAnswerProcedure(PermitAnswer):
     question, intent = "procedure", "ask_procedure"
 
     def render(self, permit: PermitInfo) -> str:
-        return f"Prosedur pengurusan {permit.name}:\n{numbered(permit.procedure)}"
+        return procedure_answer(permit)
 
 
 PERMIT_ANSWERS: dict[str, type[PermitAnswer]] = {

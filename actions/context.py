@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from actions.settings import ActionSettings
 from permits.db import create_engine, create_sessionmaker
+from permits.office_hours import OfficeHours
 
 
 @dataclass
@@ -16,6 +18,10 @@ class ActionContext:
     settings: ActionSettings
     _engine: AsyncEngine | None = field(default=None, init=False)
     _sessions: async_sessionmaker[AsyncSession] | None = field(default=None, init=False)
+
+    @cached_property
+    def office_hours(self) -> OfficeHours:
+        return OfficeHours.parse(self.settings.office_hours, self.settings.office_timezone)
 
     def session(self) -> AsyncSession:
         if self._sessions is None:

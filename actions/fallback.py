@@ -1,4 +1,4 @@
-"""Low confidence: first offer the two likeliest topics, after a second miss a person."""
+"""Low confidence: first offer the two likeliest topics; after a second miss, a person."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import DatabaseAction, DomainDict, Events
 from actions.formatting import payload
+from actions.handoff import ActionFallbackHandoff
 from permits.models import UnrecognisedMessage
 
 INTENT_TITLES = {
@@ -46,17 +47,13 @@ class ActionHandleFallback(DatabaseAction):
         misses = int(tracker.get_slot("fallback_count") or 0) + 1
         await self.remember(tracker)
         if misses >= 2:
-            dispatcher.utter_message(
-                text="Maaf, saya masih belum paham. Apakah Anda ingin dihubungkan dengan petugas?",
-                buttons=[
-                    {"title": "Ya, hubungkan ke petugas", "payload": "/human_handoff"},
-                    {"title": "Tidak, terima kasih", "payload": "/deny"},
-                ],
-            )
-            return [
-                SlotSet("fallback_count", float(misses)),
-                SlotSet("pending_question", "handoff"),
-            ]
+            # Twice not understood: a person takes over (or calls back after hours).
+            async with self.context.session() as session:
+                handover = await ActionFallbackHandoff(self.context).hand_over(
+                    session, tracker.sender_id
+                )
+            dispatcher.utter_message(text="Maaf, saya masih belum paham. " + handover)
+            return [SlotSet("fallback_count", 0.0), SlotSet("pending_question", None)]
         permit = tracker.get_slot("permit_type")
         buttons = []
         for intent in likeliest_intents(tracker.latest_message.get("intent_ranking", [])):

@@ -1,27 +1,8 @@
-"""Indonesian formatting shared by the answers."""
+"""Buttons and payloads of the bot's answers (the wording of facts is in permits.answers)."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 from permits.catalogue import PermitInfo
-
-WIB = ZoneInfo("Asia/Jakarta")
-MONTHS = [
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-]
 
 TOPIC_BUTTONS = [
     ("Persyaratan", "ask_requirements"),
@@ -29,15 +10,6 @@ TOPIC_BUTTONS = [
     ("Lama proses", "ask_duration"),
     ("Prosedur", "ask_procedure"),
 ]
-
-
-def numbered(items: list[str]) -> str:
-    return "\n".join(f"{i}. {item}" for i, item in enumerate(items, 1))
-
-
-def tanggal(moment: datetime) -> str:
-    local = moment.astimezone(WIB)
-    return f"{local.day} {MONTHS[local.month - 1]} {local.year}"
 
 
 def payload(intent: str, **entities: str) -> str:

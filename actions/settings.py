@@ -16,3 +16,6 @@ class ActionSettings(BaseSettings):
     actions_port: int = 5055
     call_centre: str = "1500164"
     db_timeout_seconds: float = 5.0
+    # When call-centre agents are on duty (permits/office_hours.py explains the format).
+    office_hours: str = "Mon-Thu 08:00-15:00; Fri 08:00-11:00"
+    office_timezone: str = "Asia/Jakarta"

@@ -10,11 +10,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from actions.base import DatabaseAction, DomainDict, Events, latest_entity
-from actions.formatting import tanggal
+from permits.answers import status_answer, status_line
 from permits.errors import ApplicationNotFound, InvalidNumber, NotLinked, TooManyLookups
 from permits.status import (
     SHARE_PHONE_PAYLOAD,
-    StatusView,
     applications_for_conversation,
     public_status,
     subscribe,
@@ -30,42 +29,6 @@ PRIVACY = (
 )
 
 SHARE_PHONE_BUTTON = {"title": "Bagikan nomor telepon", "payload": SHARE_PHONE_PAYLOAD}
-
-
-def late_mark(view: StatusView) -> str:
-    if view.finished:
-        return ""
-    if view.is_late:
-        return f"⚠️ TERLAMBAT {view.days_late} hari kerja dari SLA ({view.sla_days} hari kerja)."
-    return f"Masih dalam batas waktu (SLA {view.sla_days} hari kerja)."
-
-
-def render_status(view: StatusView) -> str:
-    lines = [
-        f"Status permohonan {view.number} ({view.permit_name}):",
-        f"• Status: {view.status_label}",
-        f"• Tahap: {view.stage}",
-        f"• Posisi berkas: {view.agency_name}",
-    ]
-    if view.finished:
-        lines.append(
-            f"• Diajukan: {tanggal(view.submitted_at)}, selesai dalam {view.total_days} hari kerja"
-        )
-    else:
-        lines.append(f"• Lama di tahap ini: {view.days_held} hari kerja")
-        lines.append(
-            f"• Total berjalan: {view.total_days} hari kerja sejak {tanggal(view.submitted_at)}"
-        )
-        lines.append(late_mark(view))
-    return "\n".join(lines)
-
-
-def render_line(view: StatusView) -> str:
-    mark = f" — TERLAMBAT {view.days_late} hari kerja" if view.is_late else ""
-    return (
-        f"• {view.number} ({view.permit_name}): {view.status_label}, {view.stage} "
-        f"di {view.agency_name}{mark}"
-    )
 
 
 class ActionCheckStatus(DatabaseAction):
@@ -107,7 +70,7 @@ class ActionCheckStatus(DatabaseAction):
                 f"Demi keamanan, coba lagi 1 jam lagi atau hubungi call center {call_centre}."
             )
             return [SlotSet("application_number", None), SlotSet("pending_question", None)]
-        dispatcher.utter_message(text=render_status(view))
+        dispatcher.utter_message(text=status_answer(view))
         return [SlotSet("application_number", view.number), SlotSet("pending_question", None)]
 
 
@@ -126,7 +89,7 @@ class ActionListMyApplications(DatabaseAction):
         if not views:
             dispatcher.utter_message(text="Belum ada permohonan yang terdaftar atas nomor Anda.")
         else:
-            lines = "\n".join(render_line(view) for view in views)
+            lines = "\n".join(status_line(view) for view in views)
             dispatcher.utter_message(text=f"Permohonan atas nomor Anda:\n{lines}")
         return []
 

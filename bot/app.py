@@ -10,15 +10,19 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 import aiohttp
 from aiohttp import web
 
+from bot import console
 from bot.api import post_message, post_status
 from bot.channels import telegram, whatsapp
 from bot.channels import web as web_chat
+from bot.console.live import HUB
 from bot.delivery import DeliveryWorker
 from bot.keys import CHANNELS, DELIVERY, RASA, SESSIONS, SETTINGS, TURNS
 from bot.rasa import RasaClient
+from bot.routing import Routing
 from bot.settings import GatewaySettings
 from bot.turns import Turns
 from permits.db import create_engine, create_sessionmaker
+from permits.office_hours import OfficeHours
 
 log = logging.getLogger(__name__)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -71,9 +75,11 @@ async def conversation_services(app: web.Application) -> AsyncIterator[None]:
     turns = Turns(
         app[SESSIONS],
         app[RASA],
+        routing=Routing(OfficeHours.parse(settings.office_hours, settings.office_timezone)),
         rate_limit=settings.conversation_rate_limit,
         call_centre=settings.call_centre,
         on_queued=delivery.wake,
+        observer=app[HUB].transcript,
     )
     app[DELIVERY], app[TURNS] = delivery, turns
     yield
@@ -108,6 +114,7 @@ def create_app(settings: GatewaySettings) -> web.Application:
     app.router.add_post("/api/messages", post_message)
     app.router.add_post("/api/applications/{number}/status", post_status)
     web_chat.setup(app)
+    console.setup(app)
     if settings.telegram_mode != "off":
         telegram.setup(app)
     if settings.whatsapp_enabled:

@@ -32,10 +32,34 @@ class BotReply:
     intent: dict[str, Any] | None = None
     entities: list[dict[str, Any]] = field(default_factory=list)
     intent_ranking: list[dict[str, Any]] = field(default_factory=list)
+    faq_topic: str | None = None  # e.g. "jam_layanan" when the intent is faq
 
     @property
     def buttons(self) -> list[dict[str, str]]:
         return [b for m in self.messages for b in m.get("buttons") or []]
+
+    @property
+    def nlu(self) -> dict[str, Any]:
+        """Kept with the user's message, for the console's suggestions."""
+        return {
+            "entities": [
+                {"entity": e.get("entity"), "value": e.get("value")} for e in self.entities
+            ],
+            "ranking": [
+                {"name": r.get("name"), "confidence": r.get("confidence")}
+                for r in self.intent_ranking
+            ],
+            "faq_topic": self.faq_topic,
+        }
+
+
+def faq_topic_of(data: dict[str, Any]) -> str | None:
+    """The FAQ sub-intent chosen by the response selector ("faq/lokasi" → "lokasi")."""
+    selector = data.get("response_selector") or {}
+    key = ((selector.get("faq") or {}).get("response") or {}).get("intent_response_key")
+    if not key:
+        return None
+    return str(key).partition("/")[2] or None
 
 
 class RasaClient:
@@ -44,6 +68,7 @@ class RasaClient:
     ) -> None:
         self._http = http
         self._webhook = f"{url.rstrip('/')}/webhooks/gateway/webhook"
+        self._parse = f"{url.rstrip('/')}/webhooks/gateway/parse"
         self._token = token
         self._retry_seconds = retry_seconds
 
@@ -76,9 +101,29 @@ class RasaClient:
                 data = await response.json()
         except (aiohttp.ClientConnectionError, TimeoutError) as exc:
             raise _Retryable(repr(exc)) from exc
-        return BotReply(
-            messages=list(data.get("messages") or []),
-            intent=data.get("intent"),
-            entities=list(data.get("entities") or []),
-            intent_ranking=list(data.get("intent_ranking") or []),
-        )
+        return _reply(data)
+
+    async def parse(self, text: str) -> BotReply:
+        """NLU only (no conversation, no answer): intent, ranking, entities, FAQ topic."""
+        headers = {"Authorization": f"Bearer {self._token}"}
+        try:
+            async with self._http.post(
+                self._parse, json={"text": text}, headers=headers
+            ) as response:
+                if response.status >= 500 or response.status == 404:
+                    raise RasaUnavailable(f"rasa answered {response.status}")
+                response.raise_for_status()
+                data = await response.json()
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            raise RasaUnavailable(repr(exc)) from exc
+        return _reply(data)
+
+
+def _reply(data: dict[str, Any]) -> BotReply:
+    return BotReply(
+        messages=list(data.get("messages") or []),
+        intent=data.get("intent"),
+        entities=list(data.get("entities") or []),
+        intent_ranking=list(data.get("intent_ranking") or []),
+        faq_topic=faq_topic_of(data),
+    )

@@ -31,6 +31,10 @@ class GatewaySettings(BaseSettings):
     # computed over it; behind a proxy the request's own URL differs).
     public_url: str = "http://127.0.0.1:8080"
 
+    # When call-centre agents are on duty; the action server reads the same variables.
+    office_hours: str = "Mon-Thu 08:00-15:00; Fri 08:00-11:00"
+    office_timezone: str = "Asia/Jakarta"
+
     # Per-conversation flood limit, in the `limits` notation ("12/minute").
     conversation_rate_limit: str = "12/minute"
     # How often unanswered messages (Rasa was down) and due deliveries are retried.

@@ -27,6 +27,7 @@ from bot.guard import ButtonGuard
 from bot.logging import conversation_id as current_conversation
 from bot.ordering import ConversationLocks
 from bot.rasa import BotReply, RasaClient, RasaUnavailable
+from bot.routing import Diverted, Routing
 from permits.models import Message, utcnow
 from permits.transcripts import (
     Outgoing,
@@ -59,6 +60,15 @@ NOTICE_INTERVAL = timedelta(minutes=5)
 class Answer:
     replies: list[Outgoing]
     intent: dict[str, Any] | None
+    held: bool = False  # an agent holds the conversation and will answer
+
+
+# Told about every transcript line as it is written (the console shows them live).
+TranscriptObserver = Callable[[str, list[Message]], None]
+
+
+def ignore_lines(conversation_id: str, lines: list[Message]) -> None:
+    """The observer when nobody watches."""
 
 
 class Turns:
@@ -67,12 +77,16 @@ class Turns:
         sessions: async_sessionmaker[AsyncSession],
         rasa: RasaClient,
         *,
+        routing: Routing,
         rate_limit: str,
         call_centre: str,
         on_queued: Callable[[], None],
+        observer: TranscriptObserver = ignore_lines,
     ) -> None:
         self._sessions = sessions
         self._rasa = rasa
+        self._routing = routing
+        self._observer = observer
         self._locks = ConversationLocks()
         self._guard = ButtonGuard()
         self._limit = parse(rate_limit)
@@ -98,6 +112,7 @@ class Turns:
                 await self._tell_once(session, conversation_id, SLOW_DOWN, "limit")
                 return True
             await session.commit()
+        self._observer(conversation_id, [inbound])
         self._spawn(self.drain(conversation_id))
         return True
 
@@ -109,7 +124,8 @@ class Turns:
             inbound = await record_inbound(session, conversation_id, text, external_id)
             if inbound is None:
                 return False
-            await settle_inbound(session, inbound, "answered", [Outgoing(answer)])
+            rows = await settle_inbound(session, inbound, "answered", [Outgoing(answer)])
+        self._observer(conversation_id, [inbound, *rows])
         self._on_queued()
         return True
 
@@ -118,6 +134,8 @@ class Turns:
         current_conversation.set(conversation_id)
         async with self._locks.hold(conversation_id), self._sessions() as session:
             for inbound in await pending_inbound(session, conversation_id):
+                if await self._divert(session, inbound, delivered=False) is not None:
+                    continue
                 if not await self._answer(session, inbound):
                     break
         self._on_queued()
@@ -128,7 +146,11 @@ class Turns:
         async with self._sessions() as session:
             inbound = await record_inbound(session, conversation_id, text, None)
             assert inbound is not None  # no external id, so never a duplicate
+            self._observer(conversation_id, [inbound])
             async with self._locks.hold(conversation_id):
+                diverted = await self._divert(session, inbound, delivered=True)
+                if diverted is not None:
+                    return Answer(diverted.replies, None, held=diverted.state == "held")
                 try:
                     reply = await self._ask_rasa(inbound)
                 except RasaUnavailable:
@@ -157,6 +179,38 @@ class Turns:
         """Let turns in progress finish (graceful shutdown)."""
         if self._tasks:
             await asyncio.wait(self._tasks, timeout=30)
+
+    async def _divert(
+        self, session: AsyncSession, inbound: Message, *, delivered: bool
+    ) -> Diverted | None:
+        """Handle the message without Rasa's dialogue when an agent holds the
+        conversation, or when it answers the survey or a call-back question."""
+        diverted = await self._routing.divert(session, inbound)
+        if diverted is None:
+            return None
+        reading = await self._read(inbound.text) if diverted.state == "held" else None
+        rows = await settle_inbound(
+            session,
+            inbound,
+            diverted.state,
+            diverted.replies,
+            intent=(reading.intent or {}).get("name") if reading else None,
+            confidence=(reading.intent or {}).get("confidence") if reading else None,
+            nlu=reading.nlu if reading else None,
+            delivered=delivered,
+        )
+        self._observer(inbound.conversation_id, [inbound, *rows])
+        log.info("message handled by the gateway", extra={"state": diverted.state})
+        return diverted
+
+    async def _read(self, text: str) -> BotReply | None:
+        """The NLU's reading alone (no dialogue), for the agent's console; None if Rasa
+        is away, which costs the agent a suggestion, never the message."""
+        try:
+            return await self._rasa.parse(self._guard.screen("", text))
+        except RasaUnavailable:
+            log.warning("no NLU reading for a held message")
+            return None
 
     async def _answer(self, session: AsyncSession, inbound: Message) -> bool:
         try:
@@ -196,15 +250,17 @@ class Turns:
         delivered: bool,
     ) -> None:
         intent = reply.intent or {}
-        await settle_inbound(
+        rows = await settle_inbound(
             session,
             inbound,
             "answered",
             replies,
             intent=intent.get("name"),
             confidence=intent.get("confidence"),
+            nlu=reply.nlu,
             delivered=delivered,
         )
+        self._observer(inbound.conversation_id, [inbound, *rows])
         log.info(
             "message answered",
             extra={"intent": intent.get("name"), "confidence": intent.get("confidence")},
@@ -216,8 +272,9 @@ class Turns:
         """A service notice, at most once in NOTICE_INTERVAL, so a flood is not echoed."""
         if await told_recently(session, conversation_id, kind, utcnow() - NOTICE_INTERVAL):
             return
-        queue_outbound(session, conversation_id, Outgoing(text), sender="system", kind=kind)
+        row = queue_outbound(session, conversation_id, Outgoing(text), sender="system", kind=kind)
         await session.commit()
+        self._observer(conversation_id, [row])
         self._on_queued()
 
     def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:

@@ -82,6 +82,25 @@ class GatewayInput(InputChannel):
             parsed = await self._latest_parse(request, sender)
             return response.json({"messages": collector.messages, **parsed})
 
+        @webhook.route("/parse", methods=["POST"])
+        async def parse(request: Request) -> HTTPResponse:
+            """NLU only, no conversation: the console's assist box for phone calls."""
+            if not self._authorised(request):
+                return response.json({"error": "unauthorised"}, status=401)
+            try:
+                body = request.json
+            except Exception:
+                body = None
+            if not isinstance(body, dict) or not isinstance(body.get("text"), str):
+                return response.json(
+                    {"error": "expected JSON with a string field text"}, status=400
+                )
+            agent = request.app.ctx.agent
+            if agent is None or not agent.is_ready():
+                return response.json({"error": "model not loaded"}, status=503)
+            parsed = await agent.parse_message(body["text"])
+            return response.json(_nlu_fields(parsed))
+
         return webhook
 
     @staticmethod
@@ -89,9 +108,14 @@ class GatewayInput(InputChannel):
         agent = request.app.ctx.agent
         tracker = await agent.tracker_store.retrieve(sender) if agent else None
         latest = tracker.latest_message.parse_data if tracker and tracker.latest_message else {}
-        return {
-            "intent": latest.get("intent"),
-            "entities": latest.get("entities", []),
-            "intent_ranking": latest.get("intent_ranking", [])[:5],
-            "response_selector": latest.get("response_selector", {}),
-        }
+        return _nlu_fields(latest)
+
+
+def _nlu_fields(parsed: dict[str, Any]) -> dict[str, Any]:
+    """What the gateway needs of a parse: intent, entities, ranking, the FAQ topic."""
+    return {
+        "intent": parsed.get("intent"),
+        "entities": parsed.get("entities", []),
+        "intent_ranking": parsed.get("intent_ranking", [])[:5],
+        "response_selector": parsed.get("response_selector", {}),
+    }

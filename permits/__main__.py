@@ -4,12 +4,16 @@ python -m permits migrate             create or upgrade the schema
 python -m permits demo                migrate and load the demo catalogue
 python -m permits import PATH         import an office's catalogue (CSV/JSON)
 python -m permits set-status NUMBER STATUS [--stage S] [--agency SLUG]
+python -m permits create-admin --username U --name "Full Name"
+                                      password from TANYA_ADMIN_PASSWORD, else asked twice
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import getpass
+import os
 import sys
 from pathlib import Path
 
@@ -21,6 +25,13 @@ from permits.errors import ApplicationNotFound
 from permits.importer import import_path
 from permits.progress import StatusChange, UnknownAgency, change_status
 from permits.settings import DatabaseSettings
+from permits.staff import (
+    MIN_PASSWORD_LENGTH,
+    InvalidUsername,
+    UsernameTaken,
+    WeakPassword,
+    create_user,
+)
 from permits.status import STATUS_LABELS
 
 
@@ -59,6 +70,29 @@ async def _set_status(session: AsyncSession, args: argparse.Namespace) -> int:
     return 0
 
 
+async def _create_admin(session: AsyncSession, args: argparse.Namespace) -> int:
+    # The environment variable serves scripted installs; people are asked, never shown it.
+    password = os.environ.get("TANYA_ADMIN_PASSWORD")
+    if password is None:
+        password = getpass.getpass("Kata sandi admin: ")
+        if getpass.getpass("Ulangi kata sandi: ") != password:
+            _say("Kata sandi tidak sama. Akun tidak dibuat.")
+            return 1
+    try:
+        user = await create_user(session, args.username, args.name, "admin", password)
+    except WeakPassword:
+        _say(f"Kata sandi terlalu lemah: minimal {MIN_PASSWORD_LENGTH} karakter.")
+        return 1
+    except InvalidUsername:
+        _say("Nama pengguna harus 3–60 karakter: huruf kecil, angka, titik, _ atau -.")
+        return 1
+    except UsernameTaken:
+        _say(f"Nama pengguna {args.username} sudah dipakai. Akun tidak dibuat.")
+        return 1
+    _say(f"Akun admin {user.username} dibuat.")
+    return 0
+
+
 async def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m permits", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -71,6 +105,9 @@ async def main(argv: list[str] | None = None) -> int:
     status.add_argument("status", choices=sorted(STATUS_LABELS))
     status.add_argument("--stage")
     status.add_argument("--agency")
+    admin = sub.add_parser("create-admin", help="create a console administrator account")
+    admin.add_argument("--username", required=True)
+    admin.add_argument("--name", required=True, help="full name")
     args = parser.parse_args(argv)
 
     settings = DatabaseSettings()
@@ -85,6 +122,8 @@ async def main(argv: list[str] | None = None) -> int:
                 return await _demo(session)
             if args.command == "import":
                 return await _import(session, args.path)
+            if args.command == "create-admin":
+                return await _create_admin(session, args)
             return await _set_status(session, args)
     finally:
         await engine.dispose()

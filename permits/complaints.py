@@ -20,3 +20,33 @@ async def file_complaint(session: AsyncSession, conversation_id: str, text: str)
     session.add(Complaint(ticket=ticket, conversation_id=conversation_id, text=text))
     await session.commit()
     return ticket
+
+
+async def latest_ticket(session: AsyncSession, conversation_id: str) -> str | None:
+    return await session.scalar(
+        select(Complaint.ticket)
+        .where(Complaint.conversation_id == conversation_id)
+        .order_by(Complaint.id.desc())
+        .limit(1)
+    )
+
+
+COMPLAINT_STATES = {"baru": "Baru", "diproses": "Sedang diproses", "selesai": "Selesai"}
+
+
+async def list_complaints(session: AsyncSession, state: str | None = None) -> list[Complaint]:
+    query = select(Complaint).order_by(Complaint.id.desc())
+    if state:
+        query = query.where(Complaint.state == state)
+    return list((await session.scalars(query.limit(500))).all())
+
+
+async def answer_complaint(
+    session: AsyncSession, complaint_id: int, answer: str, state: str
+) -> Complaint:
+    """Record the office's answer and the new state (the caller tells the user)."""
+    if state not in COMPLAINT_STATES:
+        raise ValueError(f"unknown complaint state {state!r}")
+    complaint = await session.get_one(Complaint, complaint_id)
+    complaint.answer, complaint.state, complaint.updated_at = answer, state, utcnow()
+    return complaint

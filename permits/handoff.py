@@ -1,26 +1,331 @@
-"""The queue of conversations waiting for a call-centre agent."""
+"""The call centre's queue: a conversation waits, an agent holds it, then it is closed.
+
+    queued ──claim──▶ active ──hand back / close──▶ closed ──▶ satisfaction survey
+    callback (outside office hours: the user left a number to be called back)
+
+At most one handoff of a conversation is open (queued or active): a partial
+unique index enforces it. Claiming is one conditional UPDATE, so when two agents
+click at once exactly one of them gets the conversation, on any database.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from permits.models import Handoff
+from permits.answers import WIB
+from permits.models import Handoff, Message, StaffUser, utcnow
+
+REASONS = {
+    "request": "Meminta petugas",
+    "fallback": "Bot dua kali tidak paham",
+    "complaint": "Pengaduan",
+}
+OUTCOMES = {
+    "answered": "Terjawab",
+    "referred": "Dirujuk ke instansi/loket",
+    "no_response": "Pengguna tidak merespons",
+    "handed_back": "Dikembalikan ke bot",
+    "callback_done": "Sudah ditelepon balik",
+}
+OPEN_STATES = ("queued", "active")
+DEFAULT_HANDLING = timedelta(minutes=5)  # before the office has any history
+RECENT = 20  # closed handoffs that set the expected handling time
+SURVEY_VALID_FOR = timedelta(days=1)
+CALLBACK_VALID_FOR = timedelta(days=1)
 
 
-async def request_handoff(session: AsyncSession, conversation_id: str, reason: str) -> int:
-    """Queue the conversation (once) and return its 1-based position in the queue."""
-    mine = await session.scalar(
-        select(Handoff).where(Handoff.conversation_id == conversation_id, Handoff.state == "queued")
+@dataclass(frozen=True)
+class Queued:
+    handoff_id: int
+    position: int  # 1 = next; 0 = an agent already holds the conversation
+    expected_wait: timedelta
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    handoff_id: int
+    conversation_id: str
+    channel: str
+    reason: str
+    state: str
+    created_at: datetime
+    agent_id: int | None
+    agent_name: str | None
+    last_text: str | None
+    callback_phone: str | None
+
+    @property
+    def reason_label(self) -> str:
+        return REASONS.get(self.reason, self.reason)
+
+
+@dataclass
+class AgentDay:
+    """One agent's closed conversations on one day (office time zone)."""
+
+    day: date
+    agent: str
+    handled: int = 0
+    waits: list[float] = field(default_factory=list)  # minutes
+    handling: list[float] = field(default_factory=list)  # minutes
+    outcomes: Counter[str] = field(default_factory=Counter)
+    scores: list[int] = field(default_factory=list)
+
+    @property
+    def mean_wait(self) -> float | None:
+        return statistics.fmean(self.waits) if self.waits else None
+
+    @property
+    def mean_handling(self) -> float | None:
+        return statistics.fmean(self.handling) if self.handling else None
+
+    @property
+    def mean_score(self) -> float | None:
+        return statistics.fmean(self.scores) if self.scores else None
+
+
+async def request_handoff(session: AsyncSession, conversation_id: str, reason: str) -> Queued:
+    """Queue the conversation (once; asking again keeps its place) and say where it stands."""
+    handoff = await open_handoff(session, conversation_id)
+    if handoff is None:
+        handoff = Handoff(conversation_id=conversation_id, reason=reason)
+        session.add(handoff)
+        try:
+            await session.commit()
+        except IntegrityError:  # the same conversation asked twice at once
+            await session.rollback()
+            handoff = await open_handoff(session, conversation_id)
+            assert handoff is not None
+    if handoff.state == "active":
+        return Queued(handoff.id, 0, timedelta(0))
+    position = await _position(session, handoff)
+    return Queued(handoff.id, position, await expected_wait(session, position))
+
+
+async def request_callback(session: AsyncSession, conversation_id: str, reason: str) -> Handoff:
+    """Outside office hours: remember that the user wants a call; the number comes next."""
+    handoff = Handoff(conversation_id=conversation_id, reason=reason, state="callback")
+    session.add(handoff)
+    await session.commit()
+    return handoff
+
+
+async def awaiting_callback_number(session: AsyncSession, conversation_id: str) -> Handoff | None:
+    return await session.scalar(
+        select(Handoff)
+        .where(
+            Handoff.conversation_id == conversation_id,
+            Handoff.state == "callback",
+            Handoff.callback_phone.is_(None),
+            Handoff.created_at > utcnow() - CALLBACK_VALID_FOR,
+        )
+        .order_by(Handoff.id.desc())
+        .limit(1)
     )
-    if mine is None:
-        mine = Handoff(conversation_id=conversation_id, reason=reason)
-        session.add(mine)
-        await session.flush()
+
+
+async def record_callback_number(session: AsyncSession, handoff: Handoff, phone: str) -> None:
+    handoff.callback_phone = phone
+    await session.commit()
+
+
+async def open_handoff(session: AsyncSession, conversation_id: str) -> Handoff | None:
+    return await session.scalar(
+        select(Handoff).where(
+            Handoff.conversation_id == conversation_id, Handoff.state.in_(OPEN_STATES)
+        )
+    )
+
+
+async def holding_agent(session: AsyncSession, conversation_id: str) -> int | None:
+    """The agent holding the conversation (the bot stays silent), or None."""
+    return await session.scalar(
+        select(Handoff.agent_id).where(
+            Handoff.conversation_id == conversation_id, Handoff.state == "active"
+        )
+    )
+
+
+async def claim(session: AsyncSession, handoff_id: int, agent_id: int) -> bool:
+    """Take a queued conversation. False when someone else was first (or it left the queue)."""
+    result = await session.execute(
+        update(Handoff)
+        .where(Handoff.id == handoff_id, Handoff.state == "queued")
+        .values(state="active", agent_id=agent_id, claimed_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    await session.commit()
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def close(
+    session: AsyncSession, handoff_id: int, agent_id: int, outcome: str, note: str = ""
+) -> Handoff | None:
+    """End the agent's hold (handing back to the bot is the outcome "handed_back")."""
+    if outcome not in OUTCOMES:
+        raise ValueError(f"unknown outcome {outcome!r}")
+    result = await session.execute(
+        update(Handoff)
+        .where(Handoff.id == handoff_id, Handoff.state == "active", Handoff.agent_id == agent_id)
+        .values(state="closed", closed_at=utcnow(), outcome=outcome, note=note or None)
+        .execution_options(synchronize_session=False)
+    )
+    await session.commit()
+    if not result.rowcount:  # type: ignore[attr-defined]
+        return None
+    return await session.get(Handoff, handoff_id, populate_existing=True)
+
+
+async def close_callback(session: AsyncSession, handoff_id: int, agent_id: int) -> bool:
+    result = await session.execute(
+        update(Handoff)
+        .where(Handoff.id == handoff_id, Handoff.state == "callback")
+        .values(
+            state="closed",
+            agent_id=agent_id,
+            claimed_at=utcnow(),
+            closed_at=utcnow(),
+            outcome="callback_done",
+        )
+        .execution_options(synchronize_session=False)
+    )
+    await session.commit()
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def mark_survey_asked(session: AsyncSession, handoff: Handoff) -> None:
+    handoff.survey_asked_at = utcnow()
+    await session.commit()
+
+
+async def awaiting_survey(session: AsyncSession, conversation_id: str) -> Handoff | None:
+    return await session.scalar(
+        select(Handoff)
+        .where(
+            Handoff.conversation_id == conversation_id,
+            Handoff.state == "closed",
+            Handoff.survey_asked_at > utcnow() - SURVEY_VALID_FOR,
+            Handoff.survey_score.is_(None),
+        )
+        .order_by(Handoff.id.desc())
+        .limit(1)
+    )
+
+
+async def record_survey(session: AsyncSession, handoff: Handoff, score: int) -> None:
+    if not 1 <= score <= 4:
+        raise ValueError("the SKM scale is 1 to 4")
+    handoff.survey_score = score
+    await session.commit()
+
+
+async def queue_items(session: AsyncSession) -> list[QueueItem]:
+    """Waiting, held and call-back conversations, oldest first, with their latest question."""
+    last_text = (
+        select(Message.text)
+        .where(
+            Message.conversation_id == Handoff.conversation_id,
+            Message.direction == "in",
+        )
+        .order_by(Message.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    rows = await session.execute(
+        select(Handoff, StaffUser.full_name, last_text)
+        .outerjoin(StaffUser, StaffUser.id == Handoff.agent_id)
+        .where(Handoff.state.in_((*OPEN_STATES, "callback")))
+        .order_by(Handoff.id)
+    )
+    return [
+        QueueItem(
+            handoff_id=handoff.id,
+            conversation_id=handoff.conversation_id,
+            channel=handoff.conversation_id.partition(":")[0],
+            reason=handoff.reason,
+            state=handoff.state,
+            created_at=handoff.created_at,
+            agent_id=handoff.agent_id,
+            agent_name=agent_name,
+            last_text=text,
+            callback_phone=handoff.callback_phone,
+        )
+        for handoff, agent_name, text in rows
+    ]
+
+
+async def expected_wait(session: AsyncSession, position: int) -> timedelta:
+    """Position × the recent mean handling time ÷ the agents who worked in the last hour."""
+    recent = (
+        await session.execute(
+            select(Handoff.claimed_at, Handoff.closed_at)
+            .where(Handoff.state == "closed", Handoff.claimed_at.is_not(None))
+            .order_by(Handoff.id.desc())
+            .limit(RECENT)
+        )
+    ).all()
+    durations = [closed - claimed for claimed, closed in recent if claimed and closed]
+    handling = sum(durations, timedelta(0)) / len(durations) if durations else DEFAULT_HANDLING
+    agents = await session.scalar(
+        select(func.count(func.distinct(Handoff.agent_id))).where(
+            Handoff.claimed_at > utcnow() - timedelta(hours=1)
+        )
+    )
+    return handling * position / max(1, agents or 0)
+
+
+async def agent_days(session: AsyncSession, since: datetime, until: datetime) -> list[AgentDay]:
+    """Closed conversations per agent and day: waiting, handling, outcomes, satisfaction."""
+    rows = await session.execute(
+        select(Handoff, StaffUser.full_name)
+        .join(StaffUser, StaffUser.id == Handoff.agent_id)
+        .where(Handoff.state == "closed", Handoff.closed_at >= since, Handoff.closed_at < until)
+        .order_by(Handoff.closed_at)
+    )
+    days: dict[tuple[date, str], AgentDay] = {}
+    for handoff, agent in rows:
+        assert handoff.closed_at is not None
+        day = handoff.closed_at.astimezone(WIB).date()
+        entry = days.setdefault((day, agent), AgentDay(day, agent))
+        entry.handled += 1
+        entry.outcomes[handoff.outcome or "?"] += 1
+        if handoff.claimed_at is not None:
+            entry.waits.append(_minutes(handoff.claimed_at - handoff.created_at))
+            entry.handling.append(_minutes(handoff.closed_at - handoff.claimed_at))
+        if handoff.survey_score is not None:
+            entry.scores.append(handoff.survey_score)
+    return sorted(days.values(), key=lambda d: (d.day, d.agent), reverse=True)
+
+
+def daily_totals(rows: list[AgentDay]) -> list[AgentDay]:
+    """The same figures for the whole call centre, per day."""
+    totals: dict[date, AgentDay] = defaultdict(lambda: AgentDay(date.min, "Semua petugas"))
+    for row in rows:
+        total = totals[row.day]
+        total.day = row.day
+        total.handled += row.handled
+        total.waits += row.waits
+        total.handling += row.handling
+        total.outcomes += row.outcomes
+        total.scores += row.scores
+    return sorted(totals.values(), key=lambda d: d.day, reverse=True)
+
+
+async def _position(session: AsyncSession, handoff: Handoff) -> int:
     ahead = await session.scalar(
         select(func.count())
         .select_from(Handoff)
-        .where(Handoff.state == "queued", Handoff.id < mine.id)
+        .where(Handoff.state == "queued", Handoff.id < handoff.id)
     )
-    await session.commit()
     return (ahead or 0) + 1
+
+
+def _minutes(delta: timedelta) -> float:
+    return delta.total_seconds() / 60

@@ -22,6 +22,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -199,17 +200,45 @@ class Message(Base):
     error: Mapped[str | None] = mapped_column(String(300))
     # For notifications that may have to go out as an approved WhatsApp template.
     template_variables: Mapped[dict[str, str] | None] = mapped_column()
+    # Inbound: the NLU's entities and intent ranking, for the console's suggestions.
+    nlu: Mapped[dict[str, Any] | None] = mapped_column()
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))  # sender=agent
 
 
 class Handoff(Base):
+    """A conversation's stay with the call centre: queued, held by an agent, then closed.
+
+    At most one handoff per conversation is open (queued or active); the partial
+    unique index enforces it, and claiming is a conditional UPDATE, so two agents
+    can never hold the same conversation.
+    """
+
     __tablename__ = "handoffs"
+    __table_args__ = (
+        Index(
+            "uq_handoffs_open_conversation",
+            "conversation_id",
+            unique=True,
+            sqlite_where=text("state IN ('queued', 'active')"),
+            postgresql_where=text("state IN ('queued', 'active')"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     conversation_id: Mapped[str] = mapped_column(String(120), index=True)
-    reason: Mapped[str] = mapped_column(String(40))
+    reason: Mapped[str] = mapped_column(String(40))  # request | fallback | complaint
+    # queued | active | closed (handed back or finished) | callback (outside hours)
     state: Mapped[str] = mapped_column(String(12), default="queued")
     agent_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    claimed_at: Mapped[datetime | None] = mapped_column()
+    closed_at: Mapped[datetime | None] = mapped_column()
+    # handed_back | answered | referred | no_response | callback_done ...
+    outcome: Mapped[str | None] = mapped_column(String(40))
+    note: Mapped[str | None] = mapped_column(Text)
+    callback_phone: Mapped[str | None] = mapped_column(String(20))
+    survey_asked_at: Mapped[datetime | None] = mapped_column()
+    survey_score: Mapped[int | None] = mapped_column()  # 1-4, the SKM scale
 
 
 class Subscription(Base):
@@ -229,8 +258,10 @@ class Complaint(Base):
     ticket: Mapped[str] = mapped_column(String(24), unique=True)
     conversation_id: Mapped[str] = mapped_column(String(120))
     text: Mapped[str] = mapped_column(Text)
-    state: Mapped[str] = mapped_column(String(12), default="baru")
+    state: Mapped[str] = mapped_column(String(12), default="baru")  # baru|diproses|selesai
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    answer: Mapped[str | None] = mapped_column(Text)  # the agent's last answer to the user
+    updated_at: Mapped[datetime | None] = mapped_column()
 
 
 class UnrecognisedMessage(Base):
@@ -254,6 +285,32 @@ class StaffUser(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None] = mapped_column()
+    last_login_at: Mapped[datetime | None] = mapped_column()
+
+
+class StaffSession(Base):
+    """A signed-in browser. The cookie holds a random token; only its hash is stored."""
+
+    __tablename__ = "staff_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column()
+
+
+class CannedReply(Base):
+    """A ready answer that administrators keep and agents search and paste."""
+
+    __tablename__ = "canned_replies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(120))
+    text: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class LookupAttempt(Base):

@@ -114,9 +114,7 @@ async def public_status(
     if canonical is None:
         raise InvalidNumber(number)
     await _check_rate(session, conversation_id, now)
-    application = await session.scalar(
-        select(Application).where(Application.number == canonical).options(*_with_details())  # type: ignore[arg-type]
-    )
+    application = await _application(session, canonical)
     session.add(
         LookupAttempt(
             conversation_id=conversation_id, number=canonical, found=application is not None, at=now
@@ -126,6 +124,25 @@ async def public_status(
     if application is None:
         raise ApplicationNotFound(canonical)
     return _view(application, now)
+
+
+async def status_for_staff(
+    session: AsyncSession, number: str, now: datetime | None = None
+) -> StatusView:
+    """The same view for a signed-in agent: no guessing limit, nothing recorded."""
+    canonical = canonical_number(number)
+    if canonical is None:
+        raise InvalidNumber(number)
+    application = await _application(session, canonical)
+    if application is None:
+        raise ApplicationNotFound(canonical)
+    return _view(application, now or utcnow())
+
+
+async def _application(session: AsyncSession, canonical: str) -> Application | None:
+    return await session.scalar(
+        select(Application).where(Application.number == canonical).options(*_with_details())  # type: ignore[arg-type]
+    )
 
 
 # A button with this payload asks the channel for the user's verified phone number

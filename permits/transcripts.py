@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from permits.answers import WIB
 from permits.models import Conversation, Message, utcnow
 
 MAX_DELIVERY_ATTEMPTS = 8
@@ -122,12 +123,14 @@ def queue_outbound(
     kind: str = "chat",
     template_variables: dict[str, str] | None = None,
     state: str = "queued",
+    agent_id: int | None = None,
 ) -> Message:
     """Add an outbound message to the session; it is sent once the transaction commits."""
     row = Message(
         conversation_id=conversation_id,
         direction="out",
         sender=sender,
+        agent_id=agent_id,
         kind=kind,
         text=message.text,
         buttons=message.buttons or None,
@@ -147,6 +150,7 @@ async def settle_inbound(
     *,
     intent: str | None = None,
     confidence: float | None = None,
+    nlu: dict[str, Any] | None = None,
     delivered: bool = False,
 ) -> list[Message]:
     """Mark an inbound message handled and queue its replies, in one transaction.
@@ -156,6 +160,7 @@ async def settle_inbound(
     inbound.state = state
     inbound.intent = intent
     inbound.confidence = confidence
+    inbound.nlu = nlu
     session.add(inbound)
     state = "sent" if delivered else "queued"
     rows = [queue_outbound(session, inbound.conversation_id, r, state=state) for r in replies]
@@ -300,11 +305,25 @@ def as_outgoing(row: Message) -> Outgoing:
 
 
 def serialise(row: Message) -> dict[str, Any]:
-    """A transcript line as the web chat and the console show it."""
+    """A transcript line as the web chat shows it."""
     return {
         "id": row.id,
         "from": row.sender,
         "text": row.text,
         "buttons": list(row.buttons or []),
         "at": row.at.isoformat(),
+    }
+
+
+def console_line(row: Message) -> dict[str, Any]:
+    """A transcript line as the console shows it: with the NLU's reading and delivery."""
+    return {
+        **serialise(row),
+        "direction": row.direction,
+        "kind": row.kind,
+        "state": row.state,
+        "intent": row.intent,
+        "confidence": row.confidence,
+        "delivery_status": row.delivery_status,
+        "time": row.at.astimezone(WIB).strftime("%H.%M"),
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -11,6 +12,8 @@ from rasa_sdk.executor import ActionExecutor
 from actions.__main__ import build_executor
 from actions.context import ActionContext
 from actions.settings import ActionSettings
+from permits.answers import WIB
+from permits.office_hours import DAYS
 
 
 def action_call(
@@ -68,9 +71,27 @@ async def run(
     return texts, buttons, slots
 
 
+ALWAYS_OPEN = "Mon-Sun 00:00-24:00"
+
+
+def closed_today() -> str:
+    """Office hours that exclude today (in WIB), so the call centre is closed now."""
+    today = datetime.now(WIB).weekday()
+    return f"{DAYS[(today + 3) % 7]} 08:00-15:00"
+
+
 @pytest.fixture
 async def executor(database_url: str, demo: Any) -> AsyncIterator[ActionExecutor]:
-    context = ActionContext(ActionSettings(database_url=database_url))
+    """Actions on the demo database, with agents on duty."""
+    context = ActionContext(ActionSettings(database_url=database_url, office_hours=ALWAYS_OPEN))
+    await context.open()
+    yield build_executor(context)
+    await context.close()
+
+
+@pytest.fixture
+async def after_hours_executor(database_url: str, demo: Any) -> AsyncIterator[ActionExecutor]:
+    context = ActionContext(ActionSettings(database_url=database_url, office_hours=closed_today()))
     await context.open()
     yield build_executor(context)
     await context.close()

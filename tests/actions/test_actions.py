@@ -2,10 +2,13 @@ from __future__ import annotations
 
 import pytest
 from rasa_sdk.executor import ActionExecutor
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from actions.__main__ import build_executor
 from actions.context import ActionContext
 from actions.settings import ActionSettings
+from permits.models import Handoff
 from tests.actions.conftest import action_call, run
 
 PBG = [{"entity": "permit_type", "value": "pbg", "start": 7, "end": 10}]
@@ -58,8 +61,9 @@ async def test_status_never_shows_personal_data(executor: ActionExecutor) -> Non
     assert "Budi" not in text and "0812" not in text
 
 
-async def test_first_miss_offers_two_topics_second_offers_a_person(
+async def test_first_miss_offers_two_topics_second_queues_for_a_person(
     executor: ActionExecutor,
+    demo: async_sessionmaker[AsyncSession],
 ) -> None:
     ranking = [
         {"name": "nlu_fallback", "confidence": 0.4},
@@ -89,8 +93,11 @@ async def test_first_miss_offers_two_topics_second_offers_a_person(
             slots={"fallback_count": 1.0},
         ),
     )
-    assert "petugas" in text and buttons[0]["payload"] == "/human_handoff"
-    assert slots["pending_question"] == "handoff"
+    assert "belum paham" in text and "Posisi antrian Anda: 1" in text
+    assert slots["fallback_count"] == 0
+    async with demo() as session:
+        handoff = await session.scalar(select(Handoff))
+    assert handoff is not None and (handoff.reason, handoff.state) == ("fallback", "queued")
 
 
 @pytest.mark.parametrize(

@@ -29,6 +29,8 @@ class FakeRasa:
     silent: bool = False  # answer with no bot messages
     replies: dict[str, str] = field(default_factory=dict)  # message text → answer text
     down: bool = False  # refuse every request, like a Rasa that is restarting
+    parsed: list[str] = field(default_factory=list)  # texts read by the NLU-only endpoint
+    readings: dict[str, dict[str, Any]] = field(default_factory=dict)  # text → parse result
 
     async def webhook(self, request: web.Request) -> web.Response:
         if request.headers.get("Authorization") != f"Bearer {RASA_TOKEN}":
@@ -55,12 +57,27 @@ class FakeRasa:
             }
         )
 
+    async def parse(self, request: web.Request) -> web.Response:
+        if request.headers.get("Authorization") != f"Bearer {RASA_TOKEN}":
+            return web.json_response({"error": "unauthorised"}, status=401)
+        if self.down:
+            return web.json_response({"error": "restarting"}, status=503)
+        text = (await request.json())["text"]
+        self.parsed.append(text)
+        default = {
+            "intent": {"name": "ask_fee", "confidence": 0.93},
+            "entities": [],
+            "intent_ranking": [{"name": "ask_fee", "confidence": 0.93}],
+        }
+        return web.json_response(self.readings.get(text, default))
+
 
 @pytest.fixture
 async def fake_rasa(aiohttp_server: Callable[..., Any]) -> tuple[FakeRasa, TestServer]:
     fake = FakeRasa()
     app = web.Application()
     app.router.add_post("/webhooks/gateway/webhook", fake.webhook)
+    app.router.add_post("/webhooks/gateway/parse", fake.parse)
     return fake, await aiohttp_server(app)
 
 

@@ -15,13 +15,17 @@ from typing import Any
 import aiohttp
 import pytest
 import pytest_asyncio
+from playwright.async_api import Browser, Page, async_playwright
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.stack import Stack, StackConfig
 from permits.db import create_engine, create_sessionmaker
 
+from .browser import CHROMIUM, CHROMIUM_ARGS, PHONE
+
 ROOT = Path(__file__).resolve().parents[2]
 API_TOKEN = "e2e-api-token"
+ALWAYS_OPEN = "Mon-Sun 00:00-24:00"
 
 
 @dataclass
@@ -76,6 +80,8 @@ async def stack(
         model_dir=model_dir,
         log_dir=tmp_path_factory.mktemp("stack-logs"),
     )
+    # Agents on duty whatever the hour the tests run at.
+    config.extra_env["TANYA_OFFICE_HOURS"] = ALWAYS_OPEN
     running = Stack(config)
     await running.start()
     yield running
@@ -98,3 +104,28 @@ async def sessions(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncS
 @pytest.fixture
 def fresh_conversation_id() -> str:
     return f"web:e2e-{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is missing: apt-get install -y chromium (.ci/run does it)")
+    return CHROMIUM
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def browser(chromium: str) -> AsyncIterator[Browser]:
+    async with async_playwright() as playwright:
+        launched = await playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield launched
+        await launched.close()
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def page(browser: Browser, stack: Stack) -> AsyncIterator[Page]:
+    """A fresh visitor (own storage) on a phone-sized screen, on the demo homepage."""
+    context = await browser.new_context(viewport=PHONE, locale="id-ID", is_mobile=True)
+    opened = await context.new_page()
+    await opened.goto(stack.gateway_url + "/")
+    yield opened
+    await context.close()

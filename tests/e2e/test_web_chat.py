@@ -7,95 +7,28 @@ the demo database.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
 import pytest
-import pytest_asyncio
-from playwright.async_api import Browser, Page, async_playwright, expect
+from playwright.async_api import Page, expect
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.stack import Stack
 from permits.catalogue import get_permit
 
+from .browser import (
+    ANSWER_TIMEOUT,
+    BOT_TEXTS,
+    DOCS,
+    PHONE,
+    RECONNECT_TIMEOUT,
+    USER_TEXTS,
+    ask,
+    bot_count,
+    bot_said,
+    last_bot_text,
+    open_chat,
+)
+
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="session")]
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-PHONE = {"width": 390, "height": 844}
-DOCS = Path(__file__).resolve().parents[2] / "docs"
-ANSWER_TIMEOUT = 30_000  # ms; the first turn may wait for Rasa to warm up
-USER_TEXTS = "[data-tanya=message][data-from=user] .tanya-text"
-BOT_TEXTS = "[data-tanya=message][data-from=bot] .tanya-text"
-RECONNECT_TIMEOUT = 60_000  # the widget's backoff reaches 16 s while the gateway restarts
-
-
-@pytest.fixture(scope="session")
-def chromium() -> str:
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Chromium is missing: apt-get install -y chromium (.ci/run does it)")
-    return CHROMIUM
-
-
-@pytest_asyncio.fixture(scope="session", loop_scope="session")
-async def browser(chromium: str) -> AsyncIterator[Browser]:
-    async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        yield launched
-        await launched.close()
-
-
-@pytest_asyncio.fixture(loop_scope="session")
-async def page(browser: Browser, stack: Stack) -> AsyncIterator[Page]:
-    """A fresh visitor (own storage) on a phone-sized screen, on the demo homepage."""
-    context = await browser.new_context(viewport=PHONE, locale="id-ID", is_mobile=True)
-    opened = await context.new_page()
-    await opened.goto(stack.gateway_url + "/")
-    yield opened
-    await context.close()
-
-
-async def open_chat(page: Page) -> None:
-    await page.locator("[data-tanya=launcher]").click()
-    await expect(page.locator("[data-tanya=panel]")).to_be_visible()
-
-
-async def ask(page: Page, text: str) -> None:
-    await page.locator("[data-tanya=input]").fill(text)
-    await page.locator("[data-tanya=send]").click()
-
-
-async def last_bot_text(page: Page, count_before: int) -> str:
-    """Wait until the bot said more than `count_before` messages; return its last one."""
-    await page.wait_for_function(
-        "n => document.querySelectorAll('[data-tanya=message][data-from=bot]').length > n",
-        arg=count_before,
-        timeout=ANSWER_TIMEOUT,
-    )
-    return await page.locator("[data-tanya=message][data-from=bot]").last.inner_text()
-
-
-async def bot_said(page: Page, fact: str) -> None:
-    """Wait until one of the bot's messages holds `fact` (whitespace aside)."""
-    await page.wait_for_function(
-        """fact => {
-          const squash = t => t.replace(/\\s+/g, ' ').trim();
-          return [...document.querySelectorAll('[data-tanya=message][data-from=bot]')]
-            .some(m => squash(m.innerText).includes(squash(fact)));
-        }""",
-        arg=fact,
-        timeout=ANSWER_TIMEOUT,
-    )
-
-
-async def bot_count(page: Page) -> int:
-    return await page.locator("[data-tanya=message][data-from=bot]").count()
 
 
 async def test_the_demo_page_shows_the_widget_with_a_greeting(page: Page) -> None:

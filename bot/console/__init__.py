@@ -1,0 +1,66 @@
+"""The call centre's console: staff login, the handoff queue, conversations, suggestions.
+
+Pages are server-rendered Jinja2 templates (Indonesian), enhanced by one small
+script for live updates over the console's websocket. `setup(app)` adds the
+routes, the template engine and the staff middleware (login and CSRF).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aiohttp_jinja2
+import jinja2
+from aiohttp import web
+
+from bot.console import assist, auth, canned, complaints, conversation, queue, stats
+from bot.console.live import HUB, ConsoleHub
+from bot.keys import SESSIONS
+
+HERE = Path(__file__).parent
+
+# Short codes in a redirect's ?pesan= become these notices, so nothing is kept
+# between requests and a reload does not repeat an action. Each module declares its own.
+NOTICES: dict[str, tuple[str, str]] = {
+    **auth.NOTICES,
+    **queue.NOTICES,
+    **conversation.NOTICES,
+    **complaints.NOTICES,
+    **canned.NOTICES,
+}
+QUEUE_POLL_SECONDS = 1.0
+
+
+async def notices(request: web.Request) -> dict[str, object]:
+    code = request.query.get("pesan", "")
+    kind, text = NOTICES.get(code, ("", ""))
+    return {"flashes": [{"kind": kind, "text": text}] if text else []}
+
+
+def setup(app: web.Application) -> None:
+    aiohttp_jinja2.setup(
+        app,
+        loader=jinja2.FileSystemLoader(HERE / "templates"),
+        autoescape=jinja2.select_autoescape(default=True),
+        context_processors=[auth.staff_context, notices],
+    )
+    app.router.add_static("/console/static", HERE / "static")
+    app[HUB] = ConsoleHub()
+    app.cleanup_ctx.append(live_updates)
+    auth.setup(app)
+    for module in (queue, conversation, assist, complaints, stats, canned):
+        module.setup(app)
+
+
+async def live_updates(app: web.Application) -> AsyncIterator[None]:
+    """Watch the queue for every agent's console; close their sockets on shutdown."""
+    hub = app[HUB]
+    watcher = asyncio.create_task(hub.watch_queue(app[SESSIONS], QUEUE_POLL_SECONDS))
+    yield
+    watcher.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await watcher
+    await hub.close()

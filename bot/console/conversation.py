@@ -1,0 +1,236 @@
+"""One conversation in the console: transcript, the applicant's applications,
+suggested replies, and the agent's reply, hand-back and close.
+
+Only the agent holding the conversation may write in it; the reply goes to the
+user's own channel through the outbox like every other message.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+import aiohttp_jinja2
+from aiohttp import web
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.console.auth import current_staff
+from bot.console.live import HUB
+from bot.console.queue import CHANNEL_LABELS, conversation_url
+from bot.keys import CHANNELS, DELIVERY, SESSIONS
+from bot.routing import SURVEY_BUTTONS, SURVEY_QUESTION
+from permits.errors import ApplicationNotFound, InvalidNumber, NotLinked
+from permits.handoff import OUTCOMES, REASONS, close, mark_survey_asked
+from permits.models import CannedReply, Handoff, Message, utcnow
+from permits.status import StatusView, applications_for_conversation, status_for_staff
+from permits.suggestions import Reading, Suggestion, suggest
+from permits.transcripts import (
+    Outgoing,
+    channel_of,
+    console_line,
+    history,
+    last_inbound_at,
+    queue_outbound,
+)
+
+log = logging.getLogger(__name__)
+
+MAX_REPLY = 4000
+HANDED_BACK = (
+    "Terima kasih. Percakapan ini kami kembalikan ke asisten virtual; silakan lanjutkan "
+    'pertanyaan Anda di sini, atau ketik "petugas" bila perlu dibantu petugas lagi.'
+)
+CLOSED = "Percakapan dengan petugas sudah selesai. Terima kasih telah menghubungi kami."
+AGENT_OUTCOMES = {k: v for k, v in OUTCOMES.items() if k not in ("handed_back", "callback_done")}
+NOTICES = {
+    "bukan-milik-anda": ("error", "Percakapan ini tidak sedang Anda tangani."),
+    "balasan-kosong": ("error", "Balasan kosong tidak dikirim."),
+    "terkirim": ("info", "Balasan dikirim."),
+}
+
+
+async def latest_handoff(session: AsyncSession, conversation_id: str) -> Handoff | None:
+    return await session.scalar(
+        select(Handoff)
+        .where(Handoff.conversation_id == conversation_id)
+        .order_by(Handoff.id.desc())
+        .limit(1)
+    )
+
+
+async def applicant_applications(
+    session: AsyncSession, conversation_id: str, lines: list[Message]
+) -> tuple[list[StatusView], bool]:
+    """The applicant's own applications (when the channel identity is linked) and any
+    application the user mentioned; and whether the identity is linked."""
+    views: dict[str, StatusView] = {}
+    linked = True
+    try:
+        for view in await applications_for_conversation(session, conversation_id):
+            views[view.number] = view
+    except NotLinked:
+        linked = False
+    for line in lines:
+        number = Reading.of(line.nlu, line.text if line.direction == "in" else "").number
+        if number and number not in views:
+            try:
+                views[number] = await status_for_staff(session, number)
+            except (InvalidNumber, ApplicationNotFound):
+                continue
+    return list(views.values()), linked
+
+
+async def suggestions_for(session: AsyncSession, conversation_id: str) -> list[Suggestion]:
+    """For the user's latest message."""
+    latest = await session.scalar(
+        select(Message)
+        .where(Message.conversation_id == conversation_id, Message.direction == "in")
+        .order_by(Message.id.desc())
+        .limit(1)
+    )
+    if latest is None:
+        return []
+    return await suggest(session, Reading.of(latest.nlu, latest.text), conversation_id)
+
+
+async def conversation_context(request: web.Request) -> dict[str, Any]:
+    conversation_id = request.match_info["conversation_id"]
+    staff = current_staff(request)
+    async with request.app[SESSIONS]() as session:
+        lines = await history(session, conversation_id, limit=200)
+        if not lines:
+            raise web.HTTPNotFound(text="Percakapan tidak ditemukan.")
+        handoff = await latest_handoff(session, conversation_id)
+        applications, linked = await applicant_applications(session, conversation_id, lines)
+        suggestions = await suggestions_for(session, conversation_id)
+        canned = (await session.scalars(select(CannedReply).order_by(CannedReply.title))).all()
+    holding = handoff is not None and handoff.state == "active"
+    return {
+        "nav": "queue",
+        "conversation_id": conversation_id,
+        "url": conversation_url(conversation_id),
+        "channel": CHANNEL_LABELS.get(channel_of(conversation_id), channel_of(conversation_id)),
+        "lines": [console_line(line) for line in lines],
+        "handoff": handoff,
+        "reason": REASONS.get(handoff.reason, handoff.reason) if handoff else None,
+        "mine": holding and handoff is not None and handoff.agent_id == staff.id,
+        "held_by_other": holding and handoff is not None and handoff.agent_id != staff.id,
+        "applications": applications,
+        "linked": linked,
+        "suggestions": suggestions,
+        "canned": canned,
+        "outcomes": AGENT_OUTCOMES,
+    }
+
+
+@aiohttp_jinja2.template("conversation.html")
+async def conversation_page(request: web.Request) -> dict[str, Any]:
+    return await conversation_context(request)
+
+
+@aiohttp_jinja2.template("_panel.html")
+async def panel_fragment(request: web.Request) -> dict[str, Any]:
+    """Suggestions and applications alone: refreshed when the user writes."""
+    conversation_id = request.match_info["conversation_id"]
+    async with request.app[SESSIONS]() as session:
+        lines = await history(session, conversation_id, limit=200)
+        applications, linked = await applicant_applications(session, conversation_id, lines)
+        suggestions = await suggestions_for(session, conversation_id)
+    return {"suggestions": suggestions, "applications": applications, "linked": linked}
+
+
+async def _my_handoff(request: web.Request, session: AsyncSession) -> Handoff:
+    """The conversation's handoff held by the current agent, or a redirect away."""
+    conversation_id = request.match_info["conversation_id"]
+    handoff = await latest_handoff(session, conversation_id)
+    if (
+        handoff is None
+        or handoff.state != "active"
+        or handoff.agent_id != current_staff(request).id
+    ):
+        raise web.HTTPSeeOther(conversation_url(conversation_id) + "?pesan=bukan-milik-anda")
+    return handoff
+
+
+async def send_reply(request: web.Request) -> web.Response:
+    conversation_id = request.match_info["conversation_id"]
+    text = str((await request.post()).get("text", "")).strip()[:MAX_REPLY]
+    staff = current_staff(request)
+    async with request.app[SESSIONS]() as session:
+        await _my_handoff(request, session)
+        if not text:
+            raise web.HTTPSeeOther(conversation_url(conversation_id) + "?pesan=balasan-kosong")
+        row = queue_outbound(
+            session, conversation_id, Outgoing(text), sender="agent", agent_id=staff.id
+        )
+        await session.commit()
+    request.app[DELIVERY].wake()
+    request.app[HUB].transcript(conversation_id, [row])
+    log.info("agent replied", extra={"conversation_id": conversation_id, "agent": staff.username})
+    raise web.HTTPSeeOther(conversation_url(conversation_id) + "#balas")
+
+
+async def hand_back(request: web.Request) -> web.Response:
+    await _finish(request, "handed_back", "", HANDED_BACK)
+    raise web.HTTPSeeOther("/console?pesan=dikembalikan")
+
+
+async def close_conversation(request: web.Request) -> web.Response:
+    form = await request.post()
+    outcome = str(form.get("outcome", ""))
+    if outcome not in AGENT_OUTCOMES:
+        raise web.HTTPBadRequest(text="Pilih hasil penanganan.")
+    await _finish(request, outcome, str(form.get("note", ""))[:1000], CLOSED)
+    raise web.HTTPSeeOther("/console?pesan=ditutup")
+
+
+async def _finish(request: web.Request, outcome: str, note: str, farewell: str) -> None:
+    """End the agent's hold; tell the user; ask the satisfaction question if allowed."""
+    conversation_id = request.match_info["conversation_id"]
+    staff = current_staff(request)
+    async with request.app[SESSIONS]() as session:
+        handoff = await _my_handoff(request, session)
+        closed = await close(session, handoff.id, staff.id, outcome, note)
+        if closed is None:
+            raise web.HTTPSeeOther(conversation_url(conversation_id) + "?pesan=bukan-milik-anda")
+        rows = [queue_outbound(session, conversation_id, Outgoing(farewell), sender="system")]
+        if await may_message_freely(request, session, conversation_id):
+            rows.append(
+                queue_outbound(
+                    session,
+                    conversation_id,
+                    Outgoing(SURVEY_QUESTION, SURVEY_BUTTONS),
+                    sender="system",
+                    kind="survey",
+                )
+            )
+            await mark_survey_asked(session, closed)
+        await session.commit()
+    request.app[DELIVERY].wake()
+    request.app[HUB].transcript(conversation_id, rows)
+    await request.app[HUB].publish({"type": "queue"})
+    log.info("agent finished", extra={"conversation_id": conversation_id, "outcome": outcome})
+
+
+async def may_message_freely(
+    request: web.Request, session: AsyncSession, conversation_id: str
+) -> bool:
+    """Whether the channel still takes a message the user did not ask for."""
+    channel = channel_of(conversation_id)
+    if channel not in request.app[CHANNELS]:
+        return False  # the synchronous API cannot be written to later
+    if channel == "whatsapp":
+        last = await last_inbound_at(session, conversation_id)
+        return last is not None and utcnow() - last < timedelta(hours=23, minutes=55)
+    return True
+
+
+def setup(app: web.Application) -> None:
+    base = "/console/conversations/{conversation_id}"
+    app.router.add_get(base, conversation_page)
+    app.router.add_get(base + "/panel", panel_fragment)
+    app.router.add_post(base + "/reply", send_reply)
+    app.router.add_post(base + "/hand-back", hand_back)
+    app.router.add_post(base + "/close", close_conversation)

@@ -1,0 +1,87 @@
+"""Messages the gateway handles itself instead of passing them to Rasa.
+
+- The conversation is held by an agent: the bot stays silent; the message is
+  stored ("held") and the agent sees it live.
+- The user answers the satisfaction survey sent after an agent closed the
+  conversation (1-4, the SKM scale): the score is recorded and thanked for.
+- Outside office hours the user asked to be called back and now sends a phone
+  number: it is recorded for the agents.
+Anything else goes to Rasa.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from permits.handoff import (
+    awaiting_callback_number,
+    awaiting_survey,
+    holding_agent,
+    record_callback_number,
+    record_survey,
+)
+from permits.models import Message, utcnow
+from permits.office_hours import OfficeHours
+from permits.status import normalise_phone
+from permits.transcripts import Outgoing
+
+SURVEY_QUESTION = (
+    "Terima kasih telah menghubungi petugas kami. Bagaimana penilaian Anda terhadap "
+    "pelayanan tadi? Balas dengan angka:\n1 = Tidak baik\n2 = Kurang baik\n3 = Baik\n"
+    "4 = Sangat baik"
+)
+SURVEY_BUTTONS = [
+    {"title": "1 Tidak baik", "payload": "1"},
+    {"title": "2 Kurang baik", "payload": "2"},
+    {"title": "3 Baik", "payload": "3"},
+    {"title": "4 Sangat baik", "payload": "4"},
+]
+SURVEY_THANKS = "Terima kasih atas penilaian Anda ({score} dari 4). Masukan Anda kami gunakan "
+SURVEY_THANKS += "untuk memperbaiki layanan."
+CALLBACK_NOTED = (
+    "Terima kasih. Nomor {phone} sudah kami catat; petugas kami akan menelepon Anda mulai "
+    "{opening}."
+)
+_SCORE = re.compile(r"^\s*([1-4])(?!\d)")
+_PHONE = re.compile(r"(?:\+?62|0)[\d\s.-]{8,16}\d")
+
+
+@dataclass(frozen=True)
+class Diverted:
+    state: str  # "held" (an agent answers) or "answered" (by the replies here)
+    replies: list[Outgoing] = field(default_factory=list)
+
+
+def survey_score(text: str) -> int | None:
+    match = _SCORE.match(text)
+    return int(match.group(1)) if match else None
+
+
+def phone_in(text: str) -> str | None:
+    match = _PHONE.search(text)
+    return normalise_phone(match.group()) if match else None
+
+
+class Routing:
+    def __init__(self, office_hours: OfficeHours) -> None:
+        self._hours = office_hours
+
+    async def divert(self, session: AsyncSession, inbound: Message) -> Diverted | None:
+        conversation_id, text = inbound.conversation_id, inbound.text
+        if await holding_agent(session, conversation_id) is not None:
+            return Diverted("held")
+        score = survey_score(text)
+        if score is not None and (survey := await awaiting_survey(session, conversation_id)):
+            await record_survey(session, survey, score)
+            return Diverted("answered", [Outgoing(SURVEY_THANKS.format(score=score))])
+        phone = phone_in(text)
+        if phone and (callback := await awaiting_callback_number(session, conversation_id)):
+            await record_callback_number(session, callback, phone)
+            opening = self._hours.describe_opening(utcnow())
+            return Diverted(
+                "answered", [Outgoing(CALLBACK_NOTED.format(phone=phone, opening=opening))]
+            )
+        return None

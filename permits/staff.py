@@ -1,0 +1,196 @@
+"""Staff accounts: argon2-hashed passwords, lock-out after failures, server-side sessions.
+
+A session cookie holds a random token; the database keeps only its SHA-256, so a
+leaked database does not let anyone sign in, and signing out (or an admin
+disabling an account) ends the session everywhere at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from permits.errors import PermitsError
+from permits.models import StaffSession, StaffUser, utcnow
+
+ROLES = ("agent", "admin")
+MAX_FAILED_LOGINS = 5
+LOCK_OUT_FOR = timedelta(minutes=15)
+SESSION_LIFETIME = timedelta(hours=12)
+MIN_PASSWORD_LENGTH = 10
+# Lower case, so "Budi" and "budi" are one account; no spaces, so it is typed the same every time.
+USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{2,59}$")
+
+_hasher = PasswordHasher()
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified when the username is unknown, so the answer takes as long either way."""
+    return _hasher.hash("tanya-izin-dummy-password")
+
+
+class StaffError(PermitsError):
+    pass
+
+
+class WeakPassword(StaffError):
+    pass
+
+
+class UsernameTaken(StaffError):
+    pass
+
+
+class InvalidUsername(StaffError):
+    pass
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """The result of a login: the cookie token (shown once) and who it is."""
+
+    token: str
+    user: StaffUser
+
+
+@dataclass(frozen=True)
+class LoginRefused:
+    locked: bool  # True: too many failures, try again later
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def create_user(
+    session: AsyncSession, username: str, full_name: str, role: str, password: str
+) -> StaffUser:
+    if role not in ROLES:
+        raise StaffError(f"unknown role {role!r}")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise WeakPassword(f"password shorter than {MIN_PASSWORD_LENGTH} characters")
+    username = username.strip().lower()
+    if not USERNAME_PATTERN.match(username):
+        raise InvalidUsername(username)
+    taken = await session.scalar(select(StaffUser.id).where(StaffUser.username == username))
+    if taken is not None:
+        raise UsernameTaken(username)
+    user = StaffUser(
+        username=username,
+        full_name=full_name.strip() or username,
+        role=role,
+        password_hash=await _hash(password),
+    )
+    session.add(user)
+    await session.commit()
+    return user
+
+
+async def log_in(session: AsyncSession, username: str, password: str) -> SignedIn | LoginRefused:
+    """Check the password; lock the account for a while after repeated failures."""
+    user = await session.scalar(
+        select(StaffUser)
+        .where(StaffUser.username == username.strip().lower())
+        # Fresh from the database: another request may have counted a failure meanwhile.
+        .execution_options(populate_existing=True)
+    )
+    if user is None or not user.active:
+        await _verify(await asyncio.to_thread(_dummy_hash), password)
+        return LoginRefused(locked=False)
+    now = utcnow()
+    if user.locked_until is not None and user.locked_until > now:
+        return LoginRefused(locked=True)
+    if not await _verify(user.password_hash, password):
+        return LoginRefused(locked=await _count_failure(session, user.id, now))
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = await _hash(password)
+    user.failed_logins, user.locked_until, user.last_login_at = 0, None, now
+    token = secrets.token_urlsafe(32)
+    session.add(
+        StaffSession(
+            token_hash=hash_token(token),
+            user_id=user.id,
+            csrf_token=secrets.token_urlsafe(32),
+            expires_at=now + SESSION_LIFETIME,
+        )
+    )
+    await session.commit()
+    return SignedIn(token=token, user=user)
+
+
+async def _count_failure(session: AsyncSession, user_id: int, now: datetime) -> bool:
+    """Count a wrong password; True when it locks the account.
+
+    The increment happens in the database, not in Python: guesses sent in parallel
+    would otherwise all read the same count and slip past the lock-out.
+    """
+    failures = await session.scalar(
+        update(StaffUser)
+        .where(StaffUser.id == user_id)
+        .values(failed_logins=StaffUser.failed_logins + 1)
+        .returning(StaffUser.failed_logins)
+        .execution_options(synchronize_session=False)
+    )
+    locked = failures is not None and failures >= MAX_FAILED_LOGINS
+    if locked:
+        await session.execute(
+            update(StaffUser)
+            .where(StaffUser.id == user_id)
+            .values(locked_until=now + LOCK_OUT_FOR, failed_logins=0)
+            .execution_options(synchronize_session=False)
+        )
+    await session.commit()
+    return locked
+
+
+async def session_for(session: AsyncSession, token: str) -> tuple[StaffSession, StaffUser] | None:
+    """The live session and its active user for a cookie token, or None."""
+    row = await session.execute(
+        select(StaffSession, StaffUser)
+        .join(StaffUser, StaffUser.id == StaffSession.user_id)
+        .where(StaffSession.token_hash == hash_token(token))
+    )
+    found = row.first()
+    if found is None:
+        return None
+    staff_session, user = found
+    if staff_session.expires_at <= utcnow() or not user.active:
+        return None
+    return staff_session, user
+
+
+async def log_out(session: AsyncSession, token: str) -> None:
+    await session.execute(delete(StaffSession).where(StaffSession.token_hash == hash_token(token)))
+    await session.commit()
+
+
+async def set_password(session: AsyncSession, user: StaffUser, password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise WeakPassword(f"password shorter than {MIN_PASSWORD_LENGTH} characters")
+    user.password_hash = await _hash(password)
+    await session.execute(delete(StaffSession).where(StaffSession.user_id == user.id))
+    await session.commit()
+
+
+# Argon2 takes tens of milliseconds of CPU on purpose; in a thread, the gateway's
+# event loop (chats, webhooks) keeps running meanwhile.
+async def _hash(password: str) -> str:
+    return await asyncio.to_thread(_hasher.hash, password)
+
+
+async def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return await asyncio.to_thread(_hasher.verify, password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False

@@ -1,0 +1,267 @@
+"""Suggested replies for an agent: the likeliest answers to the user's latest message,
+already filled with live data, in the bot's own wording (permits.answers).
+
+The NLU's intent ranking orders the candidates; its entities (or, when the
+message names none, the permit and application number mentioned earlier in the
+conversation) fill them. When the top intent is about a permit, the other
+topics of that permit follow, since callers often ask them next.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from permits.answers import (
+    duration_answer,
+    fee_answer,
+    procedure_answer,
+    requirements_answer,
+    status_answer,
+    status_line,
+)
+from permits.catalogue import PermitInfo, get_permit, resolve_permit
+from permits.complaints import latest_ticket
+from permits.errors import (
+    ApplicationNotFound,
+    InvalidNumber,
+    NotLinked,
+    UnknownPermit,
+    UnknownTopic,
+)
+from permits.faq import faq_answer
+from permits.models import Message
+from permits.numbers import canonical_number
+from permits.status import applications_for_conversation, status_for_staff
+
+PERMIT_TOPICS: dict[str, tuple[str, Callable[[PermitInfo], str]]] = {
+    "ask_requirements": ("Persyaratan", requirements_answer),
+    "ask_fee": ("Biaya", fee_answer),
+    "ask_duration": ("Lama proses", duration_answer),
+    "ask_procedure": ("Prosedur", procedure_answer),
+}
+ASK_PERMIT = (
+    "Izin apa yang Anda maksud? Contoh: PBG (dulu IMB), NIB (dulu SIUP/TDP), reklame, SIP dokter."
+)
+ASK_NUMBER = (
+    "Mohon sebutkan nomor permohonan Anda. Formatnya PTSP-TAHUN-6 huruf/angka, "
+    "misalnya PTSP-2025-AB3XYZ."
+)
+GREETING = "Halo, saya petugas call center DPMPTSP. Ada yang bisa saya bantu?"
+CLOSING = "Sama-sama. Apakah ada lagi yang bisa kami bantu?"
+NOT_LINKED = (
+    "Demi keamanan data pribadi, daftar permohonan hanya kami sampaikan ke nomor yang "
+    "terdaftar pada permohonan. Bisa sebutkan nomor permohonannya?"
+)
+LOOKBACK = 20  # user messages searched for a permit or number mentioned earlier
+STATED_NUMBER_SCORE = 0.5
+MIN_SCORE = 0.05  # below this the NLU all but ruled the intent out: no suggestion
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    title: str
+    text: str
+    intent: str
+    score: float
+
+
+@dataclass
+class Reading:
+    """The NLU's reading of one message, completed from the conversation so far."""
+
+    ranking: list[tuple[str, float]]
+    permit: str | None = None
+    number: str | None = None
+    faq_topic: str | None = None
+    text: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, nlu: dict[str, Any] | None, text: str = "") -> Reading:
+        nlu = nlu or {}
+        entities = {e.get("entity"): e.get("value") for e in nlu.get("entities") or []}
+        ranking = [
+            (str(r["name"]), float(r.get("confidence") or 0))
+            for r in nlu.get("ranking") or []
+            if r.get("name")
+        ]
+        permit, number = entities.get("permit_type"), entities.get("application_number")
+        return cls(
+            ranking=ranking,
+            permit=str(permit) if permit else None,
+            number=str(number) if number else (canonical_number(text) if text else None),
+            faq_topic=nlu.get("faq_topic"),
+            text=text,
+        )
+
+
+async def suggest(
+    session: AsyncSession, reading: Reading, conversation_id: str | None = None, limit: int = 3
+) -> list[Suggestion]:
+    """The `limit` best replies, each with live data, best first, no two alike."""
+    stated_number = reading.number
+    if conversation_id is not None:
+        await _fill_from_history(session, reading, conversation_id)
+    candidates: list[Suggestion] = []
+    for intent, confidence in reading.ranking:
+        candidates += await _for_intent(session, intent, confidence, reading, conversation_id)
+    if stated_number:
+        # A caller who gives an application number nearly always wants its status,
+        # whatever else the sentence looked like to the NLU.
+        candidates += await _status(session, STATED_NUMBER_SCORE, reading, conversation_id)
+    if reading.permit and reading.ranking and reading.ranking[0][0] in PERMIT_TOPICS:
+        top = reading.ranking[0][1]
+        for intent in PERMIT_TOPICS:
+            candidates += await _permit_topic(session, intent, top * 0.5, reading)
+    chosen: list[Suggestion] = []
+    for candidate in sorted(candidates, key=lambda s: s.score, reverse=True):
+        if candidate.score >= MIN_SCORE and all(candidate.text != c.text for c in chosen):
+            chosen.append(candidate)
+    return chosen[:limit]
+
+
+async def _for_intent(
+    session: AsyncSession,
+    intent: str,
+    confidence: float,
+    reading: Reading,
+    conversation_id: str | None,
+) -> list[Suggestion]:
+    if intent in PERMIT_TOPICS:
+        return await _permit_topic(session, intent, confidence, reading)
+    handler = _OTHER_INTENTS.get(intent)
+    if handler is None:
+        return []
+    return await handler(session, confidence, reading, conversation_id)
+
+
+async def _permit_topic(
+    session: AsyncSession, intent: str, confidence: float, reading: Reading
+) -> list[Suggestion]:
+    title, render = PERMIT_TOPICS[intent]
+    permit = await _permit(session, reading)
+    if permit is None:
+        return [Suggestion(f"{title}: tanyakan izinnya", ASK_PERMIT, intent, confidence * 0.6)]
+    return [Suggestion(f"{title} {permit.name}", render(permit), intent, confidence)]
+
+
+async def _status(
+    session: AsyncSession, confidence: float, reading: Reading, conversation_id: str | None
+) -> list[Suggestion]:
+    if not reading.number:
+        return [Suggestion("Minta nomor permohonan", ASK_NUMBER, "check_status", confidence * 0.6)]
+    try:
+        view = await status_for_staff(session, reading.number)
+    except (InvalidNumber, ApplicationNotFound):
+        text = f"Nomor permohonan {reading.number} tidak kami temukan. {ASK_NUMBER}"
+        return [Suggestion(f"{reading.number} tidak ditemukan", text, "check_status", confidence)]
+    return [Suggestion(f"Status {view.number}", status_answer(view), "check_status", confidence)]
+
+
+async def _own_applications(
+    session: AsyncSession, confidence: float, reading: Reading, conversation_id: str | None
+) -> list[Suggestion]:
+    if conversation_id is None:
+        return []
+    try:
+        views = await applications_for_conversation(session, conversation_id)
+    except NotLinked:
+        return [Suggestion("Data pribadi: minta nomor", NOT_LINKED, "list_my_applications", 0.5)]
+    if not views:
+        text = "Kami tidak menemukan permohonan atas nomor Anda."
+    else:
+        text = "Permohonan atas nomor Anda:\n" + "\n".join(status_line(v) for v in views)
+    return [Suggestion("Daftar permohonan", text, "list_my_applications", confidence)]
+
+
+async def _faq(
+    session: AsyncSession, confidence: float, reading: Reading, conversation_id: str | None
+) -> list[Suggestion]:
+    if not reading.faq_topic:
+        return []
+    try:
+        answer = await faq_answer(session, reading.faq_topic)
+    except UnknownTopic:
+        return []
+    title = "Info: " + reading.faq_topic.replace("_", " ")
+    return [Suggestion(title, answer, f"faq/{reading.faq_topic}", confidence)]
+
+
+async def _complaint(
+    session: AsyncSession, confidence: float, reading: Reading, conversation_id: str | None
+) -> list[Suggestion]:
+    ticket = await latest_ticket(session, conversation_id) if conversation_id else None
+    text = "Mohon maaf atas ketidaknyamanan yang Anda alami. "
+    text += (
+        f"Pengaduan Anda tercatat dengan nomor tiket {ticket} dan sedang kami tindak lanjuti."
+        if ticket
+        else "Boleh diceritakan kejadiannya (waktu, loket, dan nomor permohonan bila ada)?"
+    )
+    return [Suggestion("Tanggapi pengaduan", text, "complaint", confidence)]
+
+
+_Handler = Callable[[AsyncSession, float, Reading, str | None], Awaitable[list[Suggestion]]]
+
+
+def _canned(title: str, text: str, intent: str) -> _Handler:
+    async def handler(
+        session: AsyncSession, confidence: float, reading: Reading, conversation_id: str | None
+    ) -> list[Suggestion]:
+        return [Suggestion(title, text, intent, confidence * 0.8)]
+
+    return handler
+
+
+_OTHER_INTENTS: dict[str, _Handler] = {
+    "check_status": _status,
+    "list_my_applications": _own_applications,
+    "faq": _faq,
+    "complaint": _complaint,
+    "greet": _canned("Sapaan", GREETING, "greet"),
+    "human_handoff": _canned("Sapaan petugas", GREETING, "human_handoff"),
+    "thanks": _canned("Penutup", CLOSING, "thanks"),
+    "goodbye": _canned("Penutup", CLOSING, "goodbye"),
+}
+
+
+async def _permit(session: AsyncSession, reading: Reading) -> PermitInfo | None:
+    """The permit named by the NLU, else one the words of the message name."""
+    if reading.permit:
+        try:
+            return await get_permit(session, reading.permit)
+        except UnknownPermit:
+            pass
+    for words in (reading.permit, reading.text):
+        if words:
+            try:
+                return await resolve_permit(session, words)
+            except UnknownPermit:
+                continue
+    return None
+
+
+async def _fill_from_history(session: AsyncSession, reading: Reading, conversation_id: str) -> None:
+    """A permit or number named earlier still counts ("kalau biayanya?")."""
+    if reading.permit and reading.number:
+        return
+    readings = await session.scalars(
+        select(Message.nlu)
+        .where(
+            Message.conversation_id == conversation_id,
+            Message.direction == "in",
+            Message.nlu.is_not(None),
+        )
+        .order_by(Message.id.desc())
+        .limit(LOOKBACK)
+    )
+    for nlu in readings:
+        earlier = Reading.of(nlu)
+        reading.permit = reading.permit or earlier.permit
+        reading.number = reading.number or earlier.number
+        if reading.permit and reading.number:
+            return

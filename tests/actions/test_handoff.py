@@ -1,0 +1,62 @@
+"""Asking for a person: the queue during office hours, a call-back after hours, complaints."""
+
+from __future__ import annotations
+
+from rasa_sdk.executor import ActionExecutor
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from permits.models import Complaint, Handoff
+from tests.actions.conftest import action_call, run
+
+
+async def handoffs(sessions: async_sessionmaker[AsyncSession]) -> list[Handoff]:
+    async with sessions() as session:
+        return list((await session.scalars(select(Handoff).order_by(Handoff.id))).all())
+
+
+async def test_asking_for_a_person_gives_a_place_in_the_queue_once(
+    executor: ActionExecutor, demo: async_sessionmaker[AsyncSession]
+) -> None:
+    first = action_call("action_human_handoff", "mau ngomong sm orang", "human_handoff")
+    other = action_call(
+        "action_human_handoff", "min tolong", "human_handoff", sender="whatsapp:+6281200000009"
+    )
+    text, _, _ = await run(executor, first)
+    assert "Posisi antrian Anda: 1" in text and "perkiraan waktu tunggu sekitar" in text
+    text, _, _ = await run(executor, other)
+    assert "Posisi antrian Anda: 2" in text
+    text, _, _ = await run(executor, first)  # asking again keeps the place
+    assert "Posisi antrian Anda: 1" in text
+    queued = await handoffs(demo)
+    assert [(h.conversation_id, h.reason, h.state) for h in queued] == [
+        ("web:test", "request", "queued"),
+        ("whatsapp:+6281200000009", "request", "queued"),
+    ]
+
+
+async def test_after_hours_the_user_hears_when_agents_return_and_may_leave_a_number(
+    after_hours_executor: ActionExecutor, demo: async_sessionmaker[AsyncSession]
+) -> None:
+    text, _, _ = await run(
+        after_hours_executor, action_call("action_human_handoff", "mau cs", "human_handoff")
+    )
+    assert "di luar jam layanan" in text and "pukul 08.00 WIB" in text
+    assert "nomor telepon" in text
+    [handoff] = await handoffs(demo)
+    assert (handoff.state, handoff.callback_phone) == ("callback", None)
+
+
+async def test_a_complaint_gets_a_ticket_and_joins_the_queue(
+    executor: ActionExecutor, demo: async_sessionmaker[AsyncSession]
+) -> None:
+    text, _, _ = await run(
+        executor,
+        action_call("action_file_complaint", "petugas loket tidak ramah", "complaint"),
+    )
+    async with demo() as session:
+        complaint = await session.scalar(select(Complaint))
+    assert complaint is not None and complaint.ticket in text
+    assert "Posisi antrian Anda: 1" in text
+    [handoff] = await handoffs(demo)
+    assert (handoff.reason, handoff.state) == ("complaint", "queued")

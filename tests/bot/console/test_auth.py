@@ -1,0 +1,513 @@
+"""Console sign-in through the gateway: sessions, lock-out, CSRF, origins, staff accounts."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+from sqlalchemy import select
+from yarl import URL
+
+from bot.app import create_app
+from bot.console.auth import STAFF_COOKIE, current_staff
+from permits.db import create_engine, create_sessionmaker
+from permits.models import StaffSession, StaffUser
+from permits.staff import create_user
+from tests.bot.conftest import FakeRasa, GatewayFactory, settings_for
+
+Client = TestClient[web.Request, web.Application]
+ROOT = Path(__file__).resolve().parents[3]
+ADMIN_PASSWORD = "admin-sandi-rahasia-1"
+AGENT_PASSWORD = "petugas-sandi-rahasia"
+CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]*)"')
+WRONG_CREDENTIALS = "Nama pengguna atau kata sandi salah."
+LOCKED = "Akun dikunci sementara karena terlalu banyak percobaan gagal. Coba lagi dalam 15 menit."
+CSRF_REFUSED = "Permintaan ditolak: token keamanan tidak sah. Muat ulang halaman lalu coba lagi."
+
+
+# --- helpers ------------------------------------------------------------------------
+
+
+async def add_staff(database_url: str, username: str, role: str, password: str) -> None:
+    engine = create_engine(database_url)
+    try:
+        async with create_sessionmaker(engine)() as session:
+            await create_user(session, username, username.title(), role, password)
+    finally:
+        await engine.dispose()
+
+
+async def staff_rows(database_url: str) -> dict[str, StaffUser]:
+    engine = create_engine(database_url)
+    try:
+        async with create_sessionmaker(engine)() as session:
+            return {user.username: user for user in await session.scalars(select(StaffUser))}
+    finally:
+        await engine.dispose()
+
+
+async def session_count(database_url: str) -> int:
+    engine = create_engine(database_url)
+    try:
+        async with create_sessionmaker(engine)() as session:
+            return len((await session.scalars(select(StaffSession.token_hash))).all())
+    finally:
+        await engine.dispose()
+
+
+def csrf_in(html: str) -> str:
+    found = CSRF_FIELD.search(html)
+    assert found is not None, "no csrf_token field on the page"
+    return found.group(1)
+
+
+async def sign_in(
+    client: Client, username: str, password: str, *, next_path: str | None = None
+) -> aiohttp.ClientResponse:
+    """Open the login form like a browser, then submit it; the redirect is not followed."""
+    query = {"next": next_path} if next_path is not None else {}
+    page = await client.get("/console/login", params=query)
+    html = await page.text()
+    form = {"csrf_token": csrf_in(html), "username": username, "password": password}
+    hidden_next = re.search(r'name="next" value="([^"]*)"', html)
+    if hidden_next:
+        form["next"] = hidden_next.group(1).replace("&amp;", "&")
+    return await client.post("/console/login", data=form, allow_redirects=False)
+
+
+async def signed_in(client: Client, username: str, password: str) -> None:
+    response = await sign_in(client, username, password)
+    assert response.status == 302, await response.text()
+
+
+async def page_token(client: Client, path: str = "/console/staff") -> str:
+    response = await client.get(path)
+    assert response.status == 200, await response.text()
+    return csrf_in(await response.text())
+
+
+def staff_cookie(client: Client) -> str:
+    for cookie in client.session.cookie_jar:
+        if cookie.key == STAFF_COOKIE:
+            return cookie.value
+    raise AssertionError("no staff cookie")
+
+
+# --- a gateway with test-only console routes ---------------------------------------------
+
+
+async def whoami(request: web.Request) -> web.Response:
+    staff = current_staff(request)
+    return web.json_response({"username": staff.username, "admin": staff.is_admin})
+
+
+async def echo(request: web.Request) -> web.Response:
+    return web.json_response({"ok": True, "by": current_staff(request).username})
+
+
+async def live(request: web.Request) -> web.WebSocketResponse:
+    socket = web.WebSocketResponse()
+    await socket.prepare(request)
+    await socket.send_json({"hello": current_staff(request).username})
+    await socket.close()
+    return socket
+
+
+@pytest.fixture
+async def console(
+    fake_rasa: tuple[FakeRasa, TestServer],
+    gateway_database: str,
+    aiohttp_client: Callable[..., Any],
+) -> Client:
+    """The gateway plus three routes under /console that only this test module has."""
+    _, server = fake_rasa
+    app = create_app(settings_for(str(server.make_url("")), gateway_database))
+    app.router.add_get("/console/uji/saya", whoami)
+    app.router.add_post("/console/uji/kirim", echo)
+    app.router.add_get("/console/uji/langsung", live)
+    await add_staff(gateway_database, "admin", "admin", ADMIN_PASSWORD)
+    await add_staff(gateway_database, "sari", "agent", AGENT_PASSWORD)
+    client: Client = await aiohttp_client(app)
+    return client
+
+
+@pytest.fixture
+async def gateway(make_gateway: GatewayFactory, gateway_database: str) -> Client:
+    await add_staff(gateway_database, "admin", "admin", ADMIN_PASSWORD)
+    await add_staff(gateway_database, "sari", "agent", AGENT_PASSWORD)
+    return await make_gateway()
+
+
+# --- signing in -------------------------------------------------------------------------
+
+
+async def test_an_admin_signs_in_and_reaches_the_staff_page(gateway: Client) -> None:
+    response = await sign_in(gateway, "admin", ADMIN_PASSWORD)
+    assert response.status == 302 and response.headers["Location"] == "/console"
+    cookie = response.cookies[STAFF_COOKIE]
+    assert cookie["httponly"] and cookie["samesite"] == "Lax" and cookie["path"] == "/console"
+    assert cookie["max-age"] == str(12 * 3600) and not cookie["secure"]
+    page = await gateway.get("/console/staff")
+    html = await page.text()
+    assert page.status == 200
+    assert "Akun Petugas" in html and "Admin (Admin)" in html and "sari" in html
+
+
+async def test_the_session_cookie_is_secure_behind_https(
+    make_gateway: GatewayFactory, gateway_database: str
+) -> None:
+    await add_staff(gateway_database, "admin", "admin", ADMIN_PASSWORD)
+    gateway = await make_gateway(public_url="https://ptsp.sukamaju.go.id")
+    form_page = await gateway.get("/console/login")
+    login_csrf = form_page.cookies["tanya_login_csrf"]
+    assert login_csrf["secure"]
+    # The test client talks plain http, so it would not send a Secure cookie back itself.
+    response = await gateway.post(
+        "/console/login",
+        data={"csrf_token": login_csrf.value, "username": "admin", "password": ADMIN_PASSWORD},
+        cookies={"tanya_login_csrf": login_csrf.value},
+        allow_redirects=False,
+    )
+    assert response.status == 302
+    assert response.cookies[STAFF_COOKIE]["secure"]
+
+
+async def test_a_wrong_password_or_unknown_name_gets_the_same_generic_error(
+    gateway: Client,
+) -> None:
+    for username, password in [("admin", "bukan-sandinya"), ("tidak-ada", ADMIN_PASSWORD)]:
+        response = await sign_in(gateway, username, password)
+        html = await response.text()
+        assert response.status == 401
+        assert WRONG_CREDENTIALS in html and LOCKED not in html
+        assert STAFF_COOKIE not in response.cookies
+    assert (await gateway.get("/console/staff", allow_redirects=False)).status == 302
+
+
+async def test_five_failures_lock_the_account_even_for_the_right_password(
+    gateway: Client,
+) -> None:
+    for attempt in range(4):
+        response = await sign_in(gateway, "sari", f"tebakan-{attempt}-salah")
+        assert WRONG_CREDENTIALS in await response.text()
+    fifth = await sign_in(gateway, "sari", "tebakan-5-salah")
+    assert LOCKED in await fifth.text()
+    right = await sign_in(gateway, "sari", AGENT_PASSWORD)
+    assert right.status == 401 and LOCKED in await right.text()
+    assert STAFF_COOKIE not in right.cookies
+    # The admin sees the lock on the staff page.
+    await signed_in(gateway, "admin", ADMIN_PASSWORD)
+    assert "Terkunci" in await (await gateway.get("/console/staff")).text()
+
+
+async def test_a_login_without_the_form_token_is_refused(gateway: Client) -> None:
+    await gateway.get("/console/login")  # the browser has the login cookie...
+    response = await gateway.post(  # ...but a foreign page does not know the form's token
+        "/console/login",
+        data={"csrf_token": "tebakan", "username": "admin", "password": ADMIN_PASSWORD},
+        allow_redirects=False,
+    )
+    assert response.status == 403 and CSRF_REFUSED in await response.text()
+    assert STAFF_COOKIE not in response.cookies
+
+
+@pytest.mark.parametrize(
+    "next_path",
+    [
+        "https://penipu.example/console",
+        "//penipu.example/console",
+        "/\\penipu.example",
+        "javascript:alert(1)",
+        "/chat/demo",
+        "/console/../chat/demo",
+    ],
+)
+async def test_next_never_leads_to_another_site(gateway: Client, next_path: str) -> None:
+    response = await sign_in(gateway, "admin", ADMIN_PASSWORD, next_path=next_path)
+    assert response.status == 302 and response.headers["Location"] == "/console"
+
+
+async def test_after_login_the_staff_member_returns_to_the_page_they_asked_for(
+    gateway: Client,
+) -> None:
+    redirect = await gateway.get("/console/staff?urut=nama", allow_redirects=False)
+    assert redirect.status == 302
+    login_url = redirect.headers["Location"]
+    assert login_url.startswith("/console/login?")
+    form_page = await gateway.get(login_url)
+    assert "Silakan masuk terlebih dahulu." in await form_page.text()
+    next_path = form_page.url.query["next"]
+    assert next_path == "/console/staff?urut=nama"
+    response = await sign_in(gateway, "admin", ADMIN_PASSWORD, next_path=next_path)
+    assert response.headers["Location"] == "/console/staff?urut=nama"
+
+
+# --- refusals --------------------------------------------------------------------------
+
+
+async def test_signed_out_requests_are_sent_to_login_or_refused(console: Client) -> None:
+    page = await console.get("/console/staff", allow_redirects=False)
+    login_url = URL(page.headers["Location"])
+    assert page.status == 302
+    assert login_url.path == "/console/login" and login_url.query["next"] == "/console/staff"
+    form = await console.post("/console/staff", data={"action": "create"})
+    assert form.status == 401 and "Silakan masuk kembali" in await form.text()
+    fetch = await console.get("/console/uji/saya", headers={"Accept": "application/json"})
+    assert fetch.status == 401 and "Silakan masuk kembali" in (await fetch.json())["error"]
+    with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
+        await console.ws_connect("/console/uji/langsung")
+    assert refused.value.status == 401
+
+
+async def test_an_agent_is_refused_the_staff_page_but_not_the_console(console: Client) -> None:
+    await signed_in(console, "sari", AGENT_PASSWORD)
+    page = await console.get("/console/staff")
+    assert page.status == 403 and "Halaman ini hanya untuk admin." in await page.text()
+    assert (await (await console.get("/console/uji/saya")).json()) == {
+        "username": "sari",
+        "admin": False,
+    }
+
+
+async def test_a_signed_in_websocket_opens(console: Client) -> None:
+    await signed_in(console, "sari", AGENT_PASSWORD)
+    async with console.ws_connect("/console/uji/langsung") as socket:
+        assert await socket.receive_json() == {"hello": "sari"}
+
+
+@pytest.mark.parametrize("token", [None, "", "palsu-token-csrf"])
+async def test_a_forged_or_missing_csrf_token_changes_nothing(
+    console: Client, gateway_database: str, token: str | None
+) -> None:
+    await signed_in(console, "admin", ADMIN_PASSWORD)
+    form = {
+        "action": "create",
+        "username": "penyusup",
+        "full_name": "Penyusup",
+        "role": "admin",
+        "password": "sandi-penyusup-123",
+    }
+    if token is not None:
+        form["csrf_token"] = token
+    created = await console.post("/console/staff", data=form)
+    assert created.status == 403 and CSRF_REFUSED in await created.text()
+    assert "penyusup" not in await staff_rows(gateway_database)
+
+    logout_form = {} if token is None else {"csrf_token": token}
+    logout = await console.post("/console/logout", data=logout_form, allow_redirects=False)
+    assert logout.status == 403
+    assert (await console.get("/console/uji/saya")).status == 200  # still signed in
+
+
+async def test_the_csrf_header_serves_scripts(console: Client) -> None:
+    await signed_in(console, "sari", AGENT_PASSWORD)
+    page = await console.get("/console/staff")  # 403 for an agent, but the layout has the token
+    token = csrf_in(await page.text())
+    sent = await console.post("/console/uji/kirim", headers={"X-CSRF-Token": token})
+    assert sent.status == 200 and (await sent.json())["by"] == "sari"
+    forged = await console.post("/console/uji/kirim", headers={"X-CSRF-Token": token + "x"})
+    assert forged.status == 403 and (await forged.json())["error"] == CSRF_REFUSED
+
+
+async def test_a_cross_origin_post_or_websocket_is_refused(console: Client) -> None:
+    await signed_in(console, "sari", AGENT_PASSWORD)
+    token = csrf_in(await (await console.get("/console/staff")).text())
+    headers = {"X-CSRF-Token": token}
+    foreign = await console.post(
+        "/console/uji/kirim", headers={**headers, "Origin": "https://penipu.example"}
+    )
+    assert foreign.status == 403
+    opaque = await console.post("/console/uji/kirim", headers={**headers, "Origin": "null"})
+    assert opaque.status == 403
+    own = str(console.make_url("").origin())
+    assert (await console.post("/console/uji/kirim", headers={**headers, "Origin": own})).ok
+    public = "http://127.0.0.1:8080"  # settings.public_url, as seen through a proxy
+    assert (await console.post("/console/uji/kirim", headers={**headers, "Origin": public})).ok
+    with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
+        await console.ws_connect("/console/uji/langsung", origin="https://penipu.example")
+    assert refused.value.status == 403
+    login = await console.post(
+        "/console/login",
+        data={"username": "admin", "password": ADMIN_PASSWORD},
+        headers={"Origin": "https://penipu.example"},
+    )
+    assert login.status == 403
+
+
+# --- signing out -------------------------------------------------------------------------
+
+
+async def test_logging_out_ends_the_session_for_good(console: Client) -> None:
+    await signed_in(console, "admin", ADMIN_PASSWORD)
+    old_cookie = staff_cookie(console)
+    token = await page_token(console)
+    response = await console.post(
+        "/console/logout", data={"csrf_token": token}, allow_redirects=False
+    )
+    assert response.status == 302
+    assert response.headers["Location"] == "/console/login?pesan=keluar"
+    assert response.cookies[STAFF_COOKIE].value == ""
+    farewell = await console.get(response.headers["Location"])
+    assert "Anda sudah keluar." in await farewell.text()
+    replayed = await console.get(
+        "/console/uji/saya",
+        cookies={STAFF_COOKIE: old_cookie},
+        headers={"Accept": "application/json"},
+    )
+    assert replayed.status == 401
+
+
+# --- staff accounts --------------------------------------------------------------------
+
+
+async def test_an_admin_creates_an_agent_who_can_then_sign_in(
+    make_gateway: GatewayFactory, gateway: Client, gateway_database: str
+) -> None:
+    await signed_in(gateway, "admin", ADMIN_PASSWORD)
+    token = await page_token(gateway)
+    password = "sandi-awal-dewi-2025"
+    created = await gateway.post(
+        "/console/staff",
+        data={
+            "csrf_token": token,
+            "action": "create",
+            "username": "Dewi",
+            "full_name": "Dewi Lestari",
+            "role": "agent",
+            "password": password,
+        },
+    )
+    html = await created.text()
+    assert created.status == 200 and "Akun petugas berhasil dibuat." in html
+    assert "Dewi Lestari" in html and "Belum pernah" in html
+    dewi = (await staff_rows(gateway_database))["dewi"]
+    assert dewi.role == "agent" and dewi.active
+    assert dewi.password_hash.startswith("$argon2id$") and password not in dewi.password_hash
+    other_browser = await make_gateway()
+    await signed_in(other_browser, "dewi", password)
+
+
+@pytest.mark.parametrize(
+    ("username", "password", "message"),
+    [
+        ("sari", "sandi-cukup-panjang", "Nama pengguna itu sudah dipakai."),
+        ("dewi", "pendek", "Kata sandi awal minimal 10 karakter."),
+        ("dewi lestari", "sandi-cukup-panjang", "Nama pengguna harus 3–60 karakter"),
+    ],
+)
+async def test_a_bad_new_account_is_explained_and_not_created(
+    gateway: Client, gateway_database: str, username: str, password: str, message: str
+) -> None:
+    await signed_in(gateway, "admin", ADMIN_PASSWORD)
+    token = await page_token(gateway)
+    form = {
+        "csrf_token": token,
+        "action": "create",
+        "username": username,
+        "full_name": "Dewi Lestari",
+        "role": "agent",
+        "password": password,
+    }
+    response = await gateway.post("/console/staff", data=form)
+    html = await response.text()
+    assert response.status == 400 and message in html
+    assert password not in html  # the form is shown again, without the password
+    assert sorted(await staff_rows(gateway_database)) == ["admin", "sari"]
+
+
+async def test_deactivating_an_agent_ends_their_session(
+    make_gateway: GatewayFactory, gateway: Client, gateway_database: str
+) -> None:
+    agent_browser = await make_gateway()
+    await signed_in(agent_browser, "sari", AGENT_PASSWORD)
+    assert (await agent_browser.get("/console/staff", allow_redirects=False)).status == 403
+    await signed_in(gateway, "admin", ADMIN_PASSWORD)
+    sari = (await staff_rows(gateway_database))["sari"]
+    token = await page_token(gateway)
+
+    response = await gateway.post(
+        "/console/staff", data={"csrf_token": token, "action": "deactivate", "user_id": sari.id}
+    )
+    assert "Akun petugas dinonaktifkan" in await response.text()
+    assert (await agent_browser.get("/console/staff", allow_redirects=False)).status == 302
+    assert await session_count(gateway_database) == 1  # the admin's own
+    again = await sign_in(agent_browser, "sari", AGENT_PASSWORD)
+    assert WRONG_CREDENTIALS in await again.text()
+
+    await gateway.post(
+        "/console/staff", data={"csrf_token": token, "action": "activate", "user_id": sari.id}
+    )
+    await signed_in(agent_browser, "sari", AGENT_PASSWORD)
+
+
+async def test_an_admin_cannot_deactivate_themself(gateway: Client, gateway_database: str) -> None:
+    await signed_in(gateway, "admin", ADMIN_PASSWORD)
+    admin = (await staff_rows(gateway_database))["admin"]
+    token = await page_token(gateway)
+    response = await gateway.post(
+        "/console/staff", data={"csrf_token": token, "action": "deactivate", "user_id": admin.id}
+    )
+    assert response.status == 400
+    assert "Anda tidak dapat menonaktifkan akun Anda sendiri." in await response.text()
+    assert (await staff_rows(gateway_database))["admin"].active
+    assert (await gateway.get("/console/staff")).status == 200
+
+
+# --- the command line ------------------------------------------------------------------
+
+
+async def run_create_admin(database_url: str, username: str, password: str) -> tuple[int, str]:
+    env = {
+        **os.environ,
+        "TANYA_DATABASE_URL": database_url,
+        "TANYA_ADMIN_PASSWORD": password,
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "permits",
+        "create-admin",
+        "--username",
+        username,
+        "--name",
+        "Kepala Loket",
+        cwd=ROOT,
+        env=env,
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    output, _ = await asyncio.wait_for(process.communicate(), timeout=60)
+    assert process.returncode is not None
+    return process.returncode, output.decode()
+
+
+async def test_the_first_admin_is_created_on_the_command_line(
+    fake_rasa: tuple[FakeRasa, TestServer], aiohttp_client: Callable[..., Any], tmp_path: Path
+) -> None:
+    database_url = f"sqlite+aiosqlite:///{tmp_path / 'baru' / 'tanya.db'}"  # not migrated yet
+    code, output = await run_create_admin(database_url, "kepala", "sandi-kepala-loket-1")
+    assert code == 0, output
+    assert "Akun admin kepala dibuat." in output
+
+    weak, weak_output = await run_create_admin(database_url, "wakil", "pendek")
+    assert weak == 1 and "minimal 10 karakter" in weak_output
+    taken, taken_output = await run_create_admin(database_url, "kepala", "sandi-kepala-loket-2")
+    assert taken == 1 and "sudah dipakai" in taken_output
+
+    _, rasa = fake_rasa
+    gateway: Client = await aiohttp_client(
+        create_app(settings_for(str(rasa.make_url("")), database_url))
+    )
+    await signed_in(gateway, "kepala", "sandi-kepala-loket-1")
+    page = await gateway.get("/console/staff")
+    assert page.status == 200 and "Kepala Loket (Admin)" in await page.text()

@@ -1,0 +1,206 @@
+"""The console's other pages: assist box, complaints, canned replies, statistics, access."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.channels.web import conversation_for
+from permits.complaints import file_complaint
+from permits.db import create_engine, create_sessionmaker
+from permits.demo import load_demo
+from permits.handoff import claim, close, mark_survey_asked, record_survey, request_handoff
+from permits.models import StaffUser
+from permits.transcripts import record_inbound
+from tests.bot.conftest import FakeRasa, GatewayFactory
+from tests.bot.console.test_auth import add_staff, csrf_in, signed_in
+
+Client = TestClient[web.Request, web.Application]
+PASSWORD = "sandi-petugas-rahasia"
+LATE = "PTSP-2025-7KQ4MZ"
+TOKEN = "pelapor-pengaduan-0123456789"
+
+
+async def with_demo(database_url: str) -> None:
+    engine = create_engine(database_url)
+    async with create_sessionmaker(engine)() as session:
+        await load_demo(session)
+    await engine.dispose()
+    await add_staff(database_url, "siti", "agent", PASSWORD)
+    await add_staff(database_url, "admin", "admin", PASSWORD)
+
+
+async def staff_id(session: AsyncSession, username: str) -> int:
+    found = await session.scalar(select(StaffUser.id).where(StaffUser.username == username))
+    assert found is not None
+    return found
+
+
+async def agent_client(make_gateway: GatewayFactory, aiohttp_client: Any, who: str) -> Client:
+    gateway = await make_gateway()
+    client: Client = await aiohttp_client(gateway.server)
+    await signed_in(client, who, PASSWORD)
+    return client
+
+
+async def test_the_assist_box_reads_a_callers_question_and_looks_up_a_number(
+    make_gateway: GatewayFactory,
+    gateway_database: str,
+    fake_rasa: tuple[FakeRasa, TestServer],
+    aiohttp_client: Any,
+) -> None:
+    rasa, _ = fake_rasa
+    await with_demo(gateway_database)
+    rasa.readings["brp biaya imb"] = {
+        "intent": {"name": "ask_fee", "confidence": 0.88},
+        "entities": [{"entity": "permit_type", "value": "pbg"}],
+        "intent_ranking": [
+            {"name": "ask_fee", "confidence": 0.88},
+            {"name": "ask_requirements", "confidence": 0.07},
+        ],
+    }
+    agent = await agent_client(make_gateway, aiohttp_client, "siti")
+    page = await (await agent.get("/console/assist", params={"q": "brp biaya imb"})).text()
+    texts = re.findall(r'data-console="suggestion-text">([^<]*)<', page)
+    assert texts[0].startswith("Biaya Persetujuan Bangunan Gedung")
+    assert any(text.startswith("Persyaratan Persetujuan Bangunan Gedung") for text in texts)
+    status = await (await agent.get("/console/assist", params={"q": LATE.lower()})).text()
+    assert 'data-console="assist-status"' in status and "terlambat" in status
+    missing = await (await agent.get("/console/assist", params={"q": "PTSP-2025-ZZZZZZ"})).text()
+    assert "tidak ditemukan" in missing
+
+
+async def test_the_assist_box_still_looks_up_numbers_when_rasa_is_down(
+    make_gateway: GatewayFactory,
+    gateway_database: str,
+    fake_rasa: tuple[FakeRasa, TestServer],
+    aiohttp_client: Any,
+) -> None:
+    rasa, _ = fake_rasa
+    rasa.down = True
+    await with_demo(gateway_database)
+    agent = await agent_client(make_gateway, aiohttp_client, "siti")
+    page = await (await agent.get("/console/assist", params={"q": f"cek {LATE}"})).text()
+    assert "Pemahaman bahasa sedang tidak tersedia" in page
+    assert 'data-console="assist-status"' in page
+
+
+async def test_a_complaint_answer_reaches_the_user_and_moves_its_state(
+    make_gateway: GatewayFactory, gateway_database: str, aiohttp_client: Any
+) -> None:
+    await with_demo(gateway_database)
+    gateway = await make_gateway()
+    agent: Client = await aiohttp_client(gateway.server)
+    await signed_in(agent, "siti", PASSWORD)
+    async with gateway.ws_connect(f"/chat/ws?session={TOKEN}") as socket:
+        await socket.send_json({"type": "message", "id": "c1", "text": "loket lama sekali"})
+        engine = create_engine(gateway_database)
+        async with create_sessionmaker(engine)() as session:
+            ticket = await file_complaint(session, conversation_for(TOKEN), "loket lama sekali")
+        await engine.dispose()
+        page = await (await agent.get("/console/complaints?status=baru")).text()
+        assert ticket in page and "loket lama sekali" in page
+        complaint_id = re.search(r'action="/console/complaints/(\d+)"', page)
+        assert complaint_id is not None
+        answered = await agent.post(
+            f"/console/complaints/{complaint_id.group(1)}",
+            data={
+                "csrf_token": csrf_in(page),
+                "answer": "Loket 3 kami tambah.",
+                "state": "selesai",
+            },
+            allow_redirects=False,
+        )
+        assert answered.headers["Location"] == "/console/complaints?pesan=pengaduan-dijawab"
+        told = await _message_containing(socket, ticket)
+    assert "Loket 3 kami tambah." in told and "Status pengaduan: Selesai." in told
+    done = await (await agent.get("/console/complaints?status=selesai")).text()
+    assert ticket in done
+
+
+async def _message_containing(socket: aiohttp.ClientWebSocketResponse, fragment: str) -> str:
+    while True:
+        event = await asyncio.wait_for(socket.receive_json(), timeout=8)
+        if event["type"] == "message" and fragment in event["text"]:
+            return str(event["text"])
+
+
+async def test_canned_replies_are_kept_by_admins_and_offered_to_agents(
+    make_gateway: GatewayFactory, gateway_database: str, aiohttp_client: Any
+) -> None:
+    await with_demo(gateway_database)
+    gateway = await make_gateway()
+    admin: Client = await aiohttp_client(gateway.server)
+    agent: Client = await aiohttp_client(gateway.server)
+    await signed_in(admin, "admin", PASSWORD)
+    await signed_in(agent, "siti", PASSWORD)
+    assert (await agent.get("/console/canned")).status == 403
+    page = await (await admin.get("/console/canned")).text()
+    saved = await admin.post(
+        "/console/canned",
+        data={"csrf_token": csrf_in(page), "title": "Jam loket", "text": "Loket buka 08.00."},
+        allow_redirects=False,
+    )
+    assert saved.headers["Location"] == "/console/canned?pesan=balasan-tersimpan"
+    forged = await admin.post(
+        "/console/canned",
+        data={"csrf_token": "palsu", "title": "Jahat", "text": "x"},
+        allow_redirects=False,
+    )
+    assert forged.status == 403
+    agent_page = await (await agent.get("/console")).text()
+    assert (await admin.get("/console/canned")).status == 200
+    assert "Jahat" not in await (await admin.get("/console/canned")).text()
+    # An agent holding a conversation sees the canned reply beside it.
+    engine = create_engine(gateway_database)
+    async with create_sessionmaker(engine)() as session:
+        queued = await request_handoff(session, "web:kanal", "request")
+        await claim(session, queued.handoff_id, await staff_id(session, "siti"))
+        await record_inbound(session, "web:kanal", "halo", None)
+    await engine.dispose()
+    assert "Antrian" in agent_page
+    conversation = await (await agent.get("/console/conversations/web:kanal")).text()
+    assert "Jam loket" in conversation and "Loket buka 08.00." in conversation
+
+
+async def test_statistics_show_each_agents_day(
+    make_gateway: GatewayFactory, gateway_database: str, aiohttp_client: Any
+) -> None:
+    await with_demo(gateway_database)
+    engine = create_engine(gateway_database)
+    async with create_sessionmaker(engine)() as session:
+        siti = await staff_id(session, "siti")
+        for conversation, score in [("web:a", 4), ("web:b", 2)]:
+            queued = await request_handoff(session, conversation, "request")
+            await claim(session, queued.handoff_id, siti)
+            closed = await close(session, queued.handoff_id, siti, "answered")
+            assert closed is not None
+            await mark_survey_asked(session, closed)
+            await record_survey(session, closed, score)
+    await engine.dispose()
+    agent = await agent_client(make_gateway, aiohttp_client, "siti")
+    page = await (await agent.get("/console/stats")).text()
+    rows = re.search(r'data-console="agent-days">(.*?)</table>', page, re.S)
+    assert rows is not None
+    assert "Siti" in rows.group(1) and "<td>2</td>" in rows.group(1)
+    assert "3.00" in rows.group(1) and "Terjawab: 2" in rows.group(1)
+
+
+async def test_console_pages_need_a_login(make_gateway: GatewayFactory) -> None:
+    gateway = await make_gateway()
+    for path in ("/console", "/console/assist", "/console/stats", "/console/complaints"):
+        response = await gateway.get(path, allow_redirects=False)
+        assert response.status == 302 and response.headers["Location"].startswith(
+            "/console/login"
+        ), path
+    refused = await gateway.post("/console/handoffs/1/claim", allow_redirects=False)
+    assert refused.status == 401
+    socket = await gateway.get("/console/ws", headers={"Upgrade": "websocket"})
+    assert socket.status == 401

@@ -1,0 +1,59 @@
+"""Driving Debian's Chromium with Playwright: launch settings and the widget's moves."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from playwright.async_api import Page, expect
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PHONE = {"width": 390, "height": 844}
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+ANSWER_TIMEOUT = 30_000  # ms; the first turn may wait for Rasa to warm up
+USER_TEXTS = "[data-tanya=message][data-from=user] .tanya-text"
+BOT_TEXTS = "[data-tanya=message][data-from=bot] .tanya-text"
+RECONNECT_TIMEOUT = 60_000  # the widget's backoff reaches 16 s while the gateway restarts
+
+
+async def open_chat(page: Page) -> None:
+    await page.locator("[data-tanya=launcher]").click()
+    await expect(page.locator("[data-tanya=panel]")).to_be_visible()
+
+
+async def ask(page: Page, text: str) -> None:
+    await page.locator("[data-tanya=input]").fill(text)
+    await page.locator("[data-tanya=send]").click()
+
+
+async def last_bot_text(page: Page, count_before: int) -> str:
+    """Wait until the bot said more than `count_before` messages; return its last one."""
+    await page.wait_for_function(
+        "n => document.querySelectorAll('[data-tanya=message][data-from=bot]').length > n",
+        arg=count_before,
+        timeout=ANSWER_TIMEOUT,
+    )
+    return await page.locator("[data-tanya=message][data-from=bot]").last.inner_text()
+
+
+async def bot_said(page: Page, fact: str) -> None:
+    """Wait until one of the bot's messages holds `fact` (whitespace aside)."""
+    await page.wait_for_function(
+        """fact => {
+          const squash = t => t.replace(/\\s+/g, ' ').trim();
+          return [...document.querySelectorAll('[data-tanya=message][data-from=bot]')]
+            .some(m => squash(m.innerText).includes(squash(fact)));
+        }""",
+        arg=fact,
+        timeout=ANSWER_TIMEOUT,
+    )
+
+
+async def bot_count(page: Page) -> int:
+    return await page.locator("[data-tanya=message][data-from=bot]").count()
