@@ -15,6 +15,9 @@ from aiohttp.test_utils import TestClient, TestServer
 from bot.app import create_app
 from bot.settings import GatewaySettings
 from permits.db import migrate
+from tests.fakes.telegram import TOKEN as TELEGRAM_TOKEN
+from tests.fakes.telegram import FakeTelegram
+from tests.fakes.twilio import ACCOUNT_SID, AUTH_TOKEN, WHATSAPP_FROM, FakeTwilio
 
 RASA_TOKEN = "fake-rasa-token"
 API_TOKEN = "test-api-token"
@@ -137,3 +140,41 @@ def make_gateway(
         return client
 
     return make
+
+
+PUBLIC_URL = "https://izin.sukamaju.go.id"
+TELEGRAM_SECRET = "rahasia-webhook-telegram-123"
+
+
+@pytest.fixture
+async def fake_telegram(aiohttp_server: Callable[..., Any]) -> tuple[FakeTelegram, TestServer]:
+    fake = FakeTelegram()
+    return fake, await aiohttp_server(fake.app())
+
+
+@pytest.fixture
+async def fake_twilio(aiohttp_server: Callable[..., Any]) -> tuple[FakeTwilio, TestServer]:
+    fake = FakeTwilio()
+    return fake, await aiohttp_server(fake.app())
+
+
+def telegram_settings(server: TestServer) -> dict[str, Any]:
+    """Gateway settings for Telegram's webhook mode against the fake Bot API."""
+    return {
+        "public_url": PUBLIC_URL,
+        "telegram_mode": "webhook",
+        "telegram_token": TELEGRAM_TOKEN,
+        "telegram_secret_token": TELEGRAM_SECRET,
+        "telegram_api_url": str(server.make_url("/bot")),
+    }
+
+
+def whatsapp_settings(server: TestServer) -> dict[str, Any]:
+    """Gateway settings for WhatsApp against the fake Twilio."""
+    return {
+        "public_url": PUBLIC_URL,
+        "twilio_account_sid": ACCOUNT_SID,
+        "twilio_auth_token": AUTH_TOKEN,
+        "twilio_whatsapp_from": WHATSAPP_FROM,
+        "twilio_api_url": str(server.make_url("")).rstrip("/"),
+    }

@@ -13,7 +13,7 @@ import os
 import signal
 import sys
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -32,9 +32,15 @@ from permits.demo import load_demo
 from permits.models import Application, Conversation, Message, Subscription, utcnow
 from permits.progress import StatusChange, change_status
 from permits.transcripts import ensure_conversation
-from tests.bot.conftest import API_TOKEN, RASA_TOKEN, GatewayFactory
-from tests.fakes.telegram import TOKEN, FakeTelegram
-from tests.fakes.twilio import ACCOUNT_SID, AUTH_TOKEN, WHATSAPP_FROM, FakeTwilio
+from tests.bot.conftest import (
+    API_TOKEN,
+    RASA_TOKEN,
+    GatewayFactory,
+    telegram_settings,
+    whatsapp_settings,
+)
+from tests.fakes.telegram import FakeTelegram
+from tests.fakes.twilio import FakeTwilio
 
 ROOT = Path(__file__).resolve().parents[2]
 PUBLIC_URL = "https://izin.sukamaju.go.id"
@@ -94,31 +100,14 @@ async def notifications_of(database_url: str) -> dict[str, list[Message]]:
 
 
 def channel_settings(telegram: TestServer, twilio: TestServer) -> dict[str, Any]:
-    return {
-        "public_url": PUBLIC_URL,
-        "telegram_mode": "webhook",
-        "telegram_token": TOKEN,
-        "telegram_secret_token": TELEGRAM_SECRET,
-        "telegram_api_url": str(telegram.make_url("/bot")),
-        "whatsapp_enabled": True,
-        "twilio_account_sid": ACCOUNT_SID,
-        "twilio_auth_token": AUTH_TOKEN,
-        "twilio_whatsapp_from": WHATSAPP_FROM,
-        "twilio_api_url": str(twilio.make_url("")).rstrip("/"),
-    }
+    return telegram_settings(telegram) | whatsapp_settings(twilio)
 
 
 @pytest.fixture
 async def fakes(
-    aiohttp_server: Callable[..., Any],
+    fake_telegram: tuple[FakeTelegram, TestServer], fake_twilio: tuple[FakeTwilio, TestServer]
 ) -> tuple[FakeTelegram, TestServer, FakeTwilio, TestServer]:
-    telegram, twilio = FakeTelegram(), FakeTwilio()
-    return (
-        telegram,
-        await aiohttp_server(telegram.app()),
-        twilio,
-        await aiohttp_server(twilio.app()),
-    )
+    return (*fake_telegram, *fake_twilio)
 
 
 async def next_chat_message(socket: aiohttp.ClientWebSocketResponse) -> dict[str, Any]:

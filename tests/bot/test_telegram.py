@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -13,7 +12,7 @@ from sqlalchemy import select
 
 from bot.keys import SESSIONS
 from permits.models import Conversation, Message
-from tests.bot.conftest import FakeRasa, GatewayFactory
+from tests.bot.conftest import TELEGRAM_SECRET, FakeRasa, GatewayFactory, telegram_settings
 from tests.fakes.telegram import (
     TOKEN,
     FakeTelegram,
@@ -23,15 +22,9 @@ from tests.fakes.telegram import (
     text_update,
 )
 
-SECRET = "rahasia-webhook-telegram-123"
+SECRET = TELEGRAM_SECRET
 CHAT = 5550001
 Client = TestClient[web.Request, web.Application]
-
-
-@pytest.fixture
-async def fake_telegram(aiohttp_server: Callable[..., Any]) -> tuple[FakeTelegram, TestServer]:
-    fake = FakeTelegram()
-    return fake, await aiohttp_server(fake.app())
 
 
 @pytest.fixture
@@ -39,13 +32,7 @@ async def telegram_gateway(
     make_gateway: GatewayFactory, fake_telegram: tuple[FakeTelegram, TestServer]
 ) -> Client:
     _, server = fake_telegram
-    return await make_gateway(
-        telegram_mode="webhook",
-        telegram_token=TOKEN,
-        telegram_secret_token=SECRET,
-        telegram_api_url=str(server.make_url("/bot")),
-        public_url="https://izin.sukamaju.go.id",
-    )
+    return await make_gateway(**telegram_settings(server))
 
 
 async def deliver(client: Client, update: dict[str, Any], secret: str | None = SECRET) -> int:

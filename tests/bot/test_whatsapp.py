@@ -22,10 +22,8 @@ from permits.models import Conversation, Message, utcnow
 from permits.progress import StatusChange, change_status
 from permits.status import SHARE_PHONE_PAYLOAD, subscribe
 from permits.transcripts import Outgoing, ensure_conversation, queue_outbound
-from tests.bot.conftest import FakeRasa, GatewayFactory
+from tests.bot.conftest import PUBLIC_URL, FakeRasa, GatewayFactory, whatsapp_settings
 from tests.fakes.twilio import (
-    ACCOUNT_SID,
-    AUTH_TOKEN,
     INTERNAL_ERROR,
     OUTSIDE_WINDOW,
     TEMPLATE_SID,
@@ -40,18 +38,11 @@ from tests.fakes.twilio import (
     whatsapp_photo,
 )
 
-PUBLIC_URL = "https://izin.sukamaju.go.id"
 STATUS_URL = f"{PUBLIC_URL}/whatsapp/status"
 BUDI = "+6281234567890"  # applicant of LATE_PBG in the demo data
 CONVERSATION = f"whatsapp:{BUDI}"
 LATE_PBG = "PTSP-2025-7KQ4MZ"
 Client = TestClient[web.Request, web.Application]
-
-
-@pytest.fixture
-async def fake_twilio(aiohttp_server: Callable[..., Any]) -> tuple[FakeTwilio, TestServer]:
-    fake = FakeTwilio()
-    return fake, await aiohttp_server(fake.app())
 
 
 @pytest.fixture
@@ -62,14 +53,7 @@ def make_whatsapp_gateway(
 
     async def make(**overrides: Any) -> Client:
         _, server = fake_twilio
-        settings: dict[str, Any] = {
-            "twilio_account_sid": ACCOUNT_SID,
-            "twilio_auth_token": AUTH_TOKEN,
-            "twilio_whatsapp_from": WHATSAPP_FROM,
-            "twilio_api_url": str(server.make_url("")),
-            "twilio_notification_content_sid": TEMPLATE_SID,
-            "public_url": PUBLIC_URL,
-        }
+        settings = whatsapp_settings(server) | {"twilio_notification_content_sid": TEMPLATE_SID}
         return await make_gateway(**(settings | overrides))
 
     return make
