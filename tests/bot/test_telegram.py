@@ -19,6 +19,7 @@ from tests.fakes.telegram import (
     callback_update,
     contact_update,
     photo_update,
+    post_update,
     text_update,
 )
 
@@ -36,9 +37,7 @@ async def telegram_gateway(
 
 
 async def deliver(client: Client, update: dict[str, Any], secret: str | None = SECRET) -> int:
-    headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret is not None else {}
-    response = await client.post("/telegram/webhook", json=update, headers=headers)
-    return response.status
+    return await post_update(client, update, secret)
 
 
 async def test_the_webhook_is_registered_with_its_secret(

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
+from aiohttp.test_utils import TestClient
 
 TOKEN = "123456:TEST-token"
 
@@ -218,3 +219,12 @@ def callback_update(update_id: int, chat_id: int, data: str) -> dict[str, Any]:
             },
         },
     }
+
+
+async def post_update(
+    client: TestClient[web.Request, web.Application], update: dict[str, Any], secret: str | None
+) -> int:
+    """Deliver an update to the gateway's webhook as Telegram does (with its secret header)."""
+    headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret is not None else {}
+    response = await client.post("/telegram/webhook", json=update, headers=headers)
+    return response.status

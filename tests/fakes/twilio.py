@@ -21,6 +21,7 @@ from email.utils import formatdate
 from typing import Any
 
 from aiohttp import BasicAuth, web
+from aiohttp.test_utils import TestClient
 from twilio.request_validator import RequestValidator
 
 ACCOUNT_SID = "AC" + "3f1e" * 8
@@ -287,3 +288,14 @@ def status_callback(
     if error_code is not None:
         form["ErrorCode"] = error_code
     return form
+
+
+async def post_form(
+    client: TestClient[web.Request, web.Application],
+    form: dict[str, str],
+    public_url: str,
+    path: str = "/whatsapp/webhook",
+) -> int:
+    """Deliver a webhook to the gateway as Twilio does, signed over the public URL."""
+    response = await client.post(path, data=form, headers=sign(public_url + path, form))
+    return response.status

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -21,29 +20,19 @@ from bot.app import create_app
 from bot.console.auth import STAFF_COOKIE, current_staff
 from permits.db import create_engine, create_sessionmaker
 from permits.models import StaffSession, StaffUser
-from permits.staff import create_user
 from tests.bot.conftest import FakeRasa, GatewayFactory, settings_for
+from tests.bot.console.conftest import add_staff, csrf_in, sign_in, signed_in
 
 Client = TestClient[web.Request, web.Application]
 ROOT = Path(__file__).resolve().parents[3]
 ADMIN_PASSWORD = "admin-sandi-rahasia-1"
 AGENT_PASSWORD = "petugas-sandi-rahasia"
-CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]*)"')
 WRONG_CREDENTIALS = "Nama pengguna atau kata sandi salah."
 LOCKED = "Akun dikunci sementara karena terlalu banyak percobaan gagal. Coba lagi dalam 15 menit."
 CSRF_REFUSED = "Permintaan ditolak: token keamanan tidak sah. Muat ulang halaman lalu coba lagi."
 
 
 # --- helpers ------------------------------------------------------------------------
-
-
-async def add_staff(database_url: str, username: str, role: str, password: str) -> None:
-    engine = create_engine(database_url)
-    try:
-        async with create_sessionmaker(engine)() as session:
-            await create_user(session, username, username.title(), role, password)
-    finally:
-        await engine.dispose()
 
 
 async def staff_rows(database_url: str) -> dict[str, StaffUser]:
@@ -62,31 +51,6 @@ async def session_count(database_url: str) -> int:
             return len((await session.scalars(select(StaffSession.token_hash))).all())
     finally:
         await engine.dispose()
-
-
-def csrf_in(html: str) -> str:
-    found = CSRF_FIELD.search(html)
-    assert found is not None, "no csrf_token field on the page"
-    return found.group(1)
-
-
-async def sign_in(
-    client: Client, username: str, password: str, *, next_path: str | None = None
-) -> aiohttp.ClientResponse:
-    """Open the login form like a browser, then submit it; the redirect is not followed."""
-    query = {"next": next_path} if next_path is not None else {}
-    page = await client.get("/console/login", params=query)
-    html = await page.text()
-    form = {"csrf_token": csrf_in(html), "username": username, "password": password}
-    hidden_next = re.search(r'name="next" value="([^"]*)"', html)
-    if hidden_next:
-        form["next"] = hidden_next.group(1).replace("&amp;", "&")
-    return await client.post("/console/login", data=form, allow_redirects=False)
-
-
-async def signed_in(client: Client, username: str, password: str) -> None:
-    response = await sign_in(client, username, password)
-    assert response.status == 302, await response.text()
 
 
 async def page_token(client: Client, path: str = "/console/staff") -> str:

@@ -18,7 +18,7 @@ from permits.demo import load_demo
 from permits.handoff import request_handoff
 from permits.models import Handoff, Message
 from tests.bot.conftest import FakeRasa, GatewayFactory
-from tests.bot.console.test_auth import add_staff, csrf_in, signed_in
+from tests.bot.console.conftest import add_staff, csrf_in, signed_in
 
 Client = TestClient[web.Request, web.Application]
 Socket = aiohttp.ClientWebSocketResponse

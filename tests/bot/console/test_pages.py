@@ -20,7 +20,7 @@ from permits.handoff import claim, close, mark_survey_asked, record_survey, requ
 from permits.models import StaffUser
 from permits.transcripts import record_inbound
 from tests.bot.conftest import FakeRasa, GatewayFactory
-from tests.bot.console.test_auth import add_staff, csrf_in, signed_in
+from tests.bot.console.conftest import add_staff, csrf_in, signed_in
 
 Client = TestClient[web.Request, web.Application]
 PASSWORD = "sandi-petugas-rahasia"

@@ -1,0 +1,49 @@
+"""Helpers for console tests: staff accounts and signing in like a browser."""
+
+from __future__ import annotations
+
+import re
+
+import aiohttp
+from aiohttp import web
+from aiohttp.test_utils import TestClient
+
+from permits.db import create_engine, create_sessionmaker
+from permits.staff import create_user
+
+Client = TestClient[web.Request, web.Application]
+CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]*)"')
+
+
+async def add_staff(database_url: str, username: str, role: str, password: str) -> None:
+    engine = create_engine(database_url)
+    try:
+        async with create_sessionmaker(engine)() as session:
+            await create_user(session, username, username.title(), role, password)
+    finally:
+        await engine.dispose()
+
+
+def csrf_in(html: str) -> str:
+    found = CSRF_FIELD.search(html)
+    assert found is not None, "no csrf_token field on the page"
+    return found.group(1)
+
+
+async def sign_in(
+    client: Client, username: str, password: str, *, next_path: str | None = None
+) -> aiohttp.ClientResponse:
+    """Open the login form like a browser, then submit it; the redirect is not followed."""
+    query = {"next": next_path} if next_path is not None else {}
+    page = await client.get("/console/login", params=query)
+    html = await page.text()
+    form = {"csrf_token": csrf_in(html), "username": username, "password": password}
+    hidden_next = re.search(r'name="next" value="([^"]*)"', html)
+    if hidden_next:
+        form["next"] = hidden_next.group(1).replace("&amp;", "&")
+    return await client.post("/console/login", data=form, allow_redirects=False)
+
+
+async def signed_in(client: Client, username: str, password: str) -> None:
+    response = await sign_in(client, username, password)
+    assert response.status == 302, await response.text()
