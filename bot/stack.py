@@ -21,6 +21,7 @@ from typing import IO
 import aiohttp
 
 from bot.settings import GatewaySettings
+from permits.demo import DEMO_STAFF_PASSWORD
 
 log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parents[1]
@@ -264,6 +265,9 @@ class Stack:
 def _banner(stack: Stack) -> str:
     return (
         "\n  Tanya Izin is running.\n"
+        f"  Web chat:              {stack.gateway_url}/   (on a demo office homepage)\n"
+        f"  Agent console:         {stack.gateway_url}/console   (demo accounts admin and "
+        f"petugas, password {DEMO_STAFF_PASSWORD})\n"
         f"  Chat in the terminal:  make chat   (or: .venv/bin/python -m bot chat "
         f"--url {stack.gateway_url})\n"
         f"  HTTP API:              POST {stack.gateway_url}/api/messages "

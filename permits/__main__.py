@@ -20,7 +20,7 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from permits.db import create_engine, create_sessionmaker, migrate
-from permits.demo import load_demo
+from permits.demo import DEMO_STAFF_PASSWORD, load_demo, load_demo_staff
 from permits.errors import ApplicationNotFound
 from permits.importer import import_path
 from permits.progress import StatusChange, UnknownAgency, change_status
@@ -42,6 +42,8 @@ def _say(text: str) -> None:
 async def _demo(session: AsyncSession) -> int:
     added = await load_demo(session)
     _say(f"demo data loaded ({added} new applications)")
+    if await load_demo_staff(session):
+        _say(f"demo console accounts: admin, petugas (password {DEMO_STAFF_PASSWORD})")
     return 0
 
 

@@ -13,9 +13,19 @@ from random import Random
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from permits.canned import save_canned
 from permits.demo_catalogue import AGENCIES, FAQ_TOPICS, PERMIT_TYPES, STAGES
-from permits.models import Agency, Application, ApplicationEvent, FaqTopic, PermitType, utcnow
+from permits.models import (
+    Agency,
+    Application,
+    ApplicationEvent,
+    FaqTopic,
+    PermitType,
+    StaffUser,
+    utcnow,
+)
 from permits.numbers import new_number
+from permits.staff import create_user
 from permits.workdays import add_working_days
 
 GENERATED_APPLICATIONS = 300
@@ -198,3 +208,36 @@ async def load_demo(session: AsyncSession, now: datetime | None = None) -> int:
         added += 1
     await session.commit()
     return added
+
+
+# Sign-in accounts of the demo console (`make run`). Demo data only: an office
+# creates its own with `python -m permits create-admin`.
+DEMO_STAFF = [("admin", "Admin Demo", "admin"), ("petugas", "Petugas Demo", "agent")]
+DEMO_STAFF_PASSWORD = "demo-tanya-izin"
+DEMO_CANNED = [
+    (
+        "Berkas belum lengkap",
+        "Mohon maaf, berkas Anda belum lengkap. Silakan lengkapi dokumen yang kurang melalui "
+        "akun OSS/SiCantik Anda, lalu kami proses kembali.",
+    ),
+    (
+        "Jam layanan loket",
+        "Loket DPMPTSP buka Senin–Kamis pukul 08.00–15.00 WIB dan Jumat pukul 08.00–11.00 WIB.",
+    ),
+    (
+        "Diteruskan ke instansi teknis",
+        "Permohonan Anda sudah kami teruskan ke instansi teknis terkait. Kami akan mengabari "
+        "Anda begitu ada perkembangan.",
+    ),
+]
+
+
+async def load_demo_staff(session: AsyncSession) -> list[str]:
+    """The demo console's accounts and canned replies, when the office has none yet."""
+    if await session.scalar(select(StaffUser.id).limit(1)) is not None:
+        return []
+    for username, full_name, role in DEMO_STAFF:
+        await create_user(session, username, full_name, role, DEMO_STAFF_PASSWORD)
+    for title, text in DEMO_CANNED:
+        await save_canned(session, title, text)
+    return [username for username, _, _ in DEMO_STAFF]

@@ -15,7 +15,7 @@ from bot.channels.web import conversation_for
 from bot.console.queue import conversation_url
 from permits.db import create_engine, create_sessionmaker
 from permits.demo import load_demo
-from permits.handoff import request_handoff
+from permits.handoff import request_callback, request_handoff
 from permits.models import Handoff, Message
 from tests.bot.conftest import FakeRasa, GatewayFactory
 from tests.bot.console.conftest import add_staff, csrf_in, signed_in
@@ -191,3 +191,36 @@ async def test_the_queue_updates_live_for_every_agent(
         event = await asyncio.wait_for(live.receive_json(), timeout=5)
     assert event == {"type": "queue"}
     assert "Tidak ada yang menunggu" not in await (await agent.get("/console/queue")).text()
+
+
+async def test_after_hours_a_call_back_number_is_taken_and_shown_to_agents(
+    make_gateway: GatewayFactory,
+    gateway_database: str,
+    fake_rasa: tuple[FakeRasa, TestServer],
+    aiohttp_client: Any,
+) -> None:
+    rasa, _ = fake_rasa
+    await prepare(gateway_database)
+    user = await make_gateway()
+    agent = await aiohttp_client(user.server)
+    await signed_in(agent, "siti", PASSWORD)
+    engine = create_engine(gateway_database)
+    async with create_sessionmaker(engine)() as session:
+        await request_callback(session, CONVERSATION, "request")  # as the action does
+    await engine.dispose()
+    async with user.ws_connect(f"/chat/ws?session={TOKEN}") as socket:
+        await say(socket, "m1", "telp aja ke 0812-3456-7890 ya")
+        noted = await next_message(socket)
+    assert "+6281234567890 sudah kami catat" in noted["text"]
+    assert rasa.received == []  # the number never went to the NLU as a question
+    queue = await (await agent.get("/console")).text()
+    assert 'data-console="callback-item"' in queue and "+6281234567890" in queue
+    handoff_id = re.search(r"/console/handoffs/(\d+)/callback-done", queue)
+    assert handoff_id is not None
+    done = await agent.post(
+        f"/console/handoffs/{handoff_id.group(1)}/callback-done",
+        data={"csrf_token": csrf_in(queue)},
+        allow_redirects=False,
+    )
+    assert done.headers["Location"] == "/console?pesan=ditelepon"
+    assert 'data-console="callback-item"' not in await (await agent.get("/console")).text()
