@@ -11,7 +11,6 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.base import DatabaseAction, DomainDict, Events
 from actions.formatting import payload
 from actions.handoff import ActionFallbackHandoff
-from permits.models import UnrecognisedMessage
 
 INTENT_TITLES = {
     "ask_requirements": "Persyaratan izin",
@@ -45,7 +44,6 @@ class ActionHandleFallback(DatabaseAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Events:
         misses = int(tracker.get_slot("fallback_count") or 0) + 1
-        await self.remember(tracker)
         if misses >= 2:
             # Twice not understood: a person takes over (or calls back after hours).
             async with self.context.session() as session:
@@ -64,18 +62,3 @@ class ActionHandleFallback(DatabaseAction):
             buttons=buttons,
         )
         return [SlotSet("fallback_count", float(misses))]
-
-    async def remember(self, tracker: Tracker) -> None:
-        """Kept for the administrators' inbox of unrecognised messages."""
-        intent = tracker.latest_message.get("intent_ranking", [{}])
-        top: dict[str, Any] = next((r for r in intent if r.get("name") != "nlu_fallback"), {})
-        async with self.context.session() as session:
-            session.add(
-                UnrecognisedMessage(
-                    conversation_id=tracker.sender_id,
-                    text=tracker.latest_message.get("text") or "",
-                    intent=top.get("name"),
-                    confidence=top.get("confidence"),
-                )
-            )
-            await session.commit()

@@ -35,6 +35,11 @@ class GatewaySettings(BaseSettings):
     office_hours: str = "Mon-Thu 08:00-15:00; Fri 08:00-11:00"
     office_timezone: str = "Asia/Jakarta"
 
+    # Where trained models live (models/versions/ holds the administrators' models) and
+    # where training data is built. Relative paths are relative to the working directory.
+    models_dir: str = "models"
+    training_dir: str = "var/training"
+
     # Per-conversation flood limit, in the `limits` notation ("12/minute").
     conversation_rate_limit: str = "12/minute"
     # How often unanswered messages (Rasa was down) and due deliveries are retried.

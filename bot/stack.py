@@ -21,6 +21,7 @@ from typing import IO
 import aiohttp
 
 from bot.settings import GatewaySettings
+from bot.training import model_in_service_file
 from permits.demo import DEMO_STAFF_PASSWORD
 
 log = logging.getLogger(__name__)
@@ -121,6 +122,8 @@ class Stack:
                 "TANYA_RASA_URL": self.rasa_url,
                 "TANYA_ACTIONS_PORT": str(c.actions_port),
                 "TANYA_GATEWAY_PORT": str(c.gateway_port),
+                "TANYA_MODELS_DIR": str(c.model_dir),
+                "TANYA_TRAINING_DIR": str(self.runtime_dir / "training"),
                 "TF_CPP_MIN_LOG_LEVEL": "2",
             }
         )
@@ -156,7 +159,7 @@ class Stack:
                 "--endpoints",
                 str(self._write_endpoints()),
                 "-m",
-                str(c.model_dir),
+                str(model_in_service_file(c.model_dir) or c.model_dir),
             ],
             "actions": [sys.executable, "-m", "actions"],
             "gateway": [sys.executable, "-m", "bot", "serve"],

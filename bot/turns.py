@@ -28,6 +28,7 @@ from bot.logging import conversation_id as current_conversation
 from bot.ordering import ConversationLocks
 from bot.rasa import BotReply, RasaClient, RasaUnavailable
 from bot.routing import Diverted, Routing
+from permits.inbox import file_unrecognised, is_unrecognised
 from permits.models import Message, utcnow
 from permits.transcripts import (
     Outgoing,
@@ -250,6 +251,15 @@ class Turns:
         delivered: bool,
     ) -> None:
         intent = reply.intent or {}
+        if is_unrecognised(intent.get("name"), intent.get("confidence")):
+            # For the administrators' inbox; committed with the answer below.
+            file_unrecognised(
+                session,
+                inbound.conversation_id,
+                inbound.text,
+                intent.get("name"),
+                intent.get("confidence"),
+            )
         rows = await settle_inbound(
             session,
             inbound,

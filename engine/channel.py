@@ -5,16 +5,26 @@ intent, confidence, entities and ranking of the message as well as the bot's
 replies, so the gateway can keep transcripts and suggest replies without a
 second call. Configured in credentials.yml; the token comes from the
 TANYA_RASA_TOKEN environment variable.
+
+It also swaps models for the admin pages' "deploy": the new model is loaded in a
+worker thread beside the one in service (which keeps answering), then swapped
+in, keeping the conversations' tracker store, lock store and action endpoint.
+Rasa's own PUT /model loads on the event loop and starts a new tracker store,
+which in memory would forget every conversation.
 """
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import hmac
 import logging
 import os
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
+from rasa.core.agent import Agent
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
@@ -100,6 +110,35 @@ class GatewayInput(InputChannel):
                 return response.json({"error": "model not loaded"}, status=503)
             parsed = await agent.parse_message(body["text"])
             return response.json(_nlu_fields(parsed))
+
+        @webhook.route("/model", methods=["GET"])
+        async def current_model(request: Request) -> HTTPResponse:
+            if not self._authorised(request):
+                return response.json({"error": "unauthorised"}, status=401)
+            agent = request.app.ctx.agent
+            loaded = agent.processor.model_path if agent and agent.processor else None
+            return response.json({"model_file": str(loaded) if loaded else None})
+
+        @webhook.route("/model", methods=["PUT"])
+        async def swap_model(request: Request) -> HTTPResponse:
+            if not self._authorised(request):
+                return response.json({"error": "unauthorised"}, status=401)
+            body = request.json if isinstance(request.json, dict) else {}
+            path = Path(str(body.get("model_file", "")))
+            if not await asyncio.to_thread(path.is_file):
+                return response.json({"error": f"no model file at {path}"}, status=400)
+            old = request.app.ctx.agent
+            load = functools.partial(
+                Agent.load,
+                path,
+                tracker_store=old.tracker_store,
+                lock_store=old.lock_store,
+                action_endpoint=old.action_endpoint,
+            )
+            new = await asyncio.get_running_loop().run_in_executor(None, load)
+            request.app.ctx.agent = new
+            logger.info("model swapped in: %s", path)
+            return response.json({"model_file": str(path)})
 
         return webhook
 

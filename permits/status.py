@@ -60,9 +60,20 @@ class StatusView:
     due_at: datetime
 
 
+def clock_end(application: Application, now: datetime) -> datetime:
+    """Where an application's working-day clock stops: at completion, else now."""
+    finished = application.status in FINISHED
+    return application.completed_at if finished and application.completed_at else now
+
+
+def application_view(application: Application, now: datetime) -> StatusView:
+    """The status view of an application loaded with its permit type and current agency."""
+    return _view(application, now)
+
+
 def _view(application: Application, now: datetime) -> StatusView:
     finished = application.status in FINISHED
-    end = application.completed_at if finished and application.completed_at else now
+    end = clock_end(application, now)
     total = working_days_between(application.submitted_at, end)
     sla = application.permit_type.sla_days
     late_by = max(0, total - sla)

@@ -16,6 +16,7 @@ import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 
+import bot.admin
 from bot.console import assist, auth, canned, complaints, conversation, queue, stats
 from bot.console.live import HUB, ConsoleHub
 from bot.keys import SESSIONS
@@ -30,6 +31,7 @@ NOTICES: dict[str, tuple[str, str]] = {
     **conversation.NOTICES,
     **complaints.NOTICES,
     **canned.NOTICES,
+    **bot.admin.NOTICES,
 }
 QUEUE_POLL_SECONDS = 1.0
 
@@ -43,7 +45,7 @@ async def notices(request: web.Request) -> dict[str, object]:
 def setup(app: web.Application) -> None:
     aiohttp_jinja2.setup(
         app,
-        loader=jinja2.FileSystemLoader(HERE / "templates"),
+        loader=jinja2.FileSystemLoader([HERE / "templates", HERE.parent / "admin" / "templates"]),
         autoescape=jinja2.select_autoescape(default=True),
         context_processors=[auth.staff_context, notices],
     )
@@ -53,6 +55,7 @@ def setup(app: web.Application) -> None:
     auth.setup(app)
     for module in (queue, conversation, assist, complaints, stats, canned):
         module.setup(app)
+    bot.admin.setup(app)
 
 
 async def live_updates(app: web.Application) -> AsyncIterator[None]:

@@ -34,6 +34,7 @@ class FakeRasa:
     down: bool = False  # refuse every request, like a Rasa that is restarting
     parsed: list[str] = field(default_factory=list)  # texts read by the NLU-only endpoint
     readings: dict[str, dict[str, Any]] = field(default_factory=dict)  # text → parse result
+    intents: dict[str, tuple[str, float]] = field(default_factory=dict)  # text → intent, score
 
     async def webhook(self, request: web.Request) -> web.Response:
         if request.headers.get("Authorization") != f"Bearer {RASA_TOKEN}":
@@ -51,12 +52,13 @@ class FakeRasa:
             "text": self.replies.get(body["message"], f"jawaban: {body['message']}"),
             "buttons": self.buttons,
         }
+        name, confidence = self.intents.get(body["message"], ("ask_fee", 0.93))
         return web.json_response(
             {
                 "messages": [] if self.silent else [answer],
-                "intent": {"name": "ask_fee", "confidence": 0.93},
+                "intent": {"name": name, "confidence": confidence},
                 "entities": [],
-                "intent_ranking": [{"name": "ask_fee", "confidence": 0.93}],
+                "intent_ranking": [{"name": name, "confidence": confidence}],
             }
         )
 

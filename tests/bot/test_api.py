@@ -8,9 +8,12 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from pydantic import ValidationError
+from sqlalchemy import select
 
 from bot.app import create_app
+from bot.keys import SESSIONS
 from bot.settings import GatewaySettings
+from permits.models import UnrecognisedMessage
 from tests.bot.conftest import API_TOKEN, FakeRasa, settings_for
 
 AUTH = {"Authorization": f"Bearer {API_TOKEN}"}
@@ -136,3 +139,24 @@ async def test_a_silent_rasa_turn_becomes_an_apology(
     status, body = await send(gateway, "web:quiet", "syarat imb")
     assert status == 200
     assert "sedang gangguan" in body["messages"][0]["text"]
+
+
+async def test_messages_the_bot_did_not_understand_reach_the_inbox(
+    gateway: Client, fake_rasa: tuple[FakeRasa, TestServer]
+) -> None:
+    rasa, _ = fake_rasa
+    rasa.intents = {
+        "beli pulsa dong": ("out_of_scope", 0.88),
+        "xkcd qwer": ("nlu_fallback", 0.31),
+        "izin apa ya yg itu": ("ask_requirements", 0.42),
+    }
+    for text in [*rasa.intents, "syarat pbg"]:
+        status, _ = await send(gateway, "api:inbox", text)
+        assert status == 200
+    async with gateway.app[SESSIONS]() as session:
+        filed = (await session.scalars(select(UnrecognisedMessage))).all()
+    assert sorted((m.text, m.intent) for m in filed) == [
+        ("beli pulsa dong", "out_of_scope"),
+        ("izin apa ya yg itu", "ask_requirements"),
+        ("xkcd qwer", "nlu_fallback"),
+    ]

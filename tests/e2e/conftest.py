@@ -6,6 +6,7 @@ runs on its own SQLite database with the demo data, in a temporary folder.
 
 from __future__ import annotations
 
+import shutil
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -57,11 +58,16 @@ class Gateway:
 
 
 @pytest.fixture(scope="session")
-def model_dir() -> Path:
+def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the trained model: models the tests train and deploy stay out of models/."""
     models = ROOT / "models"
-    if not any(models.glob("*.tar.gz")):
+    trained = sorted(models.glob("*.tar.gz"))
+    if not trained:
         pytest.fail("no trained model in models/: run `make train` (make test does it)")
-    return models
+    copy = tmp_path_factory.mktemp("models")
+    for model in trained:
+        shutil.copy2(model, copy / model.name)
+    return copy
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,233 @@
+"""The permit catalogue for administrators: permit types (requirements, procedure, fee,
+SLA, legal basis, agency, names) and agencies.
+
+Facts are read by the bot at answer time, so most edits are live on the next
+message; a permit's names and its being active feed the NLU and need training.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict, fields
+from typing import Any
+
+import aiohttp_jinja2
+from aiohttp import web
+from multidict import MultiDictProxy
+
+from bot.admin.audit import LIVE, RETRAIN, UNCHANGED, actor_of
+from bot.console.auth import admin_only
+from bot.keys import SESSIONS
+from permits.catalogue_admin import (
+    FEE_KINDS,
+    MAX_SLA_DAYS,
+    MIN_SLA_DAYS,
+    AgencyDraft,
+    PermitDraft,
+    PermitView,
+    UnknownAgency,
+    create_agency,
+    get_permit_for_edit,
+    list_agencies,
+    list_permits,
+    set_permit_active,
+    update_agency,
+    update_permit,
+)
+from permits.errors import UnknownPermit
+from permits.faq_admin import InvalidEdit
+from permits.fees import PBG_FUNCTION_INDEX
+
+log = logging.getLogger(__name__)
+PERMITS_PATH = "/console/admin/permits"
+AGENCIES_PATH = "/console/admin/agencies"
+SLUG_ROUTE = r"/{slug:[a-z0-9_]+}"  # what the importer allows in a permit slug
+AGENCY_ROUTE = r"/{slug:[^/]+}"  # imported agency codes are free text
+
+NOTICES: dict[str, tuple[str, str]] = {
+    "izin-tersimpan": ("info", f"Jenis izin tersimpan. {LIVE}"),
+    "izin-tersimpan-latih": (
+        "info",
+        "Jenis izin tersimpan. Biaya, persyaratan dan fakta lainnya langsung dipakai untuk "
+        f"jawaban; nama dan nama lain izin dikenali bot lewat pelatihan. {RETRAIN}",
+    ),
+    "izin-dinonaktifkan": (
+        "info",
+        f"Jenis izin dinonaktifkan; bot tidak lagi menjawab tentang izin ini. {RETRAIN}",
+    ),
+    "izin-diaktifkan": (
+        "info",
+        f"Jenis izin diaktifkan; bot kembali menjawab tentang izin ini. {RETRAIN}",
+    ),
+    "izin-tidak-ditemukan": ("error", "Jenis izin itu tidak ditemukan."),
+    "instansi-dibuat": ("info", f"Instansi ditambahkan. {LIVE}"),
+    "instansi-tersimpan": ("info", f"Instansi tersimpan. {LIVE}"),
+    "instansi-tidak-ditemukan": ("error", "Instansi itu tidak ditemukan."),
+}
+_DRAFT_FIELDS = tuple(field.name for field in fields(PermitDraft))
+_AGENCY_FIELDS = ("slug", "name", "short_name")
+
+
+def _field(form: MultiDictProxy[Any], name: str) -> str:
+    value = form.get(name, "")
+    return value if isinstance(value, str) else ""
+
+
+# --- permit types ----------------------------------------------------------------
+
+
+@admin_only
+async def permits_page(request: web.Request) -> web.StreamResponse:
+    async with request.app[SESSIONS]() as session:
+        permits = await list_permits(session)
+    context = {"nav": "permits", "permits": permits}
+    return aiohttp_jinja2.render_template("permits.html", request, context)
+
+
+async def _permit_or_redirect(request: web.Request, slug: str) -> PermitView:
+    try:
+        async with request.app[SESSIONS]() as session:
+            return await get_permit_for_edit(session, slug)
+    except UnknownPermit:
+        raise web.HTTPSeeOther(f"{PERMITS_PATH}?pesan=izin-tidak-ditemukan") from None
+
+
+async def _permit_page(
+    request: web.Request,
+    permit: PermitView,
+    *,
+    draft: PermitDraft | None = None,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> web.Response:
+    async with request.app[SESSIONS]() as session:
+        agencies = await list_agencies(session)
+    context = {
+        "nav": "permits",
+        "permit": permit,
+        "form": asdict(draft or PermitDraft.of(permit)),
+        "errors": errors or {},
+        "agencies": agencies,
+        "fee_kinds": FEE_KINDS,
+        "function_index": PBG_FUNCTION_INDEX,
+        "min_sla": MIN_SLA_DAYS,
+        "max_sla": MAX_SLA_DAYS,
+    }
+    return aiohttp_jinja2.render_template("permit_edit.html", request, context, status=status)
+
+
+@admin_only
+async def permit_edit(request: web.Request) -> web.StreamResponse:
+    permit = await _permit_or_redirect(request, request.match_info["slug"])
+    return await _permit_page(request, permit)
+
+
+@admin_only
+async def permit_save(request: web.Request) -> web.StreamResponse:
+    slug = request.match_info["slug"]
+    permit = await _permit_or_redirect(request, slug)
+    form = await request.post()
+    draft = PermitDraft(**{name: _field(form, name) for name in _DRAFT_FIELDS})
+    try:
+        async with request.app[SESSIONS]() as session:
+            change = await update_permit(session, actor_of(request), slug, draft)
+    except InvalidEdit as invalid:
+        return await _permit_page(request, permit, draft=draft, errors=invalid.errors, status=400)
+    if not change.changed:
+        raise web.HTTPSeeOther(f"{PERMITS_PATH}/{slug}?pesan={UNCHANGED}")
+    log.info("permit type updated", extra={"event": "permit_updated", "permit": slug})
+    notice = "izin-tersimpan-latih" if change.needs_retraining else "izin-tersimpan"
+    raise web.HTTPSeeOther(f"{PERMITS_PATH}/{slug}?pesan={notice}")
+
+
+@admin_only
+async def permit_status(request: web.Request) -> web.StreamResponse:
+    slug = request.match_info["slug"]
+    await _permit_or_redirect(request, slug)
+    action = _field(await request.post(), "action")
+    if action not in ("activate", "deactivate"):
+        raise web.HTTPBadRequest(text="Permintaan tidak dikenal.")
+    active = action == "activate"
+    async with request.app[SESSIONS]() as session:
+        change = await set_permit_active(session, actor_of(request), slug, active)
+    if not change.changed:
+        raise web.HTTPSeeOther(f"{PERMITS_PATH}/{slug}?pesan={UNCHANGED}")
+    log.info(
+        "permit type activated" if active else "permit type deactivated",
+        extra={"event": "permit_active_changed", "permit": slug, "active": active},
+    )
+    notice = "izin-diaktifkan" if active else "izin-dinonaktifkan"
+    raise web.HTTPSeeOther(f"{PERMITS_PATH}/{slug}?pesan={notice}")
+
+
+# --- agencies ----------------------------------------------------------------------
+
+
+async def _agencies_page(
+    request: web.Request,
+    *,
+    new: dict[str, str] | None = None,
+    edited: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> web.Response:
+    """`new` is the add form as typed; `edited` one agency's row as typed (with its slug)."""
+    async with request.app[SESSIONS]() as session:
+        agencies = await list_agencies(session)
+    context = {
+        "nav": "agencies",
+        "agencies": agencies,
+        "new": new or dict.fromkeys(_AGENCY_FIELDS, ""),
+        "edited": edited or {},
+        "errors": errors or {},
+    }
+    return aiohttp_jinja2.render_template("agencies.html", request, context, status=status)
+
+
+@admin_only
+async def agencies_page(request: web.Request) -> web.StreamResponse:
+    return await _agencies_page(request)
+
+
+@admin_only
+async def agency_create(request: web.Request) -> web.StreamResponse:
+    form = await request.post()
+    typed = {name: _field(form, name) for name in _AGENCY_FIELDS}
+    draft = AgencyDraft(typed["name"], typed["short_name"])
+    try:
+        async with request.app[SESSIONS]() as session:
+            await create_agency(session, actor_of(request), typed["slug"], draft)
+    except InvalidEdit as invalid:
+        return await _agencies_page(request, new=typed, errors=invalid.errors, status=400)
+    log.info("agency created", extra={"event": "agency_created", "agency": typed["slug"]})
+    raise web.HTTPSeeOther(f"{AGENCIES_PATH}?pesan=instansi-dibuat")
+
+
+@admin_only
+async def agency_save(request: web.Request) -> web.StreamResponse:
+    slug = request.match_info["slug"]
+    form = await request.post()
+    typed = {"slug": slug, "name": _field(form, "name"), "short_name": _field(form, "short_name")}
+    try:
+        async with request.app[SESSIONS]() as session:
+            change = await update_agency(
+                session, actor_of(request), slug, AgencyDraft(typed["name"], typed["short_name"])
+            )
+    except UnknownAgency:
+        raise web.HTTPSeeOther(f"{AGENCIES_PATH}?pesan=instansi-tidak-ditemukan") from None
+    except InvalidEdit as invalid:
+        return await _agencies_page(request, edited=typed, errors=invalid.errors, status=400)
+    if not change.changed:
+        raise web.HTTPSeeOther(f"{AGENCIES_PATH}?pesan={UNCHANGED}")
+    log.info("agency updated", extra={"event": "agency_updated", "agency": slug})
+    raise web.HTTPSeeOther(f"{AGENCIES_PATH}?pesan=instansi-tersimpan")
+
+
+def setup(app: web.Application) -> None:
+    app.router.add_get(PERMITS_PATH, permits_page)
+    app.router.add_get(PERMITS_PATH + SLUG_ROUTE, permit_edit)
+    app.router.add_post(PERMITS_PATH + SLUG_ROUTE, permit_save)
+    app.router.add_post(PERMITS_PATH + SLUG_ROUTE + "/status", permit_status)
+    app.router.add_get(AGENCIES_PATH, agencies_page)
+    app.router.add_post(AGENCIES_PATH, agency_create)
+    app.router.add_post(AGENCIES_PATH + AGENCY_ROUTE, agency_save)

@@ -1,0 +1,265 @@
+"""The bottleneck dashboard: which agency holds applications, how many are past their SLA.
+
+Administrators asked for it to see which agency (OPD) keeps permits too long. The
+page draws its bar charts as inline SVG on the server (no script, no CDN); the
+same filters download the applications as CSV, without any personal data.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+import aiohttp_jinja2
+from aiohttp import web
+from yarl import URL
+
+from bot.console.auth import admin_only
+from bot.keys import SESSIONS
+from permits.answers import WIB
+from permits.bottleneck import (
+    ExportRow,
+    Filters,
+    PermitChoice,
+    bottlenecks,
+    export_rows,
+    permit_choices,
+)
+
+DASHBOARD_PATH = "/console/admin/dashboard"
+CSV_PATH = "/console/admin/dashboard.csv"
+
+# Chart geometry, in SVG user units: the label column, then the bar, then its value.
+VIEW_WIDTH = 640
+LABEL_WIDTH = 180
+BAR_SPACE = 400
+ROW_HEIGHT = 26
+BAR_HEIGHT = 16
+MAX_LABEL_CHARS = 24
+
+CSV_HEADER = (
+    "Nomor permohonan",
+    "Jenis izin",
+    "Status",
+    "Tahap",
+    "Instansi",
+    "Tanggal pengajuan",
+    "Hari kerja di tahap ini",
+    "Total hari kerja",
+    "SLA (hari kerja)",
+    "Lewat SLA (hari kerja)",
+)
+# A spreadsheet runs a cell starting with one of these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str  # shortened to fit the label column
+    title: str  # the full name, shown on hover
+    text: str  # the value as printed next to the bar
+    y: int
+    width: float
+
+
+@dataclass(frozen=True)
+class Chart:
+    name: str
+    caption: str
+    colour: str  # a CSS colour; the console's variables work inside inline SVG
+    bars: tuple[Bar, ...]
+    view_width: int = VIEW_WIDTH
+    label_width: int = LABEL_WIDTH
+
+    @property
+    def height(self) -> int:
+        return ROW_HEIGHT * len(self.bars)
+
+
+@dataclass(frozen=True)
+class FormValues:
+    """The filter form as the administrator filled it in, to show it again."""
+
+    permit: str
+    since: str
+    until: str
+
+
+def decimal(value: float) -> str:
+    """One decimal with a comma, as Indonesian readers write it."""
+    return f"{value:.1f}".replace(".", ",")
+
+
+def _short(label: str) -> str:
+    return label if len(label) <= MAX_LABEL_CHARS else label[: MAX_LABEL_CHARS - 1] + "…"
+
+
+def _chart(
+    name: str, caption: str, colour: str, items: Sequence[tuple[str, str, float, str]]
+) -> Chart:
+    """Horizontal bars scaled to the largest value; items are (label, title, value, text)."""
+    largest = max((value for _, _, value, _ in items), default=0)
+    bars = tuple(
+        Bar(
+            label=_short(label),
+            title=title,
+            text=text,
+            y=index * ROW_HEIGHT + (ROW_HEIGHT - BAR_HEIGHT) // 2,
+            # A non-zero value keeps a sliver of a bar, so it is not read as nothing.
+            width=round(max(2.0, BAR_SPACE * value / largest), 1) if value and largest else 0.0,
+        )
+        for index, (label, title, value, text) in enumerate(items)
+    )
+    return Chart(name=name, caption=caption, colour=colour, bars=bars)
+
+
+# --- the filters ---------------------------------------------------------------------
+
+
+def _day(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def _midnight(day: date | None) -> datetime | None:
+    """The start of a day at the office (WIB)."""
+    return datetime.combine(day, time.min, tzinfo=WIB) if day else None
+
+
+def _read_filters(request: web.Request, choices: list[PermitChoice]) -> tuple[Filters, FormValues]:
+    """Filters from the query; an unknown permit type or a malformed date is ignored."""
+    wanted = request.query.get("jenis", "")
+    slug = wanted if wanted in {choice.slug for choice in choices} else None
+    since, until = _day(request.query.get("dari")), _day(request.query.get("sampai"))
+    # "sampai" is inclusive on the form: the window ends at the next day's midnight.
+    filters = Filters(
+        slug, _midnight(since), _midnight(until + timedelta(days=1) if until else None)
+    )
+    shown = FormValues(
+        slug or "", since.isoformat() if since else "", until.isoformat() if until else ""
+    )
+    return filters, shown
+
+
+def _csv_url(shown: FormValues) -> str:
+    query = {"jenis": shown.permit, "dari": shown.since, "sampai": shown.until}
+    return str(URL(CSV_PATH).with_query({key: value for key, value in query.items() if value}))
+
+
+# --- the page ------------------------------------------------------------------------
+
+
+@admin_only
+async def dashboard_page(request: web.Request) -> web.StreamResponse:
+    async with request.app[SESSIONS]() as session:
+        choices = await permit_choices(session)
+        filters, shown = _read_filters(request, choices)
+        figures = await bottlenecks(session, filters)
+    charts = {
+        "open": _chart(
+            "open-by-agency",
+            "Permohonan berjalan per instansi",
+            "var(--accent)",
+            [
+                (row.short_name, row.name, row.count, str(row.count))
+                for row in figures.open_by_agency
+            ],
+        ),
+        "late": _chart(
+            "late-by-agency",
+            "Permohonan melewati SLA per instansi",
+            "var(--late)",
+            [
+                (row.short_name, row.agency, row.late, str(row.late))
+                for row in figures.late_by_agency
+            ],
+        ),
+        "hold": _chart(
+            "hold-by-agency",
+            "Rata-rata lama di tiap instansi (hari kerja)",
+            "var(--accent)",
+            [
+                (row.short_name, row.agency, row.mean_days, decimal(row.mean_days))
+                for row in figures.hold_by_agency
+            ],
+        ),
+        "stage": _chart(
+            "open-by-stage",
+            "Permohonan berjalan per tahap",
+            "var(--accent)",
+            [(row.name, row.name, row.count, str(row.count)) for row in figures.open_by_stage],
+        ),
+    }
+    context: dict[str, Any] = {
+        "nav": "dashboard",
+        "choices": choices,
+        "form": shown,
+        "figures": figures,
+        "charts": charts,
+        "decimal": decimal,
+        "csv_url": _csv_url(shown),
+    }
+    return aiohttp_jinja2.render_template("dashboard.html", request, context)
+
+
+# --- the CSV export ----------------------------------------------------------------------
+
+
+def safe_cell(value: object) -> str:
+    """The cell as text; one a spreadsheet would run as a formula is quoted first."""
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _csv_line(row: ExportRow) -> list[str]:
+    values = (
+        row.number,
+        row.permit_name,
+        row.status_label,
+        row.stage,
+        row.agency,
+        row.submitted_on.isoformat(),
+        row.days_at_stage,
+        row.total_days,
+        row.sla_days,
+        row.days_late,
+    )
+    return [safe_cell(value) for value in values]
+
+
+def csv_text(rows: list[ExportRow]) -> str:
+    # The byte order mark makes Excel read the file as UTF-8.
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_HEADER)
+    writer.writerows(_csv_line(row) for row in rows)
+    return buffer.getvalue()
+
+
+@admin_only
+async def dashboard_csv(request: web.Request) -> web.StreamResponse:
+    async with request.app[SESSIONS]() as session:
+        filters, _ = _read_filters(request, await permit_choices(session))
+        rows = await export_rows(session, filters)
+    today = datetime.now(WIB).date().isoformat()
+    return web.Response(
+        text=csv_text(rows),
+        content_type="text/csv",
+        charset="utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="hambatan-perizinan-{today}.csv"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+def setup(app: web.Application) -> None:
+    app.router.add_get(DASHBOARD_PATH, dashboard_page)
+    app.router.add_get(CSV_PATH, dashboard_csv)

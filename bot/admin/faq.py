@@ -1,0 +1,190 @@
+"""FAQ topics for administrators: list, add, edit, retire and reactivate.
+
+After saving, the page says whether the bot follows at once (a new answer or
+title) or after the next training (new examples, a new or retired topic).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import aiohttp_jinja2
+from aiohttp import web
+from multidict import MultiDictProxy
+
+from bot.admin.audit import LIVE, RETRAIN, UNCHANGED, actor_of, local_time
+from bot.console.auth import admin_only
+from bot.keys import SESSIONS
+from permits.errors import UnknownTopic
+from permits.faq_admin import (
+    InvalidEdit,
+    TopicDraft,
+    TopicView,
+    create_topic,
+    get_topic,
+    list_topics,
+    set_topic_active,
+    update_topic,
+)
+
+log = logging.getLogger(__name__)
+FAQ_PATH = "/console/admin/faq"
+
+NOTICES: dict[str, tuple[str, str]] = {
+    "faq-dibuat": ("info", f"Topik FAQ ditambahkan. {RETRAIN}"),
+    "faq-tersimpan": ("info", f"Topik FAQ tersimpan. {LIVE}"),
+    "faq-tersimpan-latih": ("info", f"Topik FAQ tersimpan. {RETRAIN}"),
+    "faq-dinonaktifkan": (
+        "info",
+        f"Topik FAQ dinonaktifkan; bot tidak lagi menjawabnya. {RETRAIN}",
+    ),
+    "faq-diaktifkan": ("info", f"Topik FAQ diaktifkan kembali. {RETRAIN}"),
+    "faq-tidak-ditemukan": ("error", "Topik FAQ itu tidak ditemukan."),
+}
+_EMPTY_FORM = {"slug": "", "title": "", "examples": "", "answer": ""}
+
+
+def _field(form: MultiDictProxy[Any], name: str) -> str:
+    value = form.get(name, "")
+    return value if isinstance(value, str) else ""
+
+
+def _draft(form: MultiDictProxy[Any]) -> TopicDraft:
+    return TopicDraft(
+        title=_field(form, "title"),
+        examples=_field(form, "examples"),
+        answer=_field(form, "answer"),
+    )
+
+
+def _typed(draft: TopicDraft) -> dict[str, str]:
+    """The input as typed, to show again beside the error."""
+    return {"title": draft.title, "examples": draft.examples, "answer": draft.answer}
+
+
+def _edit_path(slug: str, notice: str) -> str:
+    return f"{FAQ_PATH}/{slug}?pesan={notice}"
+
+
+async def _list_page(
+    request: web.Request,
+    *,
+    form: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> web.Response:
+    async with request.app[SESSIONS]() as session:
+        topics = await list_topics(session)
+    context = {
+        "nav": "faq",
+        "wib": local_time,
+        "topics": topics,
+        "form": form or _EMPTY_FORM,
+        "errors": errors or {},
+    }
+    return aiohttp_jinja2.render_template("faq_list.html", request, context, status=status)
+
+
+async def _edit_page(
+    request: web.Request,
+    topic: TopicView,
+    *,
+    form: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> web.Response:
+    shown = form or _typed(TopicDraft(topic.title, topic.examples_text, topic.answer))
+    context = {
+        "nav": "faq",
+        "wib": local_time,
+        "topic": topic,
+        "form": shown,
+        "errors": errors or {},
+    }
+    return aiohttp_jinja2.render_template("faq_edit.html", request, context, status=status)
+
+
+async def _topic_or_redirect(request: web.Request, slug: str) -> TopicView:
+    try:
+        async with request.app[SESSIONS]() as session:
+            return await get_topic(session, slug)
+    except UnknownTopic:
+        raise web.HTTPSeeOther(f"{FAQ_PATH}?pesan=faq-tidak-ditemukan") from None
+
+
+@admin_only
+async def faq_list(request: web.Request) -> web.StreamResponse:
+    return await _list_page(request)
+
+
+@admin_only
+async def faq_create(request: web.Request) -> web.StreamResponse:
+    form = await request.post()
+    slug, draft = _field(form, "slug").strip(), _draft(form)
+    try:
+        async with request.app[SESSIONS]() as session:
+            await create_topic(session, actor_of(request), slug, draft)
+    except InvalidEdit as invalid:
+        shown = {"slug": slug, **_typed(draft)}
+        return await _list_page(request, form=shown, errors=invalid.errors, status=400)
+    log.info("faq topic created", extra={"event": "faq_created", "topic": slug})
+    raise web.HTTPSeeOther(_edit_path(slug, "faq-dibuat"))
+
+
+@admin_only
+async def faq_edit(request: web.Request) -> web.StreamResponse:
+    topic = await _topic_or_redirect(request, request.match_info["slug"])
+    return await _edit_page(request, topic)
+
+
+@admin_only
+async def faq_save(request: web.Request) -> web.StreamResponse:
+    slug = request.match_info["slug"]
+    topic = await _topic_or_redirect(request, slug)
+    form = await request.post()
+    draft = _draft(form)
+    try:
+        async with request.app[SESSIONS]() as session:
+            change = await update_topic(session, actor_of(request), slug, draft)
+    except InvalidEdit as invalid:
+        return await _edit_page(
+            request, topic, form=_typed(draft), errors=invalid.errors, status=400
+        )
+    if not change.changed:
+        raise web.HTTPSeeOther(_edit_path(slug, UNCHANGED))
+    log.info("faq topic updated", extra={"event": "faq_updated", "topic": slug})
+    notice = "faq-tersimpan-latih" if change.needs_retraining else "faq-tersimpan"
+    raise web.HTTPSeeOther(_edit_path(slug, notice))
+
+
+@admin_only
+async def faq_status(request: web.Request) -> web.StreamResponse:
+    """Retire or reactivate; reactivating is refused when its examples now clash."""
+    slug = request.match_info["slug"]
+    topic = await _topic_or_redirect(request, slug)
+    action = _field(await request.post(), "action")
+    if action not in ("retire", "reactivate"):
+        raise web.HTTPBadRequest(text="Permintaan tidak dikenal.")
+    active = action == "reactivate"
+    try:
+        async with request.app[SESSIONS]() as session:
+            change = await set_topic_active(session, actor_of(request), slug, active)
+    except InvalidEdit as invalid:
+        return await _edit_page(request, topic, errors=invalid.errors, status=400)
+    if not change.changed:
+        raise web.HTTPSeeOther(_edit_path(slug, UNCHANGED))
+    log.info(
+        "faq topic reactivated" if active else "faq topic retired",
+        extra={"event": "faq_active_changed", "topic": slug, "active": active},
+    )
+    raise web.HTTPSeeOther(_edit_path(slug, "faq-diaktifkan" if active else "faq-dinonaktifkan"))
+
+
+def setup(app: web.Application) -> None:
+    topic = FAQ_PATH + r"/{slug:[a-z0-9_]+}"
+    app.router.add_get(FAQ_PATH, faq_list)
+    app.router.add_post(FAQ_PATH, faq_create)
+    app.router.add_get(topic, faq_edit)
+    app.router.add_post(topic, faq_save)
+    app.router.add_post(topic + "/status", faq_status)

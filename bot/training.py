@@ -1,0 +1,310 @@
+"""Train, check and deploy a model from the admin pages, while messages keep flowing.
+
+1. build: the files in nlu/ plus the administrators' examples, FAQ topics and permit
+   aliases (nlu/build.py);
+2. train: `rasa train` in the engine environment, its output kept as the log;
+3. check: the new model and the model in service parse the fixed check set
+   (nlu/eval/colloquial.yml); a new model that scores lower is refused;
+4. deploy: Rasa's `PUT /model` loads the new model beside the old one and swaps
+   them when it is ready, so no message meets a half-loaded model; messages that
+   arrive meanwhile wait (or are kept and answered later, like any Rasa outage).
+Every model stays in models/versions/, so an earlier one can be put back (rollback).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from nlu.build import admin_data, write_training_data
+from nlu.report import colloquial_cases, parse, score
+from nlu.train import engine_env, rasa
+from permits.audit import Actor, record
+from permits.model_versions import (
+    abandon_unfinished,
+    append_log,
+    finish,
+    get_version,
+    in_service,
+    mark_deployed,
+    passes_gate,
+    register_original,
+    start_version,
+)
+
+log = logging.getLogger(__name__)
+LOG_FLUSH_SECONDS = 2.0
+ROOT = Path(__file__).resolve().parents[1]
+IN_SERVICE_POINTER = "in-service.txt"  # read by bot/stack.py when Rasa starts
+
+
+def model_in_service_file(models_dir: Path) -> Path | None:
+    """The administrators' model in service, if one was deployed and still exists."""
+    pointer = models_dir / IN_SERVICE_POINTER
+    if not pointer.exists():
+        return None
+    model = Path(pointer.read_text(encoding="utf-8").strip())
+    return model if model.exists() else None
+
+
+class RasaModels:
+    """The model endpoints of our Rasa channel (engine/channel.py), token protected."""
+
+    def __init__(self, http: aiohttp.ClientSession, url: str, token: str) -> None:
+        self._http = http
+        self._url = f"{url.rstrip('/')}/webhooks/gateway/model"
+        self._headers = {"Authorization": f"Bearer {token}"}
+
+    async def loaded_file(self) -> str | None:
+        async with self._http.get(self._url, headers=self._headers) as r:
+            r.raise_for_status()
+            loaded = (await r.json()).get("model_file")
+        return str(loaded) if loaded else None
+
+    async def replace(self, model_file: Path) -> None:
+        """Returns once Rasa has loaded the model and swapped it in."""
+        timeout = aiohttp.ClientTimeout(total=600)
+        async with self._http.put(
+            self._url,
+            headers=self._headers,
+            json={"model_file": str(model_file)},
+            timeout=timeout,
+        ) as response:
+            if response.status >= 300:
+                raise RuntimeError(
+                    f"rasa refused the model: {response.status} {await response.text()}"
+                )
+
+
+class Trainer:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        rasa_models: RasaModels,
+        models_dir: Path,
+        work_dir: Path,
+    ) -> None:
+        self._sessions = sessions
+        self._rasa = rasa_models
+        self._versions_dir = models_dir / "versions"
+        self._models_dir = models_dir
+        self._work_dir = work_dir
+        self._task: asyncio.Task[None] | None = None
+
+    async def recover(self) -> None:
+        async with self._sessions() as session:
+            if await abandon_unfinished(session):
+                log.warning("a training cut off by a restart was marked failed")
+
+    async def start(self, actor: Actor) -> int:
+        """Start a training in the background; raises TrainingBusy if one runs."""
+        async with self._sessions() as session:
+            version = await start_version(session, actor.name)
+            record(session, actor, "model.train", f"model:{version.id}", None, {"id": version.id})
+            await session.commit()
+        self._task = asyncio.create_task(self._run(version.id, actor), name="training")
+        return version.id
+
+    async def wait(self) -> None:
+        if self._task is not None:
+            await asyncio.shield(self._task)
+
+    async def rollback(self, version_id: int, actor: Actor) -> None:
+        async with self._sessions() as session:
+            version = await get_version(session, version_id)
+            current = await in_service(session)
+        if version is None or version.file is None or version.state not in ("retired", "deployed"):
+            raise ValueError("only a model that was in service can be put back")
+        await self._rasa.replace(Path(version.file))
+        await asyncio.to_thread(self._point_at, Path(version.file))
+        async with self._sessions() as session:
+            await mark_deployed(session, version_id)
+            record(
+                session,
+                actor,
+                "model.rollback",
+                f"model:{version_id}",
+                {"in_service": current.id if current else None},
+                {"in_service": version_id},
+            )
+            await session.commit()
+        log.info("model rolled back", extra={"version": version_id})
+
+    async def close(self) -> None:
+        if self._task is not None and not self._task.done():
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def _run(self, version_id: int, actor: Actor) -> None:
+        try:
+            await self._train_check_deploy(version_id, actor)
+        except asyncio.CancelledError:
+            await self._fail(version_id, "Dibatalkan: layanan dihentikan saat pelatihan.")
+            raise
+        except Exception as exc:
+            log.exception("training failed", extra={"version": version_id})
+            await self._fail(version_id, f"Gagal: {exc}")
+
+    async def _train_check_deploy(self, version_id: int, actor: Actor) -> None:
+        await self._phase(version_id, "Menyiapkan data pelatihan")
+        async with self._sessions() as session:
+            data = await admin_data(session)
+        build = await asyncio.to_thread(
+            write_training_data, data, self._work_dir / f"v{version_id}"
+        )
+        await self._phase(version_id, f"Melatih model ({build.describe()})")
+        model = await self._train(version_id, build.domain, build.data)
+        await self._phase(version_id, "Memeriksa model baru dengan set uji tetap")
+        scores = await _check(model)
+        baseline_file = await self._model_in_service()
+        baseline = await _check(baseline_file) if baseline_file else None
+        if not passes_gate(scores, baseline):
+            await self._decide(version_id, "refused", model, scores, baseline, actor)
+            return
+        await self._phase(version_id, "Menerapkan model baru")
+        await self._keep_original(baseline_file, baseline)
+        await self._rasa.replace(model)
+        await self._decide(version_id, "deployed", model, scores, baseline, actor)
+
+    async def _train(self, version_id: int, domain: Path, data: Path) -> Path:
+        self._versions_dir.mkdir(parents=True, exist_ok=True)
+        name = f"v{version_id}-{time.strftime('%Y%m%d-%H%M%S')}"
+        process = await asyncio.create_subprocess_exec(
+            *rasa(
+                "train",
+                "--domain",
+                str(domain),
+                "--data",
+                str(data),
+                "--config",
+                str(ROOT / "config.yml"),
+                "--out",
+                str(self._versions_dir),
+                "--fixed-model-name",
+                name,
+            ),
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+            cwd=ROOT,
+            env=engine_env(),
+        )
+        try:
+            await self._stream_log(version_id, process)
+        finally:
+            if process.returncode is None:
+                process.kill()
+                await process.wait()
+        if process.returncode != 0:
+            raise RuntimeError(f"rasa train selesai dengan kode {process.returncode}")
+        return self._versions_dir / f"{name}.tar.gz"
+
+    async def _stream_log(self, version_id: int, process: asyncio.subprocess.Process) -> None:
+        assert process.stdout is not None
+        pending, flushed = "", time.monotonic()
+        async for line in process.stdout:
+            pending += line.decode(errors="replace")
+            if time.monotonic() - flushed > LOG_FLUSH_SECONDS:
+                await self._log(version_id, pending)
+                pending, flushed = "", time.monotonic()
+        await process.wait()
+        await self._log(version_id, pending)
+
+    async def _keep_original(self, model: Path | None, scores: dict[str, Any] | None) -> None:
+        """Before the first deployment, record the model in service so it can come back."""
+        async with self._sessions() as session:
+            if model is not None and await in_service(session) is None:
+                await register_original(session, str(model), scores)
+
+    async def _model_in_service(self) -> Path | None:
+        async with self._sessions() as session:
+            current = await in_service(session)
+        if current is not None and current.file:
+            return Path(current.file)
+        loaded = await self._rasa.loaded_file()
+        if not loaded:
+            return None
+        path = Path(loaded)
+        return path if path.is_absolute() else self._models_dir / path.name
+
+    async def _decide(
+        self,
+        version_id: int,
+        state: str,
+        model: Path,
+        scores: dict[str, Any],
+        baseline: dict[str, Any] | None,
+        actor: Actor,
+    ) -> None:
+        summary = _verdict(state, scores, baseline)
+        async with self._sessions() as session:
+            await finish(
+                session,
+                version_id,
+                state,
+                summary=summary,
+                file=str(model),
+                scores=scores,
+                baseline_scores=baseline,
+            )
+            if state == "deployed":
+                await mark_deployed(session, version_id)
+                await asyncio.to_thread(self._point_at, model)
+            record(session, actor, f"model.{state}", f"model:{version_id}", baseline, scores)
+            await session.commit()
+        log.info("training finished", extra={"version": version_id, "state": state})
+
+    def _point_at(self, model: Path) -> None:
+        """So that Rasa, when restarted, starts with the model in service."""
+        (self._models_dir / IN_SERVICE_POINTER).write_text(str(model), encoding="utf-8")
+
+    async def _phase(self, version_id: int, text: str) -> None:
+        async with self._sessions() as session:
+            version = await get_version(session, version_id)
+            if version is not None:
+                version.summary = text
+                await session.commit()
+        await self._log(version_id, f"== {text} ==\n")
+
+    async def _log(self, version_id: int, text: str) -> None:
+        if text:
+            async with self._sessions() as session:
+                await append_log(session, version_id, text)
+
+    async def _fail(self, version_id: int, summary: str) -> None:
+        with contextlib.suppress(Exception):
+            async with self._sessions() as session:
+                await finish(session, version_id, "failed", summary=summary)
+
+
+async def _check(model: Path) -> dict[str, Any]:
+    """The model's scores on the fixed check set."""
+    cases = colloquial_cases()
+    parsed = await asyncio.to_thread(parse, model, [c.text for c in cases])
+    scores = score(model.name, cases, parsed)
+    return {
+        key: value
+        for key, value in asdict(scores).items()
+        if key in ("n", "accuracy", "macro_f1", "faq_accuracy", "permit_accuracy")
+    }
+
+
+def _verdict(state: str, scores: dict[str, Any], baseline: dict[str, Any] | None) -> str:
+    new = f"macro-F1 {scores['macro_f1']:.3f}, akurasi {scores['accuracy']:.3f}"
+    old = (
+        f" (model yang berjalan: macro-F1 {baseline['macro_f1']:.3f}, "
+        f"akurasi {baseline['accuracy']:.3f})"
+        if baseline
+        else ""
+    )
+    if state == "deployed":
+        return f"Diterapkan. Model baru: {new}{old}."
+    return f"Ditolak: nilainya lebih rendah dari model yang berjalan. Model baru: {new}{old}."

@@ -1,0 +1,275 @@
+"""FAQ topics as administrators keep them: list, create, edit, retire and reactivate.
+
+Every change is written together with its audit entry (permits.audit) in one
+transaction. The bot reads answers at answer time (permits.faq), so a new answer
+or title is live on the next message; the examples are what the NLU learns the
+topic from, so creating a topic, changing its examples, retiring or reactivating
+it only reaches the bot's understanding after the next training.
+
+`InvalidEdit`, `Change` and `split_lines` are shared with permits.catalogue_admin.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from permits.audit import Actor, record
+from permits.errors import PermitsError, UnknownTopic
+from permits.models import FaqTopic, utcnow
+
+# The slug becomes the retrieval intent faq/<slug>, so it is an identifier for good.
+SLUG_PATTERN = re.compile(r"[a-z][a-z0-9_]{1,59}")
+MIN_EXAMPLES = 2
+MAX_TITLE = 200
+MAX_EXAMPLE = 300
+MAX_ANSWER = 4000  # the channels split long messages; this keeps an answer readable
+
+SLUG_INVALID = "Kode topik harus 2–60 karakter: huruf kecil, angka atau garis bawah, diawali huruf."
+SLUG_TAKEN = "Kode topik itu sudah dipakai (mungkin oleh topik yang dinonaktifkan)."
+
+
+class InvalidEdit(PermitsError):
+    """An administrator's input that cannot be saved: form field → Indonesian message."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{field}: {text}" for field, text in errors.items()))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class Change:
+    """What a saved edit means: whether anything changed and whether it needs training."""
+
+    changed: bool
+    needs_retraining: bool
+
+
+UNCHANGED = Change(changed=False, needs_retraining=False)
+
+
+def split_lines(text: str) -> list[str]:
+    """Text typed one item per line → the items, trimmed, blanks and repeats dropped.
+
+    Repeats are compared ignoring case and spacing, and the first spelling is kept.
+    """
+    items: dict[str, str] = {}
+    for line in text.splitlines():
+        item = " ".join(line.split())
+        if item:
+            items.setdefault(item.casefold(), item)
+    return list(items.values())
+
+
+@dataclass(frozen=True)
+class TopicDraft:
+    """A topic as the administrator typed it (examples one per line)."""
+
+    title: str
+    examples: str
+    answer: str
+
+
+@dataclass(frozen=True)
+class TopicView:
+    slug: str
+    title: str
+    examples: list[str]
+    answer: str
+    active: bool
+    updated_at: datetime
+
+    @property
+    def examples_text(self) -> str:
+        return "\n".join(self.examples)
+
+
+@dataclass(frozen=True)
+class _CleanTopic:
+    title: str
+    examples: list[str]
+    answer: str
+
+
+def _view(topic: FaqTopic) -> TopicView:
+    return TopicView(
+        slug=topic.slug,
+        title=topic.title,
+        examples=list(topic.examples),
+        answer=topic.answer,
+        active=topic.active,
+        updated_at=topic.updated_at,
+    )
+
+
+def _snapshot(topic: FaqTopic) -> dict[str, Any]:
+    return {
+        "title": topic.title,
+        "examples": list(topic.examples),
+        "answer": topic.answer,
+        "active": topic.active,
+    }
+
+
+async def list_topics(session: AsyncSession) -> list[TopicView]:
+    """Every topic, active ones first, then by title."""
+    query = select(FaqTopic).order_by(FaqTopic.active.desc(), FaqTopic.title)
+    return [_view(topic) for topic in (await session.scalars(query)).all()]
+
+
+async def get_topic(session: AsyncSession, slug: str) -> TopicView:
+    """A topic, active or retired, for the edit form."""
+    return _view(await _topic(session, slug))
+
+
+async def _topic(session: AsyncSession, slug: str) -> FaqTopic:
+    topic = await session.scalar(select(FaqTopic).where(FaqTopic.slug == slug))
+    if topic is None:
+        raise UnknownTopic(slug)
+    return topic
+
+
+# --- validation ----------------------------------------------------------------
+
+
+def _title_error(title: str) -> str:
+    if not title:
+        return "Judul wajib diisi."
+    if len(title) > MAX_TITLE:
+        return f"Judul paling panjang {MAX_TITLE} karakter."
+    return ""
+
+
+def _answer_error(answer: str) -> str:
+    if not answer:
+        return "Jawaban wajib diisi."
+    if len(answer) > MAX_ANSWER:
+        return f"Jawaban paling panjang {MAX_ANSWER} karakter."
+    return ""
+
+
+def _examples_error(examples: list[str], used_elsewhere: dict[str, str]) -> str:
+    if len(examples) < MIN_EXAMPLES:
+        return f"Tulis minimal {MIN_EXAMPLES} contoh pertanyaan yang berbeda, satu per baris."
+    for example in examples:
+        if len(example) > MAX_EXAMPLE:
+            return f"Setiap contoh paling panjang {MAX_EXAMPLE} karakter."
+        other = used_elsewhere.get(example.casefold())
+        if other is not None:
+            # The same sentence under two topics teaches the model nothing but confusion.
+            return f"Contoh “{example}” sudah dipakai di topik “{other}”."
+    return ""
+
+
+async def _examples_of_other_topics(session: AsyncSession, slug: str | None) -> dict[str, str]:
+    """Every active topic's example (case-folded) → that topic's title, except `slug`'s."""
+    rows = await session.execute(
+        select(FaqTopic.slug, FaqTopic.title, FaqTopic.examples).where(FaqTopic.active.is_(True))
+    )
+    return {
+        " ".join(example.split()).casefold(): title
+        for topic_slug, title, examples in rows
+        if topic_slug != slug
+        for example in examples
+    }
+
+
+async def _clean(session: AsyncSession, draft: TopicDraft, slug: str | None) -> _CleanTopic:
+    """The draft trimmed and checked; every problem is reported at once."""
+    clean = _CleanTopic(
+        title=" ".join(draft.title.split()),
+        examples=split_lines(draft.examples),
+        answer=draft.answer.strip(),
+    )
+    used_elsewhere = await _examples_of_other_topics(session, slug)
+    errors = {
+        "title": _title_error(clean.title),
+        "examples": _examples_error(clean.examples, used_elsewhere),
+        "answer": _answer_error(clean.answer),
+    }
+    errors = {field: text for field, text in errors.items() if text}
+    if errors:
+        raise InvalidEdit(errors)
+    return clean
+
+
+async def _slug_error(session: AsyncSession, slug: str) -> str:
+    if not SLUG_PATTERN.fullmatch(slug):
+        return SLUG_INVALID
+    taken = await session.scalar(select(FaqTopic.id).where(FaqTopic.slug == slug))
+    return SLUG_TAKEN if taken is not None else ""
+
+
+# --- changes -------------------------------------------------------------------
+
+
+async def create_topic(session: AsyncSession, actor: Actor, slug: str, draft: TopicDraft) -> Change:
+    """A new topic; the bot recognises it only after training on its examples."""
+    slug = slug.strip()
+    errors: dict[str, str] = {}
+    slug_error = await _slug_error(session, slug)
+    if slug_error:
+        errors["slug"] = slug_error
+    try:
+        clean = await _clean(session, draft, None)
+    except InvalidEdit as invalid:
+        errors.update(invalid.errors)
+    if errors:
+        raise InvalidEdit(errors)
+    topic = FaqTopic(
+        slug=slug,
+        title=clean.title,
+        examples=clean.examples,
+        answer=clean.answer,
+        active=True,
+        updated_at=utcnow(),
+    )
+    session.add(topic)
+    record(session, actor, "faq.create", f"faq:{slug}", None, _snapshot(topic))
+    try:
+        await session.commit()
+    except IntegrityError:  # another administrator took the slug a moment ago
+        await session.rollback()
+        raise InvalidEdit({"slug": SLUG_TAKEN}) from None
+    return Change(changed=True, needs_retraining=True)
+
+
+async def update_topic(session: AsyncSession, actor: Actor, slug: str, draft: TopicDraft) -> Change:
+    """New title, examples or answer. Only new examples need training."""
+    topic = await _topic(session, slug)
+    clean = await _clean(session, draft, slug)
+    before = _snapshot(topic)
+    examples_changed = clean.examples != list(topic.examples)
+    if clean == _CleanTopic(topic.title, list(topic.examples), topic.answer):
+        return UNCHANGED
+    topic.title, topic.examples, topic.answer = clean.title, clean.examples, clean.answer
+    topic.updated_at = utcnow()
+    record(session, actor, "faq.update", f"faq:{slug}", before, _snapshot(topic))
+    await session.commit()
+    return Change(changed=True, needs_retraining=examples_changed)
+
+
+async def set_topic_active(session: AsyncSession, actor: Actor, slug: str, active: bool) -> Change:
+    """Retire (the bot stops answering it at once) or reactivate a topic; either way
+    the NLU learns the change at the next training."""
+    topic = await _topic(session, slug)
+    if topic.active == active:
+        return UNCHANGED
+    if active:
+        # Its examples may have been given to another topic while it was retired.
+        await _clean(
+            session, TopicDraft(topic.title, "\n".join(topic.examples), topic.answer), slug
+        )
+    before = _snapshot(topic)
+    topic.active = active
+    topic.updated_at = utcnow()
+    action = "faq.reactivate" if active else "faq.retire"
+    record(session, actor, action, f"faq:{slug}", before, _snapshot(topic))
+    await session.commit()
+    return Change(changed=True, needs_retraining=True)

@@ -1,0 +1,97 @@
+"""Helpers for the admin pages' tests: demo data, signed-in clients, reading forms."""
+
+from __future__ import annotations
+
+import html
+import re
+from html.parser import HTMLParser
+from typing import Any
+
+from aiohttp import web
+from aiohttp.test_utils import TestClient
+
+from permits.db import create_engine, create_sessionmaker
+from permits.demo import load_demo
+from tests.bot.conftest import GatewayFactory
+from tests.bot.console.conftest import add_staff, signed_in
+
+Client = TestClient[web.Request, web.Application]
+PASSWORD = "sandi-admin-rahasia"
+RETRAIN = (
+    "Perubahan ini baru berlaku untuk pemahaman bot setelah pelatihan ulang "
+    "(menu Latih & Terapkan)."
+)
+LIVE = "Perubahan langsung berlaku untuk jawaban berikutnya."
+
+
+async def with_demo(database_url: str) -> None:
+    engine = create_engine(database_url)
+    async with create_sessionmaker(engine)() as session:
+        await load_demo(session)
+    await engine.dispose()
+    await add_staff(database_url, "siti", "agent", PASSWORD)
+    await add_staff(database_url, "admin", "admin", PASSWORD)
+
+
+async def client_for(make_gateway: GatewayFactory, aiohttp_client: Any, who: str) -> Client:
+    gateway = await make_gateway()
+    client: Client = await aiohttp_client(gateway.server)
+    await signed_in(client, who, PASSWORD)
+    return client
+
+
+class _FormReader(HTMLParser):
+    """The fields one form would submit: inputs, textareas and selected options."""
+
+    def __init__(self, marker: str) -> None:
+        super().__init__()
+        self.marker = marker
+        self.inside = False
+        self.fields: dict[str, str] = {}
+        self._textarea: str | None = None
+        self._select: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = {key: value or "" for key, value in attrs}
+        if tag == "form" and found.get("data-admin") == self.marker:
+            self.inside = True
+        if not self.inside:
+            return
+        name = found.get("name", "")
+        if tag == "input" and name and found.get("type") != "submit":
+            self.fields[name] = found.get("value", "")
+        elif tag == "textarea":
+            self._textarea = name
+            self.fields[name] = ""
+        elif tag == "select":
+            self._select = name
+        elif (
+            tag == "option"
+            and self._select
+            and ("selected" in found or self._select not in self.fields)
+        ):
+            self.fields[self._select] = found.get("value", "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self.inside = False
+        elif tag == "textarea":
+            self._textarea = None
+        elif tag == "select":
+            self._select = None
+
+    def handle_data(self, data: str) -> None:
+        if self.inside and self._textarea:
+            self.fields[self._textarea] += data
+
+
+def form_fields(page: str, marker: str) -> dict[str, str]:
+    """What the browser would submit from the form marked data-admin=`marker`."""
+    reader = _FormReader(marker)
+    reader.feed(page)
+    assert reader.fields, f"no form {marker} on the page"
+    return reader.fields
+
+
+def flashes(page: str) -> list[str]:
+    return [html.unescape(text) for text in re.findall(r'class="flash[^"]*"[^>]*>([^<]*)<', page)]

@@ -1,0 +1,193 @@
+"""Train, check, deploy and roll back from the admin pages, on the running stack.
+
+Real `rasa train` runs (a few minutes each): a deliberately worse training set is
+refused; a new FAQ topic is trained and deployed while a load of conversations
+keeps flowing, every message answered; then the original model is put back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+
+import aiohttp
+import pytest
+import pytest_asyncio
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.stack import Stack
+from permits.models import FaqTopic, ModelVersion, StaffUser, TrainingExample
+from permits.staff import create_user
+
+from .conftest import API_TOKEN, Gateway
+
+pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="session")]
+
+ADMIN, PASSWORD = "admin-latih", "sandi-admin-pelatihan"
+TRAINING_TIMEOUT = 20 * 60  # seconds; a training here takes three to five minutes
+CSRF = re.compile(r'name="csrf_token" value="([^"]*)"')
+PARKIR_ANSWER = "Parkir motor dan mobil gratis di basement Mal Pelayanan Publik."
+PARKIR_EXAMPLES = [
+    "parkir motor dimana",
+    "parkiran mobil ada ga",
+    "parkir bayar gak",
+    "tempat parkir mpp dmn",
+    "bisa parkir mobil di kantor ptsp?",
+    "parkir di basement boleh",
+    "parkirnya gratis ga min",
+    "naik motor parkir dimana ya",
+]
+
+
+@dataclass
+class Admin:
+    http: aiohttp.ClientSession
+    url: str
+
+    async def csrf(self, path: str) -> str:
+        async with self.http.get(self.url + path) as response:
+            found = CSRF.search(await response.text())
+        assert found is not None, path
+        return found.group(1)
+
+    async def post(self, path: str, data: dict[str, str] | None = None) -> str:
+        form = {"csrf_token": await self.csrf("/console/admin/training"), **(data or {})}
+        async with self.http.post(self.url + path, data=form, allow_redirects=False) as r:
+            assert r.status == 303, await r.text()
+            return r.headers["Location"]
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def admin(stack: Stack, sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[Admin]:
+    async with sessions() as session:
+        if await session.scalar(select(StaffUser.id).where(StaffUser.username == ADMIN)) is None:
+            await create_user(session, ADMIN, "Admin Pelatihan", "admin", PASSWORD)
+    jar = aiohttp.CookieJar(unsafe=True)
+    async with aiohttp.ClientSession(cookie_jar=jar) as http:
+        url = stack.gateway_url
+        async with http.get(url + "/console/login") as page:
+            token = CSRF.search(await page.text())
+        assert token is not None
+        form = {"csrf_token": token.group(1), "username": ADMIN, "password": PASSWORD}
+        async with http.post(url + "/console/login", data=form, allow_redirects=False) as r:
+            assert r.status == 302
+        yield Admin(http, url)
+
+
+async def finished_version(sessions: async_sessionmaker[AsyncSession]) -> ModelVersion:
+    deadline = time.monotonic() + TRAINING_TIMEOUT
+    while time.monotonic() < deadline:
+        async with sessions() as session:
+            latest = await session.scalar(select(ModelVersion).order_by(ModelVersion.id.desc()))
+        if latest is not None and latest.state != "training":
+            return latest
+        await asyncio.sleep(5)
+    raise AssertionError("the training did not finish in time")
+
+
+async def model_loaded(stack: Stack) -> str:
+    async with (
+        aiohttp.ClientSession() as http,
+        http.get(
+            f"{stack.rasa_url}/webhooks/gateway/model",
+            headers={"Authorization": f"Bearer {stack.config.rasa_token}"},
+        ) as response,
+    ):
+        return str((await response.json())["model_file"])
+
+
+async def test_a_worse_training_set_is_refused(
+    admin: Admin, stack: Stack, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    # Permit questions labelled as greetings: a set that teaches the model wrong things.
+    wrong = [
+        f"{question} {permit}"
+        for question in ("biaya", "brp biaya", "syarat", "persyaratan", "brp lama", "cara ngurus")
+        for permit in ("imb", "pbg", "siup", "nib", "reklame", "sip dokter", "tdup", "amdal")
+    ]
+    async with sessions() as session:
+        session.add_all(TrainingExample(intent="greet", text=text) for text in wrong)
+        await session.commit()
+    before = await model_loaded(stack)
+    try:
+        assert await admin.post("/console/admin/training") == (
+            "/console/admin/training?pesan=pelatihan-dimulai"
+        )
+        version = await finished_version(sessions)
+    finally:
+        async with sessions() as session:
+            await session.execute(delete(TrainingExample))
+            await session.commit()
+    assert version.state == "refused", version.summary + version.log[-2000:]
+    assert version.summary.startswith("Ditolak")
+    assert version.scores is not None and version.baseline_scores is not None
+    assert version.scores["macro_f1"] < version.baseline_scores["macro_f1"]
+    assert await model_loaded(stack) == before
+
+
+@dataclass
+class Load:
+    """Conversations that keep asking while the model is replaced."""
+
+    gateway: Gateway
+    statuses: list[int] = field(default_factory=list)
+    empty: int = 0
+    running: bool = True
+
+    async def run(self, conversation: str) -> None:
+        questions = ["syarat imb apa aja", "kalau biayanya?", "jam buka kantor ptsp"]
+        turn = 0
+        while self.running:
+            async with self.gateway.http.post(
+                f"{self.gateway.url}/api/messages",
+                json={"conversation_id": conversation, "text": questions[turn % 3]},
+                headers={"Authorization": f"Bearer {API_TOKEN}"},
+            ) as response:
+                self.statuses.append(response.status)
+                body = await response.json()
+                self.empty += not any(m.get("text") for m in body.get("messages", []))
+            turn += 1
+            await asyncio.sleep(0.3)
+
+
+async def test_a_new_topic_is_trained_and_deployed_while_messages_flow_then_rolled_back(
+    admin: Admin,
+    stack: Stack,
+    gateway: Gateway,
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessions() as session:
+        session.add(
+            FaqTopic(slug="parkir", title="Parkir", examples=PARKIR_EXAMPLES, answer=PARKIR_ANSWER)
+        )
+        await session.commit()
+    original = await model_loaded(stack)
+    load = Load(gateway)
+    workers = [asyncio.create_task(load.run(f"api:beban-{uuid.uuid4().hex[:6]}")) for _ in range(3)]
+    try:
+        await admin.post("/console/admin/training")
+        version = await finished_version(sessions)
+    finally:
+        load.running = False
+        await asyncio.gather(*workers)
+    assert version.state == "deployed", version.summary + version.log[-2000:]
+    assert len(load.statuses) > 50, "the load kept going through training and deployment"
+    assert set(load.statuses) == {200} and load.empty == 0
+    assert await model_loaded(stack) == version.file
+
+    reply = await gateway.send(f"web:e2e-{uuid.uuid4().hex[:8]}", "parkir motor di mpp dimana ya")
+    assert PARKIR_ANSWER in reply.text
+
+    async with sessions() as session:
+        first = await session.scalar(
+            select(ModelVersion).where(ModelVersion.started_by == "make train")
+        )
+    assert first is not None and first.state == "retired"
+    location = await admin.post(f"/console/admin/training/{first.id}/rollback")
+    assert location == "/console/admin/training?pesan=dikembalikan-ke-model"
+    assert await model_loaded(stack) == original

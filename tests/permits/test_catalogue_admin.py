@@ -1,0 +1,273 @@
+"""Administrators' catalogue edits: validated, audited, live at once except aliases."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from permits.audit import Actor, recent_entries
+from permits.catalogue import get_permit, resolve_permit
+from permits.catalogue_admin import (
+    FEE_KINDS,
+    SUPPORTED_FEE_KINDS,
+    AgencyDraft,
+    PermitDraft,
+    UnknownAgency,
+    create_agency,
+    fee_rule_from,
+    get_permit_for_edit,
+    list_agencies,
+    list_permits,
+    parse_amount,
+    set_permit_active,
+    update_agency,
+    update_permit,
+)
+from permits.errors import UnknownPermit
+from permits.faq_admin import InvalidEdit
+from permits.fees import FeeRule
+from permits.models import AuditEntry
+
+ADMIN = Actor(staff_id=None, name="Admin Uji")
+
+
+async def form_of(session: AsyncSession, slug: str) -> PermitDraft:
+    return PermitDraft.of(await get_permit_for_edit(session, slug))
+
+
+async def audit_count(session: AsyncSession) -> int:
+    return await session.scalar(select(func.count()).select_from(AuditEntry)) or 0
+
+
+def test_the_form_offers_every_fee_kind_fee_rule_knows() -> None:
+    assert set(FEE_KINDS) == set(SUPPORTED_FEE_KINDS)
+
+
+@pytest.mark.parametrize(
+    ("typed", "amount"),
+    [
+        ("1.500.000", 1_500_000),
+        ("Rp 1.500.000", 1_500_000),
+        ("rp1500000", 1_500_000),
+        ("25000", 25_000),
+        ("2.500,50", 2_500.5),
+        ("abc", None),
+        ("-5000", None),
+        ("", None),
+    ],
+)
+def test_amounts_are_read_as_indonesians_write_them(typed: str, amount: float | None) -> None:
+    assert parse_amount(typed) == amount
+
+
+def test_a_fee_table_is_read_one_row_per_line() -> None:
+    draft = PermitDraft(
+        name="x",
+        aliases="",
+        requirements="",
+        procedure="",
+        fee_kind="table",
+        sla_days="5",
+        legal_basis="",
+        agency="dpmptsp",
+        fee_rows="spanduk = 25.000\nbaliho 3=4 m² = Rp 1.800.000",
+    )
+    rule = fee_rule_from(draft)
+    assert [(row.label, row.amount) for row in rule.rows] == [
+        ("spanduk", 25_000),
+        ("baliho 3=4 m²", 1_800_000),
+    ]
+
+
+async def test_the_form_opens_with_the_stored_values_and_saving_them_changes_nothing(
+    session: AsyncSession,
+) -> None:
+    for slug in ("pbg", "reklame", "slf"):
+        change = await update_permit(session, ADMIN, slug, await form_of(session, slug))
+        assert not change.changed, slug
+    assert await audit_count(session) == 0
+
+
+async def test_an_edited_fee_and_sla_are_what_the_bot_reads_next(session: AsyncSession) -> None:
+    draft = replace(
+        await form_of(session, "slf"),
+        fee_kind="flat",
+        fee_amount="Rp 150.000",
+        fee_note="Dibayar di Bapenda.",
+        sla_days="7",
+    )
+    change = await update_permit(session, ADMIN, "slf", draft)
+    assert change.changed and not change.needs_retraining
+    permit = await get_permit(session, "slf")
+    assert permit.fee == FeeRule(kind="flat", amount=150_000, note="Dibayar di Bapenda.")
+    assert permit.fee.describe() == "Biayanya Rp 150.000. Dibayar di Bapenda."
+    assert permit.sla_days == 7
+    [entry] = await recent_entries(session)
+    assert (entry.action, entry.target) == ("permit.update", "permit:slf")
+    assert entry.before is not None and entry.after is not None
+    assert entry.before["fee_rule"] == {"kind": "free"}
+    assert entry.after["fee_rule"] == {
+        "kind": "flat",
+        "amount": 150_000,
+        "note": "Dibayar di Bapenda.",
+    }
+    assert (entry.before["sla_days"], entry.after["sla_days"]) == (3, 7)
+    assert entry.before["requirements"] == entry.after["requirements"]
+
+
+async def test_a_pbg_retribution_is_edited_with_a_decimal_comma(session: AsyncSession) -> None:
+    draft = replace(await form_of(session, "pbg"), fee_unit_cost="3.000.000", fee_coefficient="0,5")
+    await update_permit(session, ADMIN, "pbg", draft)
+    fee = (await get_permit(session, "pbg")).fee
+    assert (fee.kind, fee.unit_cost, fee.coefficient) == ("pbg_retribution", 3_000_000, 0.5)
+
+
+async def test_requirements_procedure_legal_basis_and_agency_are_live(
+    session: AsyncSession,
+) -> None:
+    draft = replace(
+        await form_of(session, "slf"),
+        requirements="Fotokopi KTP pemohon\n\nSalinan PBG\n",
+        procedure="Ajukan di SIMBG\nSLF terbit",
+        legal_basis="Perda Kabupaten Sukamaju Nomor 1 Tahun 2026",
+        agency="dpmptsp",
+    )
+    change = await update_permit(session, ADMIN, "slf", draft)
+    assert not change.needs_retraining
+    permit = await get_permit(session, "slf")
+    assert permit.requirements == ["Fotokopi KTP pemohon", "Salinan PBG"]
+    assert permit.procedure == ["Ajukan di SIMBG", "SLF terbit"]
+    assert permit.legal_basis == "Perda Kabupaten Sukamaju Nomor 1 Tahun 2026"
+    assert permit.agency_name == "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu"
+
+
+async def test_changed_aliases_need_training(session: AsyncSession) -> None:
+    form = await form_of(session, "slf")
+    change = await update_permit(
+        session, ADMIN, "slf", replace(form, aliases=form.aliases + "\nsertifikat laik")
+    )
+    assert change.needs_retraining
+    assert (await resolve_permit(session, "sertifikat laik")).slug == "slf"
+
+
+async def test_a_new_name_is_live_and_needs_training_for_the_nlu(session: AsyncSession) -> None:
+    form = await form_of(session, "slf")
+    change = await update_permit(session, ADMIN, "slf", replace(form, name="SLF Bangunan"))
+    assert change.needs_retraining
+    assert (await get_permit(session, "slf")).name == "SLF Bangunan"
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"sla_days": "0"}, "sla_days"),
+        ({"sla_days": "366"}, "sla_days"),
+        ({"sla_days": "tujuh"}, "sla_days"),
+        ({"sla_days": "5²"}, "sla_days"),
+        ({"name": "  "}, "name"),
+        ({"name": "Nomor Induk Berusaha (NIB)"}, "name"),
+        ({"aliases": "laik fungsi\nIMB"}, "aliases"),
+        ({"requirements": "\n"}, "requirements"),
+        ({"procedure": ""}, "procedure"),
+        ({"agency": "dinas_tidak_ada"}, "agency"),
+        ({"fee_kind": "gratis"}, "fee_kind"),
+        ({"fee_kind": "flat", "fee_amount": ""}, "fee_amount"),
+        ({"fee_kind": "flat", "fee_amount": "0"}, "fee_amount"),
+        ({"fee_kind": "flat", "fee_amount": "seratus ribu"}, "fee_amount"),
+        ({"fee_kind": "pbg_retribution", "fee_unit_cost": ""}, "fee_unit_cost"),
+        (
+            {"fee_kind": "pbg_retribution", "fee_unit_cost": "1.000", "fee_coefficient": "0"},
+            "fee_coefficient",
+        ),
+        ({"fee_kind": "table", "fee_rows": ""}, "fee_rows"),
+        ({"fee_kind": "table", "fee_rows": "spanduk 25.000"}, "fee_rows"),
+    ],
+)
+async def test_invalid_permit_edits_are_refused_and_nothing_changes(
+    session: AsyncSession, changes: dict[str, str], field: str
+) -> None:
+    before = await get_permit(session, "slf")
+    with pytest.raises(InvalidEdit) as refused:
+        await update_permit(
+            session, ADMIN, "slf", replace(await form_of(session, "slf"), **changes)
+        )
+    assert set(refused.value.errors) == {field}
+    assert refused.value.errors[field]
+    session.expire_all()
+    assert await get_permit(session, "slf") == before
+    assert await audit_count(session) == 0
+
+
+async def test_every_problem_is_reported_at_once(session: AsyncSession) -> None:
+    draft = replace(
+        await form_of(session, "slf"), name="", sla_days="999", fee_kind="flat", fee_amount="x"
+    )
+    with pytest.raises(InvalidEdit) as refused:
+        await update_permit(session, ADMIN, "slf", draft)
+    assert set(refused.value.errors) == {"name", "sla_days", "fee_amount"}
+
+
+async def test_a_deactivated_permit_is_no_longer_answered(session: AsyncSession) -> None:
+    change = await set_permit_active(session, ADMIN, "izin_trayek", False)
+    assert change.needs_retraining
+    with pytest.raises(UnknownPermit):
+        await resolve_permit(session, "izin trayek")
+    listed = {p.slug: p.active for p in await list_permits(session)}
+    assert listed["izin_trayek"] is False and listed["pbg"] is True
+    assert (await get_permit_for_edit(session, "izin_trayek")).active is False
+    await set_permit_active(session, ADMIN, "izin_trayek", True)
+    assert (await get_permit(session, "izin_trayek")).slug == "izin_trayek"
+    actions = [(e.action, e.before, e.after) for e in await recent_entries(session)]
+    assert [action for action, _, _ in actions] == ["permit.activate", "permit.deactivate"]
+    assert all(b and a and b["active"] != a["active"] for _, b, a in actions)
+
+
+async def test_an_unknown_permit_is_reported(session: AsyncSession) -> None:
+    with pytest.raises(UnknownPermit):
+        await get_permit_for_edit(session, "izin_tidak_ada")
+
+
+async def test_agencies_are_created_and_renamed_with_audit(session: AsyncSession) -> None:
+    change = await create_agency(session, ADMIN, "dinsos", AgencyDraft("Dinas Sosial", "Dinsos"))
+    assert change.changed and not change.needs_retraining
+    renamed = await update_agency(
+        session, ADMIN, "dinkes", AgencyDraft("Dinas Kesehatan Kabupaten", "Dinkes")
+    )
+    assert renamed.changed and not renamed.needs_retraining
+    agencies = {a.slug: a for a in await list_agencies(session)}
+    assert agencies["dinsos"].permit_count == 0 and agencies["dinkes"].permit_count > 0
+    assert agencies["dinkes"].short_name == "Dinkes"
+    assert (await get_permit(session, "sip_dokter")).agency_name == "Dinas Kesehatan Kabupaten"
+    entries = await recent_entries(session, action_prefix="agency.")
+    assert [(e.action, e.target) for e in entries] == [
+        ("agency.update", "agency:dinkes"),
+        ("agency.create", "agency:dinsos"),
+    ]
+    assert entries[0].before == {"name": "Dinas Kesehatan", "short_name": "Dinas Kesehatan"}
+
+
+@pytest.mark.parametrize(
+    ("slug", "draft", "fields"),
+    [
+        ("dinkes", AgencyDraft("Dinas Kesehatan", "Dinkes"), {"slug"}),
+        ("Dinas Sosial", AgencyDraft("Dinas Sosial", "Dinsos"), {"slug"}),
+        ("dinsos", AgencyDraft("", ""), {"name", "short_name"}),
+    ],
+)
+async def test_invalid_agencies_are_refused(
+    session: AsyncSession, slug: str, draft: AgencyDraft, fields: set[str]
+) -> None:
+    count = len(await list_agencies(session))
+    with pytest.raises(InvalidEdit) as refused:
+        await create_agency(session, ADMIN, slug, draft)
+    assert set(refused.value.errors) == fields
+    assert len(await list_agencies(session)) == count
+    assert await audit_count(session) == 0
+
+
+async def test_renaming_an_unknown_agency_is_reported(session: AsyncSession) -> None:
+    with pytest.raises(UnknownAgency):
+        await update_agency(session, ADMIN, "tidak_ada", AgencyDraft("A", "B"))
