@@ -36,7 +36,8 @@ class PermitInfo:
         return self.name
 
 
-def _info(permit: PermitType) -> PermitInfo:
+def permit_info(permit: PermitType) -> PermitInfo:
+    """The permit as answers use it (its agency must be loaded)."""
     return PermitInfo(
         slug=permit.slug,
         name=permit.name,
@@ -77,11 +78,11 @@ async def get_permit(session: AsyncSession, slug: str) -> PermitInfo:
     permit = await session.scalar(query)
     if permit is None:
         return await resolve_permit(session, slug)
-    return _info(permit)
+    return permit_info(permit)
 
 
 async def all_permits(session: AsyncSession) -> list[PermitInfo]:
-    return [_info(permit) for permit in await _active_permits(session)]
+    return [permit_info(permit) for permit in await _active_permits(session)]
 
 
 async def resolve_permit(session: AsyncSession, text: str) -> PermitInfo:
@@ -90,7 +91,7 @@ async def resolve_permit(session: AsyncSession, text: str) -> PermitInfo:
     wanted = text.strip().lower()
     for permit in permits:
         if wanted in (name.lower() for name in _names(permit)):
-            return _info(permit)
+            return permit_info(permit)
     cleaned = _clean(text)
     choices = {
         (index, name): _clean(name)
@@ -99,7 +100,7 @@ async def resolve_permit(session: AsyncSession, text: str) -> PermitInfo:
     }
     best = process.extractOne(cleaned, choices, scorer=fuzz.WRatio, score_cutoff=_FUZZY_CUTOFF)
     if cleaned and best is not None:
-        return _info(permits[best[2][0]])
+        return permit_info(permits[best[2][0]])
     raise UnknownPermit(text, [p.slug for p in await closest_permits(session, text)])
 
 
@@ -111,4 +112,4 @@ async def closest_permits(session: AsyncSession, text: str, limit: int = 3) -> l
         key=lambda p: max(fuzz.WRatio(cleaned, _clean(n)) for n in _names(p)),
         reverse=True,
     )
-    return [_info(permit) for permit in scored[:limit]]
+    return [permit_info(permit) for permit in scored[:limit]]

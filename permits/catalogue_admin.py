@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any, get_args
 
 from pydantic import ValidationError
@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from permits.audit import Actor, record
+from permits.catalogue import PermitInfo, permit_info
 from permits.errors import PermitsError, UnknownPermit
 from permits.faq_admin import UNCHANGED, Change, InvalidEdit, split_lines
 from permits.fees import FeeRule
@@ -68,18 +69,11 @@ class AgencyView:
     permit_count: int = 0
 
 
-@dataclass(frozen=True)
-class PermitView:
-    slug: str
-    name: str
-    aliases: list[str]
-    requirements: list[str]
-    procedure: list[str]
-    fee: FeeRule
-    sla_days: int
-    legal_basis: str
+@dataclass(frozen=True, kw_only=True)
+class PermitView(PermitInfo):
+    """A permit as the editor shows it: what answers use, plus its agency's code and state."""
+
     agency_slug: str
-    agency_name: str
     active: bool
 
     @property
@@ -89,19 +83,9 @@ class PermitView:
 
 
 def _permit_view(permit: PermitType) -> PermitView:
-    return PermitView(
-        slug=permit.slug,
-        name=permit.name,
-        aliases=list(permit.aliases),
-        requirements=list(permit.requirements),
-        procedure=list(permit.procedure),
-        fee=FeeRule.model_validate(permit.fee_rule),
-        sla_days=permit.sla_days,
-        legal_basis=permit.legal_basis,
-        agency_slug=permit.agency.slug,
-        agency_name=permit.agency.name,
-        active=permit.active,
-    )
+    info = permit_info(permit)
+    shared = {f.name: getattr(info, f.name) for f in fields(info)}
+    return PermitView(**shared, agency_slug=permit.agency.slug, active=permit.active)
 
 
 # --- the edit form ---------------------------------------------------------------

@@ -14,8 +14,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from permits.models import ModelVersion, utcnow
 
 LOG_LIMIT = 20_000  # characters of training output kept per version
-# Metric that decides a deployment: macro-F1 of intents on the check set.
+# Metric that decides a deployment: macro-F1 of intents on the check set. A model
+# lower by more than the check set's noise (a handful of its ~200 messages; two
+# trainings on slightly different data differ by that much) is refused.
 GATE_METRIC = "macro_f1"
+GATE_TOLERANCE = 0.02
 
 
 class TrainingBusy(RuntimeError):
@@ -121,7 +124,7 @@ async def abandon_unfinished(session: AsyncSession) -> int:
 
 
 def passes_gate(candidate: dict[str, Any], in_service: dict[str, Any] | None) -> bool:
-    """Deploy only a model that scores at least as well as the one in service."""
+    """Deploy only a model that scores no lower than the one in service (beyond noise)."""
     if in_service is None:
         return True
-    return float(candidate[GATE_METRIC]) >= float(in_service[GATE_METRIC])
+    return float(candidate[GATE_METRIC]) >= float(in_service[GATE_METRIC]) - GATE_TOLERANCE

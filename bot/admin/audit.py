@@ -41,6 +41,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "izin": ("permit.", "Jenis izin"),
     "instansi": ("agency.", "Instansi"),
     "kotak-masuk": ("inbox.", "Pesan tak dikenali"),
+    "model": ("model.", "Pelatihan model"),
 }
 ACTION_LABELS = {
     "faq.create": "Topik FAQ ditambahkan",
@@ -54,6 +55,10 @@ ACTION_LABELS = {
     "agency.update": "Instansi diubah",
     "inbox.assign": "Pesan dijadikan contoh pelatihan",
     "inbox.dismiss": "Pesan diabaikan",
+    "model.train": "Pelatihan model dimulai",
+    "model.deployed": "Model baru diterapkan",
+    "model.refused": "Model baru ditolak",
+    "model.rollback": "Model sebelumnya dipakai kembali",
 }
 FIELD_LABELS = {
     "title": "Judul",

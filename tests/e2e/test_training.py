@@ -21,6 +21,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.stack import Stack
+from permits.model_versions import GATE_TOLERANCE
 from permits.models import FaqTopic, ModelVersion, StaffUser, TrainingExample
 from permits.staff import create_user
 
@@ -105,11 +106,10 @@ async def test_a_worse_training_set_is_refused(
     admin: Admin, stack: Stack, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
     # Permit questions labelled as greetings: a set that teaches the model wrong things.
-    wrong = [
-        f"{question} {permit}"
-        for question in ("biaya", "brp biaya", "syarat", "persyaratan", "brp lama", "cara ngurus")
-        for permit in ("imb", "pbg", "siup", "nib", "reklame", "sip dokter", "tdup", "amdal")
-    ]
+    questions = ("biaya", "brp biaya", "syarat", "persyaratan", "brp lama", "cara ngurus")
+    permits = ("imb", "pbg", "siup", "nib", "reklame", "sip dokter", "tdup", "amdal", "slf")
+    wrong = [f"{question} {permit}" for question in questions for permit in permits]
+    wrong += [f"cek status permohonan saya {n}" for n in ("dong", "min", "kak", "ya", "pls")]
     async with sessions() as session:
         session.add_all(TrainingExample(intent="greet", text=text) for text in wrong)
         await session.commit()
@@ -126,7 +126,7 @@ async def test_a_worse_training_set_is_refused(
     assert version.state == "refused", version.summary + version.log[-2000:]
     assert version.summary.startswith("Ditolak")
     assert version.scores is not None and version.baseline_scores is not None
-    assert version.scores["macro_f1"] < version.baseline_scores["macro_f1"]
+    assert version.scores["macro_f1"] < version.baseline_scores["macro_f1"] - GATE_TOLERANCE
     assert await model_loaded(stack) == before
 
 

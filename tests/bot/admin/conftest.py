@@ -10,10 +10,9 @@ from typing import Any
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 
-from permits.db import create_engine, create_sessionmaker
-from permits.demo import load_demo
 from tests.bot.conftest import GatewayFactory
-from tests.bot.console.conftest import add_staff, signed_in
+from tests.bot.console.conftest import signed_in
+from tests.bot.console.conftest import with_demo as demo_with_staff
 
 Client = TestClient[web.Request, web.Application]
 PASSWORD = "sandi-admin-rahasia"
@@ -25,12 +24,7 @@ LIVE = "Perubahan langsung berlaku untuk jawaban berikutnya."
 
 
 async def with_demo(database_url: str) -> None:
-    engine = create_engine(database_url)
-    async with create_sessionmaker(engine)() as session:
-        await load_demo(session)
-    await engine.dispose()
-    await add_staff(database_url, "siti", "agent", PASSWORD)
-    await add_staff(database_url, "admin", "admin", PASSWORD)
+    await demo_with_staff(database_url, PASSWORD)
 
 
 async def client_for(make_gateway: GatewayFactory, aiohttp_client: Any, who: str) -> Client:

@@ -15,10 +15,11 @@ from bot.admin.dashboard import CSV_HEADER, csv_text, safe_cell
 from permits.answers import WIB
 from permits.bottleneck import ExportRow
 from permits.db import create_engine, create_sessionmaker
-from permits.demo import DEMO_FIXTURES, load_demo
+from permits.demo import DEMO_FIXTURES
 from permits.status import status_for_staff
 from tests.bot.conftest import GatewayFactory
-from tests.bot.console.conftest import add_staff, signed_in
+from tests.bot.console.conftest import signed_in
+from tests.bot.console.conftest import with_demo as demo_with_staff
 
 Client = TestClient[web.Request, web.Application]
 PASSWORD = "sandi-admin-rahasia"
@@ -30,13 +31,11 @@ CSV = "/console/admin/dashboard.csv"
 
 async def with_demo(database_url: str) -> str:
     """Loads the demo and two accounts; returns the late application's submission day (WIB)."""
+    await demo_with_staff(database_url, PASSWORD)
     engine = create_engine(database_url)
     async with create_sessionmaker(engine)() as session:
-        await load_demo(session)
         submitted = (await status_for_staff(session, LATE)).submitted_at
     await engine.dispose()
-    await add_staff(database_url, "siti", "agent", PASSWORD)
-    await add_staff(database_url, "admin", "admin", PASSWORD)
     return submitted.astimezone(WIB).date().isoformat()
 
 

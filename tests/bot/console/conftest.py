@@ -9,6 +9,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient
 
 from permits.db import create_engine, create_sessionmaker
+from permits.demo import load_demo
 from permits.staff import create_user
 
 Client = TestClient[web.Request, web.Application]
@@ -47,3 +48,13 @@ async def sign_in(
 async def signed_in(client: Client, username: str, password: str) -> None:
     response = await sign_in(client, username, password)
     assert response.status == 302, await response.text()
+
+
+async def with_demo(database_url: str, password: str) -> None:
+    """The demo catalogue and applications, an agent "siti" and an admin "admin"."""
+    engine = create_engine(database_url)
+    async with create_sessionmaker(engine)() as session:
+        await load_demo(session)
+    await engine.dispose()
+    await add_staff(database_url, "siti", "agent", password)
+    await add_staff(database_url, "admin", "admin", password)

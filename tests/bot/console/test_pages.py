@@ -15,26 +15,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.channels.web import conversation_for
 from permits.complaints import file_complaint
 from permits.db import create_engine, create_sessionmaker
-from permits.demo import load_demo
 from permits.handoff import claim, close, mark_survey_asked, record_survey, request_handoff
 from permits.models import StaffUser
 from permits.transcripts import record_inbound
 from tests.bot.conftest import FakeRasa, GatewayFactory
-from tests.bot.console.conftest import add_staff, csrf_in, signed_in
+from tests.bot.console.conftest import csrf_in, signed_in, with_demo
 
 Client = TestClient[web.Request, web.Application]
 PASSWORD = "sandi-petugas-rahasia"
 LATE = "PTSP-2025-7KQ4MZ"
 TOKEN = "pelapor-pengaduan-0123456789"
-
-
-async def with_demo(database_url: str) -> None:
-    engine = create_engine(database_url)
-    async with create_sessionmaker(engine)() as session:
-        await load_demo(session)
-    await engine.dispose()
-    await add_staff(database_url, "siti", "agent", PASSWORD)
-    await add_staff(database_url, "admin", "admin", PASSWORD)
 
 
 async def staff_id(session: AsyncSession, username: str) -> int:
@@ -57,7 +47,7 @@ async def test_the_assist_box_reads_a_callers_question_and_looks_up_a_number(
     aiohttp_client: Any,
 ) -> None:
     rasa, _ = fake_rasa
-    await with_demo(gateway_database)
+    await with_demo(gateway_database, PASSWORD)
     rasa.readings["brp biaya imb"] = {
         "intent": {"name": "ask_fee", "confidence": 0.88},
         "entities": [{"entity": "permit_type", "value": "pbg"}],
@@ -85,7 +75,7 @@ async def test_the_assist_box_still_looks_up_numbers_when_rasa_is_down(
 ) -> None:
     rasa, _ = fake_rasa
     rasa.down = True
-    await with_demo(gateway_database)
+    await with_demo(gateway_database, PASSWORD)
     agent = await agent_client(make_gateway, aiohttp_client, "siti")
     page = await (await agent.get("/console/assist", params={"q": f"cek {LATE}"})).text()
     assert "Pemahaman bahasa sedang tidak tersedia" in page
@@ -95,7 +85,7 @@ async def test_the_assist_box_still_looks_up_numbers_when_rasa_is_down(
 async def test_a_complaint_answer_reaches_the_user_and_moves_its_state(
     make_gateway: GatewayFactory, gateway_database: str, aiohttp_client: Any
 ) -> None:
-    await with_demo(gateway_database)
+    await with_demo(gateway_database, PASSWORD)
     gateway = await make_gateway()
     agent: Client = await aiohttp_client(gateway.server)
     await signed_in(agent, "siti", PASSWORD)
@@ -135,7 +125,7 @@ async def _message_containing(socket: aiohttp.ClientWebSocketResponse, fragment:
 async def test_canned_replies_are_kept_by_admins_and_offered_to_agents(
     make_gateway: GatewayFactory, gateway_database: str, aiohttp_client: Any
 ) -> None:
-    await with_demo(gateway_database)
+    await with_demo(gateway_database, PASSWORD)
     gateway = await make_gateway()
     admin: Client = await aiohttp_client(gateway.server)
     agent: Client = await aiohttp_client(gateway.server)
@@ -173,7 +163,7 @@ async def test_canned_replies_are_kept_by_admins_and_offered_to_agents(
 async def test_statistics_show_each_agents_day(
     make_gateway: GatewayFactory, gateway_database: str, aiohttp_client: Any
 ) -> None:
-    await with_demo(gateway_database)
+    await with_demo(gateway_database, PASSWORD)
     engine = create_engine(gateway_database)
     async with create_sessionmaker(engine)() as session:
         siti = await staff_id(session, "siti")

@@ -1,0 +1,86 @@
+"""The inbox page: messages the bot did not understand, grouped, become training examples."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from aiohttp.test_utils import TestServer
+from sqlalchemy import select
+
+from permits.db import create_engine, create_sessionmaker
+from permits.models import TrainingExample, UnrecognisedMessage
+from tests.bot.admin.conftest import client_for, flashes, with_demo
+from tests.bot.conftest import API_TOKEN, FakeRasa, GatewayFactory
+from tests.bot.console.conftest import csrf_in
+
+NOT_UNDERSTOOD = {
+    "beli pulsa dong": ("out_of_scope", 0.83),
+    "mau beli pulsa dong min": ("out_of_scope", 0.79),
+    "Beli pulsa 20rb": ("out_of_scope", 0.71),
+    "izin keramaian nikahan gmn": ("nlu_fallback", 0.31),
+    "syarat izin keramaian acara nikahan": ("ask_requirements", 0.44),
+}
+
+
+async def stored(database_url: str) -> tuple[list[str], list[str]]:
+    engine = create_engine(database_url)
+    async with create_sessionmaker(engine)() as session:
+        examples = (await session.scalars(select(TrainingExample.text))).all()
+        states = (await session.scalars(select(UnrecognisedMessage.state))).all()
+    await engine.dispose()
+    return sorted(examples), sorted(states)
+
+
+async def test_messages_appear_grouped_and_an_assigned_group_becomes_examples(
+    make_gateway: GatewayFactory,
+    gateway_database: str,
+    fake_rasa: tuple[FakeRasa, TestServer],
+    aiohttp_client: Any,
+) -> None:
+    rasa, _ = fake_rasa
+    rasa.intents = dict(NOT_UNDERSTOOD)
+    await with_demo(gateway_database)
+    admin = await client_for(make_gateway, aiohttp_client, "admin")
+    for number, text in enumerate([*NOT_UNDERSTOOD, "syarat pbg"]):
+        response = await admin.post(
+            "/api/messages",
+            json={"conversation_id": f"web:warga{number}", "text": text},
+            headers={"Authorization": f"Bearer {API_TOKEN}"},
+        )
+        assert response.status == 200
+
+    page = await (await admin.get("/console/admin/inbox")).text()
+    counts = [int(n) for n in re.findall(r'data-admin="inbox-group" data-count="(\d+)"', page)]
+    assert counts == [3, 2]  # "syarat pbg" was understood: not in the inbox
+    groups = page.split('data-admin="inbox-group"')[1:]
+    assert "pulsa" in groups[0] and "keramaian" in groups[1]
+
+    ids = re.findall(r'name="message_id" value="(\d+)"', groups[1])
+    assigned = await admin.post(
+        "/console/admin/inbox",
+        data=[
+            ("csrf_token", csrf_in(page)),
+            *[("message_id", i) for i in ids],
+            ("intent", "ask_requirements"),
+            ("action", "assign"),
+        ],
+    )
+    assert "Pesan dijadikan contoh pelatihan." in " ".join(flashes(await assigned.text()))
+    examples, states = await stored(gateway_database)
+    assert examples == ["izin keramaian nikahan gmn", "syarat izin keramaian acara nikahan"]
+    assert states == ["assigned", "assigned", "new", "new", "new"]
+
+    page = await (await admin.get("/console/admin/inbox")).text()
+    ids = re.findall(r'name="message_id" value="(\d+)"', page)
+    await admin.post(
+        "/console/admin/inbox",
+        data=[
+            ("csrf_token", csrf_in(page)),
+            *[("message_id", i) for i in ids],
+            ("action", "dismiss"),
+        ],
+    )
+    assert 'data-admin="inbox-empty"' in await (await admin.get("/console/admin/inbox")).text()
+    audit = await (await admin.get("/console/admin/audit")).text()
+    assert "Pesan dijadikan contoh pelatihan" in audit and "Pesan diabaikan" in audit

@@ -1,0 +1,87 @@
+"""Administrators in a real browser on the running stack: an FAQ answer edited in the page
+is the bot's next answer; the inbox and the bottleneck dashboard show real data.
+
+The training, deployment and rollback cycle runs in test_training.py.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+
+import pytest
+import pytest_asyncio
+from playwright.async_api import Browser, Page, expect
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.stack import Stack
+from permits.models import StaffUser
+from permits.staff import create_user
+
+from .browser import DOCS, ask, bot_said, open_chat
+from .conftest import Gateway
+
+pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="session")]
+
+ADMIN, PASSWORD = "admin-halaman", "sandi-admin-halaman"
+DESKTOP = {"width": 1280, "height": 900}
+
+
+async def signed_in_admin(
+    browser: Browser, stack: Stack, sessions: async_sessionmaker[AsyncSession]
+) -> Page:
+    async with sessions() as session:
+        if await session.scalar(select(StaffUser.id).where(StaffUser.username == ADMIN)) is None:
+            await create_user(session, ADMIN, "Admin Dinas", "admin", PASSWORD)
+    context = await browser.new_context(viewport=DESKTOP, locale="id-ID")
+    page = await context.new_page()
+    await page.goto(stack.gateway_url + "/console/login")
+    await page.get_by_label("Nama pengguna").fill(ADMIN)
+    await page.get_by_label("Kata sandi").fill(PASSWORD)
+    await page.get_by_role("button", name="Masuk").click()
+    await expect(page.get_by_role("heading", name="Antrian percakapan")).to_be_visible()
+    return page
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def admin_page(
+    browser: Browser, stack: Stack, sessions: async_sessionmaker[AsyncSession]
+) -> AsyncIterator[Page]:
+    page = await signed_in_admin(browser, stack, sessions)
+    yield page
+    await page.context.close()
+
+
+async def test_an_edited_faq_answer_is_the_next_answer_in_the_web_chat(
+    admin_page: Page, page: Page
+) -> None:
+    new_answer = f"Loket buka Senin–Jumat 07.30–16.00 WIB (jadwal baru {uuid.uuid4().hex[:4]})."
+    await admin_page.get_by_role("link", name="FAQ").click()
+    await admin_page.locator('a[href="/console/admin/faq/jam_layanan"]').click()
+    await admin_page.get_by_label("Jawaban bot").fill(new_answer)
+    await admin_page.screenshot(path=str(DOCS / "admin-faq.png"), full_page=True)
+    await admin_page.get_by_role("button", name="Simpan perubahan").click()
+    await expect(
+        admin_page.get_by_text("Perubahan langsung berlaku untuk jawaban berikutnya.")
+    ).to_be_visible()
+
+    await open_chat(page)
+    await ask(page, "kantor ptsp buka jam brp")
+    await bot_said(page, new_answer)
+
+
+async def test_the_inbox_groups_what_the_bot_missed(admin_page: Page, gateway: Gateway) -> None:
+    for text in ("beli pulsa dong", "mau beli pulsa 50rb", "jual pulsa ga min"):
+        await gateway.send(f"web:e2e-{uuid.uuid4().hex[:8]}", text)
+    await admin_page.get_by_role("link", name="Pesan Tak Dikenali").click()
+    pulsa = admin_page.locator("[data-admin=inbox-group]").filter(has_text="pulsa").first
+    await expect(pulsa).to_be_visible()
+    await admin_page.screenshot(path=str(DOCS / "admin-inbox.png"), full_page=True)
+
+
+async def test_the_dashboard_shows_where_applications_are_held(admin_page: Page) -> None:
+    await admin_page.get_by_role("link", name="Dasbor").click()
+    await expect(admin_page.get_by_role("heading", level=1)).to_contain_text("hambatan")
+    await expect(admin_page.locator("main")).to_contain_text("Dinas Pekerjaan Umum")
+    await admin_page.screenshot(path=str(DOCS / "admin-dashboard.png"), full_page=True)
