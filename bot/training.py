@@ -35,7 +35,9 @@ from permits.model_versions import (
     get_version,
     in_service,
     mark_deployed,
+    original,
     passes_gate,
+    record_scores,
     register_original,
     start_version,
 )
@@ -106,6 +108,7 @@ class Trainer:
 
     async def start(self, actor: Actor) -> int:
         """Start a training in the background; raises TrainingBusy if one runs."""
+        await self._keep_original()
         async with self._sessions() as session:
             version = await start_version(session, actor.name)
             record(session, actor, "model.train", f"model:{version.id}", None, {"id": version.id})
@@ -167,11 +170,13 @@ class Trainer:
         scores = await _check(model)
         baseline_file = await self._model_in_service()
         baseline = await _check(baseline_file) if baseline_file else None
+        if baseline_file and baseline:
+            async with self._sessions() as session:
+                await record_scores(session, str(baseline_file), baseline)
         if not passes_gate(scores, baseline):
             await self._decide(version_id, "refused", model, scores, baseline, actor)
             return
         await self._phase(version_id, "Menerapkan model baru")
-        await self._keep_original(baseline_file, baseline)
         await self._rasa.replace(model)
         await self._decide(version_id, "deployed", model, scores, baseline, actor)
 
@@ -218,11 +223,20 @@ class Trainer:
         await process.wait()
         await self._log(version_id, pending)
 
-    async def _keep_original(self, model: Path | None, scores: dict[str, Any] | None) -> None:
-        """Before the first deployment, record the model in service so it can come back."""
+    async def _keep_original(self) -> None:
+        """Before the first training from these pages, record the model in service (the
+        one `make train` built) so that it can be put back."""
         async with self._sessions() as session:
-            if model is not None and await in_service(session) is None:
-                await register_original(session, str(model), scores)
+            if await in_service(session) is not None or await original(session) is not None:
+                return
+        try:
+            model = await self._model_in_service()
+        except (aiohttp.ClientError, TimeoutError):
+            log.warning("rasa unreachable: the original model is not recorded for rollback")
+            return
+        if model is not None:
+            async with self._sessions() as session:
+                await register_original(session, str(model))
 
     async def _model_in_service(self) -> Path | None:
         async with self._sessions() as session:

@@ -61,22 +61,37 @@ async def finish(
     return version
 
 
-async def register_original(
-    session: AsyncSession, file: str, scores: dict[str, Any] | None
-) -> ModelVersion:
-    """The model that was in service before the first deployment from the admin pages
-    (the one `make train` built), kept so that it can be put back."""
+ORIGINAL = "make train"  # started_by of the model that served before any admin training
+
+
+async def register_original(session: AsyncSession, file: str) -> ModelVersion:
+    """The model in service before the first training from the admin pages (the one
+    `make train` built), kept so that it can be put back."""
     version = ModelVersion(
         file=file,
         state="retired",
-        started_by="make train",
+        started_by=ORIGINAL,
         finished_at=utcnow(),
-        scores=scores,
         summary="Model awal, sebelum pelatihan pertama dari halaman admin.",
     )
     session.add(version)
     await session.commit()
     return version
+
+
+async def original(session: AsyncSession) -> ModelVersion | None:
+    return await session.scalar(select(ModelVersion).where(ModelVersion.started_by == ORIGINAL))
+
+
+async def record_scores(session: AsyncSession, file: str, scores: dict[str, Any]) -> None:
+    """Scores of a model measured as the baseline, kept for the page when it had none."""
+    await session.execute(
+        update(ModelVersion)
+        .where(ModelVersion.file == file, ModelVersion.scores.is_(None))
+        .values(scores=scores)
+        .execution_options(synchronize_session=False)
+    )
+    await session.commit()
 
 
 async def mark_deployed(session: AsyncSession, version_id: int) -> None:

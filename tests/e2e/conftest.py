@@ -17,10 +17,13 @@ import aiohttp
 import pytest
 import pytest_asyncio
 from playwright.async_api import Browser, Page, async_playwright
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.stack import Stack, StackConfig
 from permits.db import create_engine, create_sessionmaker
+from permits.models import StaffUser
+from permits.staff import create_user
 
 from .browser import CHROMIUM, CHROMIUM_ARGS, PHONE
 
@@ -134,4 +137,27 @@ async def page(browser: Browser, stack: Stack) -> AsyncIterator[Page]:
     opened = await context.new_page()
     await opened.goto(stack.gateway_url + "/")
     yield opened
+    await context.close()
+
+
+ADMIN, ADMIN_PASSWORD = "admin-uji", "sandi-admin-uji-e2e"
+DESKTOP = {"width": 1280, "height": 900}
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def admin_page(
+    browser: Browser, stack: Stack, sessions: async_sessionmaker[AsyncSession]
+) -> AsyncIterator[Page]:
+    """An administrator signed in to the console in a desktop browser."""
+    async with sessions() as session:
+        if await session.scalar(select(StaffUser.id).where(StaffUser.username == ADMIN)) is None:
+            await create_user(session, ADMIN, "Admin Dinas", "admin", ADMIN_PASSWORD)
+    context = await browser.new_context(viewport=DESKTOP, locale="id-ID")
+    page = await context.new_page()
+    await page.goto(stack.gateway_url + "/console/login")
+    await page.get_by_label("Nama pengguna").fill(ADMIN)
+    await page.get_by_label("Kata sandi").fill(ADMIN_PASSWORD)
+    await page.get_by_role("button", name="Masuk").click()
+    await page.get_by_role("heading", name="Antrian percakapan").wait_for()
+    yield page
     await context.close()

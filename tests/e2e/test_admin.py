@@ -7,50 +7,14 @@ The training, deployment and rollback cycle runs in test_training.py.
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 
 import pytest
-import pytest_asyncio
-from playwright.async_api import Browser, Page, expect
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
-from bot.stack import Stack
-from permits.models import StaffUser
-from permits.staff import create_user
+from playwright.async_api import Page, expect
 
 from .browser import DOCS, ask, bot_said, open_chat
 from .conftest import Gateway
 
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="session")]
-
-ADMIN, PASSWORD = "admin-halaman", "sandi-admin-halaman"
-DESKTOP = {"width": 1280, "height": 900}
-
-
-async def signed_in_admin(
-    browser: Browser, stack: Stack, sessions: async_sessionmaker[AsyncSession]
-) -> Page:
-    async with sessions() as session:
-        if await session.scalar(select(StaffUser.id).where(StaffUser.username == ADMIN)) is None:
-            await create_user(session, ADMIN, "Admin Dinas", "admin", PASSWORD)
-    context = await browser.new_context(viewport=DESKTOP, locale="id-ID")
-    page = await context.new_page()
-    await page.goto(stack.gateway_url + "/console/login")
-    await page.get_by_label("Nama pengguna").fill(ADMIN)
-    await page.get_by_label("Kata sandi").fill(PASSWORD)
-    await page.get_by_role("button", name="Masuk").click()
-    await expect(page.get_by_role("heading", name="Antrian percakapan")).to_be_visible()
-    return page
-
-
-@pytest_asyncio.fixture(loop_scope="session")
-async def admin_page(
-    browser: Browser, stack: Stack, sessions: async_sessionmaker[AsyncSession]
-) -> AsyncIterator[Page]:
-    page = await signed_in_admin(browser, stack, sessions)
-    yield page
-    await page.context.close()
 
 
 async def test_an_edited_faq_answer_is_the_next_answer_in_the_web_chat(

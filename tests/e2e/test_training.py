@@ -1,8 +1,9 @@
 """Train, check, deploy and roll back from the admin pages, on the running stack.
 
 Real `rasa train` runs (a few minutes each): a deliberately worse training set is
-refused; a new FAQ topic is trained and deployed while a load of conversations
-keeps flowing, every message answered; then the original model is put back.
+refused; an administrator adds an FAQ topic in the browser, trains and deploys it
+while a load of conversations keeps flowing (every message answered), a citizen's
+question about it is answered, and the original model is put back.
 """
 
 from __future__ import annotations
@@ -17,14 +18,16 @@ from dataclasses import dataclass, field
 import aiohttp
 import pytest
 import pytest_asyncio
+from playwright.async_api import Page, expect
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.stack import Stack
 from permits.model_versions import GATE_TOLERANCE
-from permits.models import FaqTopic, ModelVersion, StaffUser, TrainingExample
+from permits.models import ModelVersion, StaffUser, TrainingExample
 from permits.staff import create_user
 
+from .browser import DOCS, ask, bot_said, open_chat
 from .conftest import API_TOKEN, Gateway
 
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="session")]
@@ -156,22 +159,29 @@ class Load:
 
 
 async def test_a_new_topic_is_trained_and_deployed_while_messages_flow_then_rolled_back(
-    admin: Admin,
+    admin_page: Page,
+    page: Page,
     stack: Stack,
     gateway: Gateway,
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
-    async with sessions() as session:
-        session.add(
-            FaqTopic(slug="parkir", title="Parkir", examples=PARKIR_EXAMPLES, answer=PARKIR_ANSWER)
-        )
-        await session.commit()
+    admin, citizen = admin_page, page
+    await admin.get_by_role("link", name="FAQ").click()
+    await admin.get_by_label("Kode topik").fill("parkir")
+    await admin.get_by_label("Judul").fill("Parkir")
+    await admin.get_by_label("Contoh pertanyaan").fill("\n".join(PARKIR_EXAMPLES))
+    await admin.get_by_label("Jawaban bot").fill(PARKIR_ANSWER)
+    await admin.get_by_role("button", name="Tambah topik").click()
+    await expect(admin.get_by_text("setelah pelatihan ulang").first).to_be_visible()
+
     original = await model_loaded(stack)
     load = Load(gateway)
     workers = [asyncio.create_task(load.run(f"api:beban-{uuid.uuid4().hex[:6]}")) for _ in range(3)]
     try:
-        await admin.post("/console/admin/training")
-        version = await finished_version(sessions)
+        await admin.get_by_role("link", name="Latih & Terapkan").click()
+        await admin.get_by_role("button", name="Latih model baru").click()
+        await expect(admin.get_by_text("Pelatihan dimulai.")).to_be_visible()
+        version = await finished_version(sessions)  # the page refreshes itself meanwhile
     finally:
         load.running = False
         await asyncio.gather(*workers)
@@ -179,15 +189,15 @@ async def test_a_new_topic_is_trained_and_deployed_while_messages_flow_then_roll
     assert len(load.statuses) > 50, "the load kept going through training and deployment"
     assert set(load.statuses) == {200} and load.empty == 0
     assert await model_loaded(stack) == version.file
+    deployed = admin.locator("[data-admin=version][data-state=deployed]")
+    await expect(deployed).to_contain_text("Diterapkan", timeout=10_000)
+    await admin.screenshot(path=str(DOCS / "admin-training.png"), full_page=True)
 
-    reply = await gateway.send(f"web:e2e-{uuid.uuid4().hex[:8]}", "parkir motor di mpp dimana ya")
-    assert PARKIR_ANSWER in reply.text
+    await open_chat(citizen)
+    await ask(citizen, "parkir motor di mpp dimana ya")
+    await bot_said(citizen, PARKIR_ANSWER)
 
-    async with sessions() as session:
-        first = await session.scalar(
-            select(ModelVersion).where(ModelVersion.started_by == "make train")
-        )
-    assert first is not None and first.state == "retired"
-    location = await admin.post(f"/console/admin/training/{first.id}/rollback")
-    assert location == "/console/admin/training?pesan=dikembalikan-ke-model"
+    original_row = admin.locator("[data-admin=version]").filter(has_text="make train")
+    await original_row.get_by_role("button", name="Pakai kembali").click()
+    await expect(admin.get_by_text("Model sebelumnya dipakai kembali.")).to_be_visible()
     assert await model_loaded(stack) == original

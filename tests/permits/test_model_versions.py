@@ -15,6 +15,7 @@ from permits.model_versions import (
     mark_deployed,
     passes_gate,
     recent_versions,
+    record_scores,
     register_original,
     start_version,
 )
@@ -31,7 +32,8 @@ async def test_one_training_at_a_time(session: AsyncSession) -> None:
 async def test_deploying_retires_the_model_before_and_keeps_it_for_rollback(
     session: AsyncSession,
 ) -> None:
-    original = await register_original(session, "/models/tanya-izin.tar.gz", {"macro_f1": 0.9})
+    original = await register_original(session, "/models/tanya-izin.tar.gz")
+    await record_scores(session, "/models/tanya-izin.tar.gz", {"macro_f1": 0.9})
     await mark_deployed(session, original.id)
     new = await start_version(session, "Admin")
     await append_log(session, new.id, "Epochs: 100%\n")
@@ -45,6 +47,8 @@ async def test_deploying_retires_the_model_before_and_keeps_it_for_rollback(
     assert [v.state for v in await recent_versions(session)] == ["retired", "deployed"]
     refreshed = await get_version(session, new.id)
     assert refreshed is not None and refreshed.log == "Epochs: 100%\n"
+    first = await get_version(session, original.id)
+    assert first is not None and first.scores == {"macro_f1": 0.9}
 
 
 async def test_a_training_cut_off_by_a_restart_is_marked_failed(session: AsyncSession) -> None:
