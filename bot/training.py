@@ -246,8 +246,16 @@ class Trainer:
         loaded = await self._rasa.loaded_file()
         if not loaded:
             return None
-        path = Path(loaded)
-        return path if path.is_absolute() else self._models_dir / path.name
+        return await asyncio.to_thread(self._model_file, Path(loaded))
+
+    def _model_file(self, loaded: Path) -> Path | None:
+        """Rasa reports what it was started with: a model file, or a folder of models of
+        which it took the newest."""
+        path = loaded if loaded.is_absolute() else self._models_dir / loaded.name
+        if path.is_dir():
+            models = sorted(path.glob("*.tar.gz"), key=lambda model: model.stat().st_mtime)
+            return models[-1] if models else None
+        return path
 
     async def _decide(
         self,

@@ -56,7 +56,8 @@ class FeeRule(BaseModel):
             example = self.estimate_pbg(100, "hunian")
             text = (
                 "Dikenakan retribusi PBG = luas lantai (m²) × indeks fungsi bangunan × "
-                f"harga satuan {rupiah(self.unit_cost)}/m² × koefisien {self.coefficient:g}. "
+                f"harga satuan {rupiah(self.unit_cost)}/m² × koefisien "
+                f"{format(self.coefficient, 'g').replace('.', ',')}. "
                 "Indeks fungsi: hunian 0,15; usaha 0,70; sosial budaya 0,30; campuran 0,60; "
                 f"khusus 1,00. Contoh: rumah tinggal 100 m² ≈ {rupiah(example)}."
             )
