@@ -128,9 +128,13 @@ class GatewayInput(InputChannel):
             if not await asyncio.to_thread(path.is_file):
                 return response.json({"error": f"no model file at {path}"}, status=400)
             old = request.app.ctx.agent
+            # domain=old.domain: a new Agent first gives the shared tracker store its
+            # own domain; without one, the model in service would read every tracker
+            # with an empty domain (losing slots) until the new model has loaded.
             load = functools.partial(
                 Agent.load,
                 path,
+                domain=old.domain,
                 tracker_store=old.tracker_store,
                 lock_store=old.lock_store,
                 action_endpoint=old.action_endpoint,
