@@ -113,6 +113,8 @@ async def test_a_worse_training_set_is_refused(
     permits = ("imb", "pbg", "siup", "nib", "reklame", "sip dokter", "tdup", "amdal", "slf")
     wrong = [f"{question} {permit}" for question in questions for permit in permits]
     wrong += [f"cek status permohonan saya {n}" for n in ("dong", "min", "kak", "ya", "pls")]
+    faq = ("jam buka kantor", "alamat kantor ptsp", "nomor call center", "cara daftar akun oss")
+    wrong += [f"{question} {tail}" for question in faq for tail in ("dong", "min", "ya kak")]
     async with sessions() as session:
         session.add_all(TrainingExample(intent="greet", text=text) for text in wrong)
         await session.commit()
