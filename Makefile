@@ -5,7 +5,7 @@ SHELL := /bin/bash
 APP_PY := .venv/bin/python
 ENGINE := PYTHONPATH=$(CURDIR) .venv-engine/bin/rasa
 
-.PHONY: help setup train run test test-fast lint validate nlu-report demo chat clean
+.PHONY: help setup train run test test-fast lint validate nlu-report bench demo chat clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -41,6 +41,9 @@ validate: setup  ## rasa data validate
 
 nlu-report: setup  ## measure the NLU on a held-out split and the colloquial file, write docs/nlu.md
 	@$(APP_PY) -m nlu.report
+
+bench: train  ## load benchmark: ours vs stock Rasa at 1, 8, 32 conversations (docs/benchmarks.md)
+	@$(APP_PY) -m bench.load
 
 clean:  ## remove models, database and caches (keeps the environments)
 	rm -rf models var .pytest_cache .mypy_cache .ruff_cache

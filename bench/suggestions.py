@@ -77,7 +77,7 @@ async def measure(stack: Stack, database_url: str) -> dict[str, Any]:
     hits = {"top1": 0, "top3": 0, "baseline": 0}
     misses: list[str] = []
     async with aiohttp.ClientSession() as http:
-        rasa = RasaClient(http, stack.rasa_url, stack.config.rasa_token, retry_seconds=10)
+        rasa = RasaClient(http, [stack.rasa_url], stack.config.rasa_token, retry_seconds=10)
         for case in cases:
             reading = Reading.of((await rasa.parse(case["q"])).nlu, case["q"])
             async with sessions() as session:

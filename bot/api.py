@@ -4,6 +4,10 @@ POST /api/messages                          one message in, the bot's answer out
                                             in order per conversation
 POST /api/applications/{number}/status      the office's back-office system reports
                                             a status change; subscribers are told
+
+Every refusal is JSON {"error": "<Indonesian>"}: 400 for a body that is not JSON
+in UTF-8, of the wrong shape, or with an empty, too long or unreadable text (none
+of them is stored), 401 without the token, 413 for a body over client_max_size.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from typing import Any
 from aiohttp import web
 from pydantic import BaseModel, Field, ValidationError
 
+from bot.inbound import readable, refusal, request_json
 from bot.keys import DELIVERY, SESSIONS, SETTINGS, TURNS
 from bot.logging import conversation_id as current_conversation
 from permits.errors import ApplicationNotFound
@@ -32,17 +37,47 @@ UNAVAILABLE = (
 class IncomingMessage(BaseModel):
     conversation_id: str = Field(min_length=3, max_length=120, pattern=r"^[a-z]+:\S+$")
     text: str
+    # The caller's id for this message: a retry with the same id (after a timeout,
+    # perhaps to another replica) returns the answer already given, never a second one.
+    id: str | None = Field(default=None, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")
 
 
 class StatusUpdate(BaseModel):
-    status: str
+    status: str = Field(max_length=60)
     stage: str | None = Field(default=None, max_length=120)
     agency: str | None = Field(default=None, max_length=60)
     note: str = Field(default="", max_length=500)
 
 
+NOT_JSON = "Permintaan harus berupa JSON yang sah."
+BAD_MESSAGE = 'Kolom conversation_id (mis. "web:abc123") dan text wajib diisi.'
+BAD_STATUS = (
+    "Kolom status wajib diisi; stage (maks. 120 karakter), agency (maks. 60) dan note "
+    "(maks. 500) boleh diisi."
+)
+UNREADABLE_FIELDS = "Isian berisi karakter yang tidak sah (NUL atau surrogate UTF-16)."
+
+
+HTTP_ERRORS = {
+    404: "Alamat API tidak ditemukan.",
+    405: "Metode HTTP ini tidak didukung di alamat ini.",
+    413: "Permintaan terlalu besar (maksimal {kib} KiB).",
+}
+
+
 def _error(status: int, message: str) -> web.Response:
     return web.json_response({"error": message}, status=status)
+
+
+def http_error(request: web.Request, exc: web.HTTPException) -> web.Response:
+    """aiohttp's own refusals under /api/ (413 for a body over client_max_size, 404,
+    405) as the API's other errors are: JSON, in Indonesian."""
+    text = HTTP_ERRORS.get(exc.status, "Permintaan tidak dapat diproses (HTTP {status}).")
+    message = text.format(kib=request.client_max_size // 1024, status=exc.status)
+    allow = exc.headers.get("Allow")
+    return web.json_response(
+        {"error": message}, status=exc.status, headers={"Allow": allow} if allow else None
+    )
 
 
 def _authorised(request: web.Request) -> bool:
@@ -53,17 +88,17 @@ def _authorised(request: web.Request) -> bool:
 
 async def _parse(request: web.Request) -> IncomingMessage | web.Response:
     try:
-        raw: Any = await request.json()
+        raw: Any = await request_json(request)  # 413 (error_middleware) if too large
         message = IncomingMessage.model_validate(raw)
     except ValidationError:  # also a ValueError, so it is caught first
-        return _error(400, 'Kolom conversation_id (mis. "web:abc123") dan text wajib diisi.')
-    except (ValueError, UnicodeDecodeError):
-        return _error(400, "Permintaan harus berupa JSON yang sah.")
-    limit = request.app[SETTINGS].max_message_chars
-    if not message.text.strip():
-        return _error(400, "Pesan kosong. Silakan tulis pertanyaan Anda.")
-    if len(message.text) > limit:
-        return _error(400, f"Pesan terlalu panjang (maksimal {limit} karakter).")
+        return _error(400, BAD_MESSAGE)
+    except ValueError:  # not JSON, or not UTF-8
+        return _error(400, NOT_JSON)
+    if not readable(message.conversation_id):
+        return _error(400, BAD_MESSAGE)
+    refused = refusal(message.text, request.app[SETTINGS].max_message_chars)
+    if refused is not None:
+        return _error(400, refused)  # nothing stored: the caller has the refusal
     return message
 
 
@@ -75,7 +110,7 @@ async def post_message(request: web.Request) -> web.Response:
         return parsed
     conversation = parsed.conversation_id
     current_conversation.set(conversation)
-    answer = await request.app[TURNS].answer_now(conversation, parsed.text)
+    answer = await request.app[TURNS].answer_now(conversation, parsed.text, parsed.id)
     if answer is None:
         call_centre = request.app[SETTINGS].call_centre
         return web.json_response(
@@ -96,11 +131,15 @@ async def post_status(request: web.Request) -> web.Response:
         return _error(401, "Token API tidak sah.")
     number = request.match_info["number"]
     try:
-        update = StatusUpdate.model_validate(await request.json())
-    except ValidationError:
-        return _error(400, "Kolom status wajib diisi; stage, agency dan note boleh diisi.")
-    except (ValueError, UnicodeDecodeError):
-        return _error(400, "Permintaan harus berupa JSON yang sah.")
+        update = StatusUpdate.model_validate(await request_json(request))
+    except ValidationError as exc:  # a lone surrogate fails a constrained str already
+        unreadable = any(error["type"] == "string_unicode" for error in exc.errors())
+        return _error(400, UNREADABLE_FIELDS if unreadable else BAD_STATUS)
+    except ValueError:
+        return _error(400, NOT_JSON)
+    fields = (number, update.status, update.stage or "", update.agency or "", update.note)
+    if not all(readable(field) for field in fields):
+        return _error(400, UNREADABLE_FIELDS)
     change = StatusChange(number, update.status, update.stage, update.agency, update.note)
     async with request.app[SESSIONS]() as session:
         try:

@@ -9,19 +9,27 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 
 import aiohttp
 from aiohttp import web
+from limits.aio.storage import MemoryStorage, RedisStorage, Storage
+from prometheus_client import CONTENT_TYPE_LATEST
+from redis.asyncio import Redis
+from sqlalchemy import text
 
 from bot import console
-from bot.api import post_message, post_status
+from bot.api import http_error, post_message, post_status
+from bot.bus import bus_for
 from bot.channels import telegram, whatsapp
 from bot.channels import web as web_chat
 from bot.console.live import HUB
 from bot.delivery import DeliveryWorker
-from bot.keys import CHANNELS, DELIVERY, RASA, SESSIONS, SETTINGS, TURNS
+from bot.keys import BUS, CHANNELS, DELIVERY, RASA, REDIS, SESSIONS, SETTINGS, TURNS
+from bot.metrics import METRICS, Metrics
+from bot.ordering import ConversationLocks
 from bot.rasa import RasaClient
 from bot.routing import Routing
 from bot.settings import GatewaySettings
 from bot.turns import Turns
 from permits.db import create_engine, create_sessionmaker
+from permits.handoff import open_handoff_counts
 from permits.office_hours import OfficeHours
 
 log = logging.getLogger(__name__)
@@ -38,9 +46,10 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         return await handler(request)
     except web.HTTPException as exc:
         if exc.status >= 400 and request.path.startswith("/api/"):
-            return web.json_response({"error": exc.reason}, status=exc.status)
+            return http_error(request, exc)  # e.g. 413 for a body over client_max_size
         raise
     except Exception:
+        request.app[METRICS].errors.labels("unhandled").inc()
         log.exception("unhandled error", extra={"path": request.path})
         return web.json_response(
             {"error": "Maaf, terjadi kesalahan pada sistem. Silakan coba lagi."}, status=500
@@ -54,14 +63,36 @@ async def database(app: web.Application) -> AsyncIterator[None]:
     await engine.dispose()
 
 
+async def shared_state(app: web.Application) -> AsyncIterator[None]:
+    """Redis when replicas share the work (TANYA_REDIS_URL), else nothing; and the bus."""
+    url = app[SETTINGS].redis_url
+    redis = Redis.from_url(url) if url else None
+    app[REDIS] = redis
+    await app[BUS].start()
+    yield
+    await app[BUS].close()
+    if redis is not None:
+        await redis.aclose()
+
+
 async def rasa_client(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
     timeout = aiohttp.ClientTimeout(total=settings.rasa_timeout_seconds)
     async with aiohttp.ClientSession(timeout=timeout) as http:
         app[RASA] = RasaClient(
-            http, settings.rasa_url, settings.rasa_token, settings.rasa_retry_seconds
+            http, settings.rasa_urls, settings.rasa_token, settings.rasa_retry_seconds
         )
         yield
+
+
+def flood_limit_storage(redis_url: str) -> Storage:
+    if not redis_url:
+        return MemoryStorage()
+    return RedisStorage(
+        redis_url.replace("redis://", "async+redis://", 1),
+        implementation="redispy",
+        key_prefix="tanya:flood",
+    )
 
 
 async def conversation_services(app: web.Application) -> AsyncIterator[None]:
@@ -71,6 +102,7 @@ async def conversation_services(app: web.Application) -> AsyncIterator[None]:
         app[CHANNELS],
         lease_seconds=settings.delivery_lease_seconds,
         poll_seconds=settings.delivery_poll_seconds,
+        metrics=app[METRICS],
     )
     turns = Turns(
         app[SESSIONS],
@@ -80,37 +112,103 @@ async def conversation_services(app: web.Application) -> AsyncIterator[None]:
         call_centre=settings.call_centre,
         on_queued=delivery.wake,
         observer=app[HUB].transcript,
+        locks=ConversationLocks(app[REDIS]),
+        limiter_storage=flood_limit_storage(settings.redis_url),
+        metrics=app[METRICS],
     )
     app[DELIVERY], app[TURNS] = delivery, turns
     yield
-    await turns.close()  # graceful: turns in progress are finished and queued
 
 
 async def background_workers(app: web.Application) -> AsyncIterator[None]:
-    """Started last, stopped first: delivery and recovery of unanswered messages."""
+    """Started last, stopped first: delivery and recovery of unanswered messages.
+
+    Graceful shutdown (SIGTERM): aiohttp stops accepting connections and lets
+    requests finish; then turns in progress finish, and their answers are sent
+    before the process exits (what is left stays queued for another replica).
+    """
     interval = app[SETTINGS].recovery_interval_seconds
-    tasks = [
-        asyncio.create_task(app[DELIVERY].run_forever(), name="delivery"),
-        asyncio.create_task(app[TURNS].recover_forever(interval), name="recovery"),
-    ]
+    delivery = asyncio.create_task(app[DELIVERY].run_forever(), name="delivery")
+    recovery = asyncio.create_task(app[TURNS].recover_forever(interval), name="recovery")
     yield
-    for task in tasks:
-        task.cancel()
-    for task in tasks:
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+    await _cancel(recovery)
+    await app[TURNS].close()
+    await _cancel(delivery)
+    with contextlib.suppress(Exception):
+        await asyncio.wait_for(app[DELIVERY].deliver_due(), timeout=10)
+
+
+async def _cancel(task: asyncio.Task[None]) -> None:
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
 
 
 async def health(request: web.Request) -> web.Response:
+    """Liveness: the process answers."""
     return web.json_response({"status": "ok"})
+
+
+async def ready(request: web.Request) -> web.Response:
+    """Readiness: this replica can accept messages (database, and Redis if used).
+
+    Rasa is reported but does not count: with Rasa away the gateway still takes
+    messages, tells the user they are kept, and answers them when Rasa is back;
+    an unready gateway would instead leave the load balancer refusing them.
+    """
+    checks = {
+        "database": await _database_answers(request.app),
+        "redis": await _redis_answers(request.app),
+    }
+    ok = all(checks.values())
+    body = {
+        "status": "ok" if ok else "unavailable",
+        "checks": checks,
+        "rasa": await request.app[RASA].reachable(),
+    }
+    return web.json_response(body, status=200 if ok else 503)
+
+
+async def serve_metrics(request: web.Request) -> web.Response:
+    """Prometheus text format; the open handoffs are counted at each scrape."""
+    metrics = request.app[METRICS]
+    try:
+        async with request.app[SESSIONS]() as session:
+            metrics.observe_handoffs(await open_handoff_counts(session))
+    except Exception:
+        log.warning("could not count open handoffs for the metrics", exc_info=True)
+    return web.Response(body=metrics.exposition(), headers={"Content-Type": CONTENT_TYPE_LATEST})
+
+
+async def _database_answers(app: web.Application) -> bool:
+    try:
+        async with app[SESSIONS]() as session:
+            await asyncio.wait_for(session.execute(text("SELECT 1")), timeout=2)
+    except Exception:
+        return False
+    return True
+
+
+async def _redis_answers(app: web.Application) -> bool:
+    redis = app[REDIS]
+    if redis is None:
+        return True
+    try:
+        return bool(await asyncio.wait_for(redis.ping(), timeout=2))
+    except Exception:
+        return False
 
 
 def create_app(settings: GatewaySettings) -> web.Application:
     app = web.Application(middlewares=[error_middleware], client_max_size=64 * 1024)
     app[SETTINGS] = settings
     app[CHANNELS] = {}
-    app.cleanup_ctx.extend([database, rasa_client, conversation_services])
+    app[METRICS] = Metrics()
+    app[BUS] = bus_for(settings.redis_url)
+    app.cleanup_ctx.extend([database, shared_state, rasa_client, conversation_services])
     app.router.add_get("/health", health)
+    app.router.add_get("/ready", ready)
+    app.router.add_get("/metrics", serve_metrics)
     app.router.add_post("/api/messages", post_message)
     app.router.add_post("/api/applications/{number}/status", post_status)
     web_chat.setup(app)

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.channels.base import Channel, DeliveryFailed, Outbound
 from bot.logging import conversation_id as current_conversation
+from bot.metrics import Metrics
 from permits.models import Message
 from permits.transcripts import (
     channel_of,
@@ -39,7 +40,9 @@ class DeliveryWorker:
         *,
         lease_seconds: float,
         poll_seconds: float,
+        metrics: Metrics | None = None,
     ) -> None:
+        self._metrics = metrics if metrics is not None else Metrics()
         self._sessions = sessions
         self._channels = channels
         self._lease = timedelta(seconds=lease_seconds)
@@ -72,10 +75,12 @@ class DeliveryWorker:
 
     async def _deliver(self, row: Message) -> None:
         current_conversation.set(row.conversation_id)
-        channel = self._channels.get(channel_of(row.conversation_id))
+        channel_name = channel_of(row.conversation_id)
+        channel = self._channels.get(channel_name)
         async with self._sessions() as session:
             if channel is None:
                 await mark_attempt_failed(session, row, "channel not configured", permanent=True)
+                self._count(channel_name, "failed")
                 log.error("no channel for message", extra={"message_id": row.id})
                 return
             outbound = Outbound(
@@ -92,6 +97,7 @@ class DeliveryWorker:
                 provider_id = await channel.send(outbound)
             except DeliveryFailed as exc:
                 state = await mark_attempt_failed(session, row, str(exc), permanent=exc.permanent)
+                self._count(channel_name, state)
                 log.warning(
                     "delivery failed",
                     extra={"message_id": row.id, "state": state, "reason": str(exc)},
@@ -99,7 +105,17 @@ class DeliveryWorker:
                 return
             except Exception as exc:
                 state = await mark_attempt_failed(session, row, repr(exc))
+                self._count(channel_name, state)
                 log.exception("delivery error", extra={"message_id": row.id, "state": state})
                 return
             await mark_sent(session, row.id, provider_id)
+            self._count(channel_name, "sent")
             log.info("message delivered", extra={"message_id": row.id, "kind": row.kind})
+
+    def _count(self, channel: str, state: str) -> None:
+        """Final outcomes only: a failure that will be retried is not yet an outcome."""
+        if state == "failed":
+            self._metrics.sent.labels(channel, "failed").inc()
+            self._metrics.errors.labels("delivery_failed").inc()
+        elif state == "sent":
+            self._metrics.sent.labels(channel, "sent").inc()

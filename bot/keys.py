@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from aiohttp import web
+from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.bus import Bus
 from bot.channels.base import Channel
 from bot.delivery import DeliveryWorker
 from bot.rasa import RasaClient
@@ -17,3 +19,5 @@ SESSIONS = web.AppKey("sessions", async_sessionmaker[AsyncSession])
 TURNS = web.AppKey("turns", Turns)
 DELIVERY = web.AppKey("delivery", DeliveryWorker)
 CHANNELS = web.AppKey("channels", dict[str, Channel])
+REDIS: web.AppKey[Redis | None] = web.AppKey("redis")
+BUS: web.AppKey[Bus] = web.AppKey("bus")

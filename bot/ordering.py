@@ -1,28 +1,50 @@
-"""One message at a time per conversation, conversations in parallel."""
+"""One message at a time per conversation, conversations in parallel.
+
+Within a process an asyncio.Lock per conversation queues the waiters (FIFO).
+With several replicas a Redis lock is taken as well, so only one replica at a
+time answers a conversation; which replica wins does not change the order,
+because the winner answers the conversation's unanswered messages from the
+database oldest first. The Redis lock expires LEASE_SECONDS after a replica
+stops renewing it, so a killed replica holds nobody up for long.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from redis.asyncio import Redis
+from redis.asyncio.lock import Lock
+from redis.exceptions import LockError, RedisError
+
+log = logging.getLogger(__name__)
+
+LEASE_SECONDS = 10.0
+RENEW_EVERY_SECONDS = LEASE_SECONDS / 3
+POLL_SECONDS = 0.02  # how often a replica waiting for another's lock retries
+
+
+class LocksUnavailable(Exception):
+    """Redis cannot be reached, so no replica may answer (the message stays pending)."""
+
 
 class ConversationLocks:
-    """asyncio.Lock is FIFO, so messages are answered in arrival order.
+    """A lock lives only while someone holds or waits for it, so idle
+    conversations cost nothing."""
 
-    A lock lives only while someone holds or waits for it, so idle
-    conversations cost nothing.
-    """
-
-    def __init__(self) -> None:
+    def __init__(self, redis: Redis | None = None) -> None:
         self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
+        self._redis = redis
 
     @asynccontextmanager
     async def hold(self, conversation_id: str) -> AsyncIterator[None]:
         lock, users = self._locks.get(conversation_id, (asyncio.Lock(), 0))
         self._locks[conversation_id] = (lock, users + 1)
         try:
-            async with lock:
+            async with lock, self._across_replicas(conversation_id):
                 yield
         finally:
             lock, users = self._locks[conversation_id]
@@ -32,8 +54,43 @@ class ConversationLocks:
                 self._locks[conversation_id] = (lock, users - 1)
 
     def busy(self, conversation_id: str) -> bool:
-        """Someone holds or waits for this conversation's lock."""
+        """Someone in this process holds or waits for this conversation's lock."""
         return conversation_id in self._locks
 
     def __len__(self) -> int:
         return len(self._locks)
+
+    @asynccontextmanager
+    async def _across_replicas(self, conversation_id: str) -> AsyncIterator[None]:
+        if self._redis is None:
+            yield
+            return
+        lock = self._redis.lock(
+            f"tanya:turn:{conversation_id}", timeout=LEASE_SECONDS, sleep=POLL_SECONDS
+        )
+        try:
+            await lock.acquire()
+        except (RedisError, OSError) as exc:
+            raise LocksUnavailable(repr(exc)) from exc
+        renewer = asyncio.create_task(_renew_forever(lock))
+        try:
+            yield
+        finally:
+            renewer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await renewer
+            try:
+                await lock.release()
+            except (LockError, RedisError, OSError):
+                # The lease ran out (Redis unreachable for a while); another replica
+                # may already hold it. Nothing to undo: answers are in the database.
+                log.warning("conversation lock lost before release")
+
+
+async def _renew_forever(lock: Lock) -> None:
+    while True:
+        await asyncio.sleep(RENEW_EVERY_SECONDS)
+        try:
+            await lock.reacquire()
+        except Exception:
+            log.warning("could not renew a conversation lock", exc_info=True)

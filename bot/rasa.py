@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
+import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -63,37 +66,80 @@ def faq_topic_of(data: dict[str, Any]) -> str | None:
 
 
 class RasaClient:
+    """Talks to one Rasa or to several replicas sharing their tracker and lock stores.
+
+    A conversation keeps going to the same replica while it answers (its tracker
+    stays warm there); when that replica is unreachable the retry goes to the next.
+    """
+
     def __init__(
-        self, http: aiohttp.ClientSession, url: str, token: str, retry_seconds: float
+        self,
+        http: aiohttp.ClientSession,
+        urls: Sequence[str] | str,
+        token: str,
+        retry_seconds: float,
     ) -> None:
         self._http = http
-        self._webhook = f"{url.rstrip('/')}/webhooks/gateway/webhook"
-        self._parse = f"{url.rstrip('/')}/webhooks/gateway/parse"
+        self._urls = [u.rstrip("/") for u in ([urls] if isinstance(urls, str) else urls)]
+        self._next = itertools.cycle(range(len(self._urls)))
         self._token = token
         self._retry_seconds = retry_seconds
 
     async def send(
-        self, conversation_id: str, text: str, metadata: dict[str, Any] | None = None
+        self,
+        conversation_id: str,
+        text: str,
+        metadata: dict[str, Any] | None = None,
+        message_id: str | None = None,
     ) -> BotReply:
+        """One turn. With a message_id, Rasa answers a repeat from its tracker instead
+        of running the turn again (see engine/channel.py)."""
         retrying = AsyncRetrying(
             retry=retry_if_exception_type(_Retryable),
             stop=stop_after_delay(self._retry_seconds),
             wait=wait_exponential(multiplier=0.2, max=2),
         )
+        home = zlib.crc32(conversation_id.encode())
         try:
             async for attempt in retrying:
                 with attempt:
-                    return await self._post(conversation_id, text, metadata or {})
+                    replica = (home + attempt.retry_state.attempt_number - 1) % len(self._urls)
+                    return await self._post(
+                        self._urls[replica], conversation_id, text, metadata or {}, message_id
+                    )
         except RetryError as exc:
             log.warning("rasa unavailable", extra={"conversation_id": conversation_id})
             raise RasaUnavailable(str(exc.last_attempt.exception())) from exc
         raise RasaUnavailable("no attempt was made")  # pragma: no cover - tenacity always tries
 
-    async def _post(self, conversation_id: str, text: str, metadata: dict[str, Any]) -> BotReply:
-        body = {"sender": conversation_id, "message": text, "metadata": metadata}
+    async def reachable(self) -> bool:
+        """At least one replica answers its channel's health check (for /ready)."""
+        for url in self._urls:
+            try:
+                async with self._http.get(
+                    f"{url}/webhooks/gateway/", timeout=aiohttp.ClientTimeout(total=2)
+                ) as response:
+                    if response.status == 200:
+                        return True
+            except (aiohttp.ClientError, TimeoutError):
+                continue
+        return False
+
+    async def _post(
+        self,
+        url: str,
+        conversation_id: str,
+        text: str,
+        metadata: dict[str, Any],
+        message_id: str | None,
+    ) -> BotReply:
+        body: dict[str, Any] = {"sender": conversation_id, "message": text, "metadata": metadata}
+        if message_id is not None:
+            body["message_id"] = message_id
         headers = {"Authorization": f"Bearer {self._token}"}
+        webhook = f"{url}/webhooks/gateway/webhook"
         try:
-            async with self._http.post(self._webhook, json=body, headers=headers) as response:
+            async with self._http.post(webhook, json=body, headers=headers) as response:
                 if response.status >= 500 or response.status == 404:
                     # 404: Rasa is up but the model (and its channel) is still loading.
                     raise _Retryable(f"rasa answered {response.status}")
@@ -106,10 +152,9 @@ class RasaClient:
     async def parse(self, text: str) -> BotReply:
         """NLU only (no conversation, no answer): intent, ranking, entities, FAQ topic."""
         headers = {"Authorization": f"Bearer {self._token}"}
+        parse = f"{self._urls[next(self._next)]}/webhooks/gateway/parse"
         try:
-            async with self._http.post(
-                self._parse, json={"text": text}, headers=headers
-            ) as response:
+            async with self._http.post(parse, json={"text": text}, headers=headers) as response:
                 if response.status >= 500 or response.status == 404:
                     raise RasaUnavailable(f"rasa answered {response.status}")
                 response.raise_for_status()

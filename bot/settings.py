@@ -19,12 +19,16 @@ class GatewaySettings(BaseSettings):
     env: Literal["development", "production"] = "development"
     gateway_host: str = "127.0.0.1"
     gateway_port: int = 8080
+    # One Rasa, or several comma-separated (replicas sharing the tracker and lock stores).
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_token: str = DEV_RASA_TOKEN
     rasa_timeout_seconds: float = 30.0
     rasa_retry_seconds: float = 8.0  # total time spent retrying an unreachable Rasa
     api_token: str = DEV_API_TOKEN
     database_url: str = DEFAULT_DATABASE_URL
+    # Empty: one gateway process keeps locks, the flood limit and live events in memory.
+    # Set (redis://host:6379/0) when several gateway replicas serve behind a load balancer.
+    redis_url: str = ""
     max_message_chars: int = 2000
     call_centre: str = "1500164"
     # The address the outside world reaches the gateway at (webhook signatures are
@@ -39,6 +43,9 @@ class GatewaySettings(BaseSettings):
     # where training data is built. Relative paths are relative to the working directory.
     models_dir: str = "models"
     training_dir: str = "var/training"
+    # This process runs the administrators' trainings (needs the engine environment).
+    # With replicas only one does; the others leave its trainings alone on restart.
+    trainer: bool = True
 
     # Per-conversation flood limit, in the `limits` notation ("12/minute").
     conversation_rate_limit: str = "12/minute"
@@ -62,6 +69,10 @@ class GatewaySettings(BaseSettings):
     # Approved template (ContentSid) for notifications outside WhatsApp's 24-hour window;
     # variables {{1}} number, {{2}} status, {{3}} stage.
     twilio_notification_content_sid: str = ""
+
+    @property
+    def rasa_urls(self) -> list[str]:
+        return [url.strip().rstrip("/") for url in self.rasa_url.split(",") if url.strip()]
 
     @property
     def whatsapp_enabled(self) -> bool:

@@ -3,6 +3,12 @@
 `python -m bot stack` (what `make run` calls) loads the demo database, starts the
 three processes, waits until each answers its health check, prints where to chat
 and stops everything cleanly on Ctrl-C or when one of them dies.
+
+The same class starts a production-shaped stack for the replica tests and the
+load benchmark: several Rasa and gateway processes, Rasa's tracker store in
+PostgreSQL and its lock store in Redis, the gateways sharing Redis
+(`rasa_replicas`, `gateway_replicas`, `tracker_store_url`, `redis_url`).
+Replica n > 1 is named "rasa-n" / "gateway-n".
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
+from urllib.parse import urlsplit
 
 import aiohttp
 
@@ -48,6 +55,12 @@ class StackConfig:
     load_demo: bool = True
     start_timeout: float = 240.0
     extra_env: dict[str, str] = field(default_factory=dict)
+    # Production shape (empty/1: the embedded development defaults).
+    redis_url: str = ""  # gateways share locks, flood limits and live events; Rasa's locks
+    tracker_store_url: str = ""  # postgresql://user@host:port/db for Rasa's SQL tracker store
+    rasa_replicas: int = 1
+    gateway_replicas: int = 1
+    replica_ports: dict[str, int] = field(default_factory=dict)  # "rasa-2" -> port
 
     @classmethod
     def from_settings(cls, settings: GatewaySettings) -> StackConfig:
@@ -102,6 +115,26 @@ class Stack:
     def rasa_url(self) -> str:
         return f"http://127.0.0.1:{self.config.rasa_port}"
 
+    def port_of(self, name: str) -> int:
+        first = {"rasa": self.config.rasa_port, "gateway": self.config.gateway_port}
+        if name in first:
+            return first[name]
+        if name not in self.config.replica_ports:
+            self.config.replica_ports[name] = free_port()
+        return self.config.replica_ports[name]
+
+    def url_of(self, name: str) -> str:
+        """The base URL of one process, e.g. url_of("gateway-2")."""
+        return f"http://127.0.0.1:{self.port_of(name)}"
+
+    @property
+    def rasa_names(self) -> list[str]:
+        return _replica_names("rasa", self.config.rasa_replicas)
+
+    @property
+    def gateway_names(self) -> list[str]:
+        return _replica_names("gateway", self.config.gateway_replicas)
+
     @property
     def actions_url(self) -> str:
         return f"http://127.0.0.1:{self.config.actions_port}"
@@ -119,7 +152,8 @@ class Stack:
                 "TANYA_DATABASE_URL": c.database_url,
                 "TANYA_RASA_TOKEN": c.rasa_token,
                 "TANYA_API_TOKEN": c.api_token,
-                "TANYA_RASA_URL": self.rasa_url,
+                "TANYA_RASA_URL": ",".join(self.url_of(n) for n in self.rasa_names),
+                "TANYA_REDIS_URL": c.redis_url,
                 "TANYA_ACTIONS_PORT": str(c.actions_port),
                 "TANYA_GATEWAY_PORT": str(c.gateway_port),
                 "TANYA_MODELS_DIR": str(c.model_dir),
@@ -138,39 +172,53 @@ class Stack:
         """Rasa does not expand environment variables in endpoints.yml, so write it."""
         path = self.runtime_dir / "endpoints.yml"
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(f'action_endpoint:\n  url: "{self.actions_url}/webhook"\n')
+        path.write_text(
+            rasa_endpoints(
+                f"{self.actions_url}/webhook", self.config.tracker_store_url, self.config.redis_url
+            )
+        )
         return path
 
     def commands(self) -> dict[str, list[str]]:
+        commands = {name: self._rasa_command(self.port_of(name)) for name in self.rasa_names}
+        commands["actions"] = [sys.executable, "-m", "actions"]
+        for name in self.gateway_names:
+            commands[name] = [sys.executable, "-m", "bot", "serve"]
+        return commands
+
+    def _rasa_command(self, port: int) -> list[str]:
         c = self.config
-        return {
-            "rasa": [
-                str(c.root / ".venv-engine" / "bin" / "rasa"),
-                "run",
-                "--enable-api",
-                "--auth-token",
-                c.rasa_token,
-                "-i",
-                "127.0.0.1",
-                "-p",
-                str(c.rasa_port),
-                "--credentials",
-                "credentials.yml",
-                "--endpoints",
-                str(self._write_endpoints()),
-                "-m",
-                str(model_in_service_file(c.model_dir) or c.model_dir),
-            ],
-            "actions": [sys.executable, "-m", "actions"],
-            "gateway": [sys.executable, "-m", "bot", "serve"],
-        }
+        return [
+            str(c.root / ".venv-engine" / "bin" / "rasa"),
+            "run",
+            "--enable-api",
+            "--auth-token",
+            c.rasa_token,
+            "-i",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "--credentials",
+            "credentials.yml",
+            "--endpoints",
+            str(self._write_endpoints()),
+            "-m",
+            str(model_in_service_file(c.model_dir) or c.model_dir),
+        ]
 
     def health_urls(self) -> dict[str, str]:
-        return {
-            "rasa": f"{self.rasa_url}/status?token={self.config.rasa_token}",
-            "actions": f"{self.actions_url}/health",
-            "gateway": f"{self.gateway_url}/health",
-        }
+        urls = {"actions": f"{self.actions_url}/health"}
+        for name in self.rasa_names:
+            urls[name] = f"{self.url_of(name)}/status?token={self.config.rasa_token}"
+        for name in self.gateway_names:
+            urls[name] = f"{self.url_of(name)}/health"
+        return urls
+
+    def _env_of(self, name: str) -> dict[str, str]:
+        env = self._env()
+        if name.startswith("gateway"):
+            env["TANYA_GATEWAY_PORT"] = str(self.port_of(name))
+        return env
 
     async def _load_demo(self) -> None:
         process = await asyncio.create_subprocess_exec(
@@ -187,7 +235,7 @@ class Stack:
         process = await asyncio.create_subprocess_exec(
             *command,
             cwd=self.config.root,
-            env=self._env(),
+            env=self._env_of(name),
             stdout=output,
             stderr=output,
             start_new_session=True,  # Ctrl-C reaches us only; we stop children in order
@@ -237,9 +285,9 @@ class Stack:
         deadline = time.monotonic() + self.config.start_timeout
         await self._wait_healthy(name, self.health_urls()[name], deadline)
 
-    async def stop_child(self, name: str) -> None:
+    async def stop_child(self, name: str, sig: signal.Signals = signal.SIGTERM) -> None:
         child = next(c for c in self.children if c.name == name)
-        child.process.send_signal(signal.SIGTERM)
+        child.process.send_signal(sig)
         await child.process.wait()
 
     async def stop(self, grace: float = 15.0) -> None:
@@ -263,6 +311,39 @@ class Stack:
         for task in pending:
             task.cancel()
         return waits[done.pop()]
+
+
+def _replica_names(kind: str, replicas: int) -> list[str]:
+    return [kind if n == 1 else f"{kind}-{n}" for n in range(1, replicas + 1)]
+
+
+def rasa_endpoints(action_url: str, tracker_store_url: str = "", redis_url: str = "") -> str:
+    """endpoints.yml: the action server; in production PostgreSQL and Redis stores."""
+    lines = ["action_endpoint:", f'  url: "{action_url}"']
+    if tracker_store_url:
+        db = urlsplit(tracker_store_url)
+        lines += [
+            "tracker_store:",
+            "  type: SQL",
+            "  dialect: postgresql",
+            f"  url: {db.hostname}",
+            f"  port: {db.port or 5432}",
+            f"  db: {db.path.lstrip('/')}",
+            f"  username: {db.username or 'postgres'}",
+            f'  password: "{db.password or ""}"',
+            "  login_db: postgres",  # lets Rasa create its database on first start
+        ]
+    if redis_url:
+        redis = urlsplit(redis_url)
+        lines += [
+            "lock_store:",
+            "  type: redis",
+            f"  url: {redis.hostname}",
+            f"  port: {redis.port or 6379}",
+            f"  db: {redis.path.lstrip('/') or 0}",
+            "  key_prefix: rasa",  # its keys: rasa:lock:<conversation>
+        ]
+    return "\n".join(lines) + "\n"
 
 
 def _banner(stack: Stack) -> str:

@@ -58,24 +58,32 @@ def model_in_service_file(models_dir: Path) -> Path | None:
 
 
 class RasaModels:
-    """The model endpoints of our Rasa channel (engine/channel.py), token protected."""
+    """The model endpoints of our Rasa channel (engine/channel.py), token protected.
 
-    def __init__(self, http: aiohttp.ClientSession, url: str, token: str) -> None:
+    With several Rasa replicas each one is told, one after another, so the others
+    keep answering while one loads."""
+
+    def __init__(self, http: aiohttp.ClientSession, urls: list[str], token: str) -> None:
         self._http = http
-        self._url = f"{url.rstrip('/')}/webhooks/gateway/model"
+        self._urls = [f"{url.rstrip('/')}/webhooks/gateway/model" for url in urls]
         self._headers = {"Authorization": f"Bearer {token}"}
 
     async def loaded_file(self) -> str | None:
-        async with self._http.get(self._url, headers=self._headers) as r:
+        async with self._http.get(self._urls[0], headers=self._headers) as r:
             r.raise_for_status()
             loaded = (await r.json()).get("model_file")
         return str(loaded) if loaded else None
 
     async def replace(self, model_file: Path) -> None:
-        """Returns once Rasa has loaded the model and swapped it in."""
+        """Returns once every Rasa has loaded the model and swapped it in."""
+        for url in self._urls:
+            await self._replace_on(url, model_file)
+            log.info("model swapped", extra={"rasa": url, "model": model_file.name})
+
+    async def _replace_on(self, url: str, model_file: Path) -> None:
         timeout = aiohttp.ClientTimeout(total=600)
         async with self._http.put(
-            self._url,
+            url,
             headers=self._headers,
             json={"model_file": str(model_file)},
             timeout=timeout,

@@ -12,30 +12,35 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from limits import parse
-from limits.aio.storage import MemoryStorage
+from limits.aio.storage import MemoryStorage, Storage
 from limits.aio.strategies import MovingWindowRateLimiter
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.channels.base import visible_buttons
-from bot.guard import ButtonGuard
+from bot import guard
 from bot.logging import conversation_id as current_conversation
-from bot.ordering import ConversationLocks
+from bot.metrics import Metrics
+from bot.ordering import ConversationLocks, LocksUnavailable
 from bot.rasa import BotReply, RasaClient, RasaUnavailable
 from bot.routing import Diverted, Routing
 from permits.inbox import file_unrecognised, is_unrecognised
 from permits.models import Message, utcnow
 from permits.transcripts import (
     Outgoing,
+    as_outgoing,
+    channel_of,
     conversations_with_pending,
+    inbound_by_external_id,
     pending_inbound,
     queue_outbound,
     record_inbound,
+    replies_to,
     settle_inbound,
     told_recently,
 )
@@ -83,15 +88,20 @@ class Turns:
         call_centre: str,
         on_queued: Callable[[], None],
         observer: TranscriptObserver = ignore_lines,
+        locks: ConversationLocks | None = None,
+        limiter_storage: Storage | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self._sessions = sessions
         self._rasa = rasa
         self._routing = routing
         self._observer = observer
-        self._locks = ConversationLocks()
-        self._guard = ButtonGuard()
+        self._locks = locks if locks is not None else ConversationLocks()
         self._limit = parse(rate_limit)
-        self._limiter = MovingWindowRateLimiter(MemoryStorage())
+        self._limiter = MovingWindowRateLimiter(
+            limiter_storage if limiter_storage is not None else MemoryStorage()
+        )
+        self._metrics = metrics if metrics is not None else Metrics()
         self._call_centre = call_centre
         self._on_queued = on_queued
         self._tasks: set[asyncio.Task[None]] = set()
@@ -103,12 +113,16 @@ class Turns:
             inbound = await record_inbound(
                 session, conversation_id, text, external_id, commit=False
             )
+            channel = channel_of(conversation_id)
             if inbound is None:
+                self._metrics.duplicates.labels(channel).inc()
                 log.info("duplicate delivery dropped", extra={"external_id": external_id})
                 return False
-            if not await self._limiter.hit(self._limit, conversation_id):
+            self._metrics.received.labels(channel).inc()
+            if not await self._within_flood_limit(conversation_id):
                 inbound.state = "limited"
                 await session.commit()
+                self._metrics.flood_limited.inc()
                 log.warning("flood limit reached")
                 await self._tell_once(session, conversation_id, SLOW_DOWN, "limit")
                 return True
@@ -117,14 +131,32 @@ class Turns:
         self._spawn(self.drain(conversation_id))
         return True
 
+    async def _within_flood_limit(self, conversation_id: str) -> bool:
+        """The limit protects the service; when its store (Redis) is away, let messages in."""
+        try:
+            return await self._limiter.hit(self._limit, conversation_id)
+        except Exception:
+            log.warning("flood limit unavailable; message let through", exc_info=True)
+            return True
+
     async def reply_directly(
         self, conversation_id: str, text: str, external_id: str | None, answer: str
     ) -> bool:
-        """Store a message that needs no NLU (a shared contact, a photo) with its answer."""
+        """Store a message that needs no NLU (a shared contact, a photo, a refused text)
+        with its answer; past the flood limit, as limited and without one."""
         async with self._sessions() as session:
-            inbound = await record_inbound(session, conversation_id, text, external_id)
+            inbound = await record_inbound(
+                session, conversation_id, text, external_id, commit=False
+            )
             if inbound is None:
                 return False
+            if not await self._within_flood_limit(conversation_id):
+                inbound.state = "limited"  # a flood of photos is not echoed either
+                await session.commit()
+                self._metrics.flood_limited.inc()
+                log.warning("flood limit reached")
+                await self._tell_once(session, conversation_id, SLOW_DOWN, "limit")
+                return True
             rows = await settle_inbound(session, inbound, "answered", [Outgoing(answer)])
         self._observer(conversation_id, [inbound, *rows])
         self._on_queued()
@@ -133,33 +165,86 @@ class Turns:
     async def drain(self, conversation_id: str) -> None:
         """Answer the conversation's unanswered messages, oldest first."""
         current_conversation.set(conversation_id)
-        async with self._locks.hold(conversation_id), self._sessions() as session:
-            for inbound in await pending_inbound(session, conversation_id):
-                if await self._divert(session, inbound, delivered=False) is not None:
-                    continue
-                if not await self._answer(session, inbound):
-                    break
+        try:
+            async with self._locks.hold(conversation_id), self._sessions() as session:
+                for inbound in await pending_inbound(session, conversation_id):
+                    if await self._divert(session, inbound, delivered=False) is not None:
+                        continue
+                    if not await self._answer(session, inbound):
+                        break
+        except LocksUnavailable:
+            log.warning("no conversation lock: Redis unreachable; answered once it is back")
         self._on_queued()
 
-    async def answer_now(self, conversation_id: str, text: str) -> Answer | None:
-        """The synchronous API: answer one message in the response (None: Rasa is down)."""
+    async def answer_now(
+        self, conversation_id: str, text: str, request_id: str | None = None
+    ) -> Answer | None:
+        """The synchronous API: answer one message in the response (None: Rasa is down).
+
+        A request repeated with the same request_id (the caller's retry, perhaps to
+        another replica) gets the answer already given instead of a second one.
+        Older messages of the conversation are answered first, whichever replica
+        received them, so answers keep the order of the questions.
+        """
         current_conversation.set(conversation_id)
         async with self._sessions() as session:
-            inbound = await record_inbound(session, conversation_id, text, None)
-            assert inbound is not None  # no external id, so never a duplicate
-            self._observer(conversation_id, [inbound])
-            async with self._locks.hold(conversation_id):
-                diverted = await self._divert(session, inbound, delivered=True)
-                if diverted is not None:
-                    return Answer(diverted.replies, None, held=diverted.state == "held")
-                try:
-                    reply = await self._ask_rasa(inbound)
-                except RasaUnavailable:
-                    await settle_inbound(session, inbound, "failed", [])
+            inbound = await self._record_request(session, conversation_id, text, request_id)
+            try:
+                return await self._answer_in_order(session, inbound)
+            except LocksUnavailable:
+                # Kept pending: a retry with the same id, or the recovery loop, answers it.
+                log.warning("no conversation lock: Redis unreachable")
+                return None
+
+    async def _answer_in_order(self, session: AsyncSession, inbound: Message) -> Answer | None:
+        """Under the conversation's lock: older messages first, then this one."""
+        conversation_id = inbound.conversation_id
+        async with self._locks.hold(conversation_id):
+            await session.refresh(inbound)
+            for waiting in await pending_inbound(session, conversation_id):
+                if waiting.id > inbound.id:
+                    break
+                if not await self._answer_in_response(session, waiting):
                     return None
-                replies = self._replies_of(reply)
-                await self._settle(session, inbound, reply, replies, delivered=True)
-        return Answer(replies, reply.intent)
+            if inbound.state == "failed":
+                return None
+            rows = await replies_to(session, inbound)
+        intent = {"name": inbound.intent, "confidence": inbound.confidence}
+        return Answer(
+            [as_outgoing(row) for row in rows],
+            intent if inbound.intent else None,
+            held=inbound.state == "held",
+        )
+
+    async def _record_request(
+        self, session: AsyncSession, conversation_id: str, text: str, request_id: str | None
+    ) -> Message:
+        external_id = f"api-{request_id}" if request_id else None
+        inbound = await record_inbound(session, conversation_id, text, external_id)
+        if inbound is not None:
+            self._metrics.received.labels(channel_of(conversation_id)).inc()
+            self._observer(conversation_id, [inbound])
+            return inbound
+        assert external_id is not None  # without an id a message is never a duplicate
+        repeated = await inbound_by_external_id(session, conversation_id, external_id)
+        assert repeated is not None
+        self._metrics.duplicates.labels(channel_of(conversation_id)).inc()
+        if repeated.state == "failed":  # Rasa was down last time: try again
+            repeated.state = "pending"
+            await session.commit()
+        return repeated
+
+    async def _answer_in_response(self, session: AsyncSession, inbound: Message) -> bool:
+        """Answer a message whose replies go back in an HTTP response; False if Rasa is down."""
+        if await self._divert(session, inbound, delivered=True) is not None:
+            return True
+        try:
+            reply = await self._ask_rasa(session, inbound)
+        except RasaUnavailable:
+            await settle_inbound(session, inbound, "failed", [])
+            return False
+        await self._settle(session, inbound, reply, self._replies_of(reply), delivered=True)
+        return True
 
     async def recover_forever(self, interval: float) -> None:
         """Answer messages left pending (Rasa was down, or the process restarted)."""
@@ -173,8 +258,12 @@ class Turns:
                 log.exception("could not look for unanswered messages")
                 continue
             for conversation_id in waiting:
-                if not self._locks.busy(conversation_id):
+                if self._locks.busy(conversation_id):
+                    continue
+                try:
                     await self.drain(conversation_id)
+                except Exception:
+                    log.exception("could not answer a waiting conversation")
 
     async def close(self) -> None:
         """Let turns in progress finish (graceful shutdown)."""
@@ -208,24 +297,35 @@ class Turns:
         """The NLU's reading alone (no dialogue), for the agent's console; None if Rasa
         is away, which costs the agent a suggestion, never the message."""
         try:
-            return await self._rasa.parse(self._guard.screen("", text))
+            return await self._rasa.parse(guard.screen(text, []))
         except RasaUnavailable:
             log.warning("no NLU reading for a held message")
             return None
 
     async def _answer(self, session: AsyncSession, inbound: Message) -> bool:
         try:
-            reply = await self._ask_rasa(inbound)
+            reply = await self._ask_rasa(session, inbound)
         except RasaUnavailable:
             await self._tell_once(session, inbound.conversation_id, KEPT_FOR_LATER, "notice")
             return False
         await self._settle(session, inbound, reply, self._replies_of(reply), delivered=False)
         return True
 
-    async def _ask_rasa(self, inbound: Message) -> BotReply:
-        text = self._guard.screen(inbound.conversation_id, inbound.text)
-        reply = await self._rasa.send(inbound.conversation_id, text or "?")
-        self._guard.remember(inbound.conversation_id, visible_buttons(reply.buttons))
+    async def _ask_rasa(self, session: AsyncSession, inbound: Message) -> BotReply:
+        offered = await guard.offered_buttons(session, inbound.conversation_id)
+        text = guard.screen(inbound.text, offered)
+        started = time.perf_counter()
+        try:
+            reply = await self._rasa.send(
+                inbound.conversation_id,
+                text or "?",
+                message_id=f"{inbound.id}@{inbound.at.timestamp():.3f}",
+            )
+        except RasaUnavailable:
+            self._metrics.errors.labels("rasa_unavailable").inc()
+            raise
+        self._metrics.rasa_seconds.observe(time.perf_counter() - started)
+        await guard.remember_offered(session, inbound.conversation_id, reply.buttons)
         return reply
 
     def _replies_of(self, reply: BotReply) -> list[Outgoing]:
@@ -271,10 +371,17 @@ class Turns:
             delivered=delivered,
         )
         self._observer(inbound.conversation_id, [inbound, *rows])
+        self._observe_turn(inbound, intent)
         log.info(
             "message answered",
             extra={"intent": intent.get("name"), "confidence": intent.get("confidence")},
         )
+
+    def _observe_turn(self, inbound: Message, intent: dict[str, Any]) -> None:
+        seconds = (utcnow() - inbound.at).total_seconds()
+        self._metrics.turn_seconds.labels(channel_of(inbound.conversation_id)).observe(seconds)
+        if intent.get("name") and intent.get("confidence") is not None:
+            self._metrics.confidence.labels(intent["name"]).observe(float(intent["confidence"]))
 
     async def _tell_once(
         self, session: AsyncSession, conversation_id: str, text: str, kind: str
@@ -295,4 +402,5 @@ class Turns:
     def _finished(self, task: asyncio.Task[None]) -> None:
         self._tasks.discard(task)
         if not task.cancelled() and task.exception() is not None:
+            self._metrics.errors.labels("turn_failed").inc()
             log.error("turn failed", exc_info=task.exception())

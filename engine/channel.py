@@ -26,6 +26,7 @@ from typing import Any
 
 from rasa.core.agent import Agent
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from rasa.shared.core.events import BotUttered, UserUttered
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -79,6 +80,12 @@ class GatewayInput(InputChannel):
                     {"error": "expected JSON with string fields sender and message"}, status=400
                 )
             sender, text = body["sender"], body["message"]
+            message_id = body.get("message_id")
+            if isinstance(message_id, str):
+                answered = await _answer_already_given(request.app.ctx.agent, sender, message_id)
+                if answered is not None:
+                    logger.info("repeated message %s answered from the tracker", message_id)
+                    return response.json(answered)
             collector = CollectingOutputChannel()
             await on_new_message(
                 UserMessage(
@@ -86,6 +93,7 @@ class GatewayInput(InputChannel):
                     collector,
                     sender,
                     input_channel=self.name(),
+                    message_id=message_id if isinstance(message_id, str) else None,
                     metadata=body.get("metadata") or {},
                 )
             )
@@ -152,6 +160,54 @@ class GatewayInput(InputChannel):
         tracker = await agent.tracker_store.retrieve(sender) if agent else None
         latest = tracker.latest_message.parse_data if tracker and tracker.latest_message else {}
         return _nlu_fields(latest)
+
+
+async def _answer_already_given(
+    agent: Agent | None, sender: str, message_id: str
+) -> dict[str, Any] | None:
+    """The answer Rasa gave to this message before, if it has seen it.
+
+    The gateway repeats a message when its request got no response (a gateway
+    replica died mid-request, a timeout). The tracker store is shared by every
+    Rasa replica, so whichever one gets the repeat answers it from the tracker
+    instead of running the turn a second time. The conversation's lock is taken
+    first, so a turn still running for the first request finishes before we look.
+    """
+    if agent is None or agent.tracker_store is None:
+        return None
+    async with agent.lock_store.lock(sender, wait_time_in_seconds=0.05):
+        tracker = await agent.tracker_store.retrieve(sender)
+    if tracker is None:
+        return None
+    events = list(tracker.events)
+    asked = next(
+        (
+            i
+            for i in range(len(events) - 1, -1, -1)
+            if isinstance(events[i], UserUttered) and events[i].message_id == message_id
+        ),
+        None,
+    )
+    if asked is None:
+        return None
+    messages = []
+    for event in events[asked + 1 :]:
+        if isinstance(event, UserUttered):
+            break
+        if isinstance(event, BotUttered):
+            messages.append(_as_output(sender, event))
+    return {"messages": messages, **_nlu_fields(events[asked].parse_data)}
+
+
+def _as_output(sender: str, event: BotUttered) -> dict[str, Any]:
+    """A bot utterance as CollectingOutputChannel would have collected it."""
+    message: dict[str, Any] = {"recipient_id": sender}
+    if event.text:
+        message["text"] = event.text
+    for key in ("buttons", "image", "attachment", "custom"):
+        if event.data.get(key):
+            message[key] = event.data[key]
+    return message
 
 
 def _nlu_fields(parsed: dict[str, Any]) -> dict[str, Any]:

@@ -226,6 +226,16 @@ async def record_survey(session: AsyncSession, handoff: Handoff, score: int) -> 
     await session.commit()
 
 
+async def open_handoff_counts(session: AsyncSession) -> dict[str, int]:
+    """How many conversations are queued, held by an agent, or waiting for a call-back."""
+    rows = await session.execute(
+        select(Handoff.state, func.count())
+        .where(Handoff.state.in_(("queued", "active", "callback")))
+        .group_by(Handoff.state)
+    )
+    return {state: count for state, count in rows.all()}
+
+
 async def queue_items(session: AsyncSession) -> list[QueueItem]:
     """Waiting, held and call-back conversations, oldest first, with their latest question."""
     last_text = (

@@ -162,6 +162,8 @@ class Conversation(Base):
     last_message_at: Mapped[datetime] = mapped_column(default=utcnow)
     # WhatsApp allows free-form messages only within 24 hours of the user's last message.
     last_inbound_at: Mapped[datetime | None] = mapped_column()
+    # The buttons of the bot's latest answer: only their payloads may start with "/".
+    offered_buttons: Mapped[list[dict[str, str]] | None] = mapped_column()
 
 
 class Message(Base):
@@ -203,6 +205,9 @@ class Message(Base):
     # Inbound: the NLU's entities and intent ranking, for the console's suggestions.
     nlu: Mapped[dict[str, Any] | None] = mapped_column()
     agent_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))  # sender=agent
+    # Outbound: the user's message this answers (the synchronous API returns an
+    # answer written by whichever replica answered it).
+    reply_to: Mapped[int | None] = mapped_column(index=True)
 
 
 class Handoff(Base):

@@ -103,6 +103,28 @@ async def pending_inbound(session: AsyncSession, conversation_id: str) -> list[M
     return list((await session.scalars(query)).all())
 
 
+async def inbound_by_external_id(
+    session: AsyncSession, conversation_id: str, external_id: str
+) -> Message | None:
+    return await session.scalar(
+        select(Message).where(
+            Message.conversation_id == conversation_id,
+            Message.external_id == external_id,
+            Message.direction == "in",
+        )
+    )
+
+
+async def replies_to(session: AsyncSession, inbound: Message) -> list[Message]:
+    """The answer to a user's message, in the order it was written."""
+    query = (
+        select(Message)
+        .where(Message.conversation_id == inbound.conversation_id, Message.reply_to == inbound.id)
+        .order_by(Message.id)
+    )
+    return list((await session.scalars(query)).all())
+
+
 async def conversations_with_pending(session: AsyncSession, older_than: datetime) -> list[str]:
     """Conversations holding messages nobody answered yet (e.g. Rasa was down)."""
     query = (
@@ -124,6 +146,7 @@ def queue_outbound(
     template_variables: dict[str, str] | None = None,
     state: str = "queued",
     agent_id: int | None = None,
+    reply_to: int | None = None,
 ) -> Message:
     """Add an outbound message to the session; it is sent once the transaction commits."""
     row = Message(
@@ -137,6 +160,7 @@ def queue_outbound(
         template_variables=template_variables,
         state=state,
         at=utcnow(),
+        reply_to=reply_to,
     )
     session.add(row)
     return row
@@ -163,7 +187,10 @@ async def settle_inbound(
     inbound.nlu = nlu
     session.add(inbound)
     state = "sent" if delivered else "queued"
-    rows = [queue_outbound(session, inbound.conversation_id, r, state=state) for r in replies]
+    rows = [
+        queue_outbound(session, inbound.conversation_id, r, state=state, reply_to=inbound.id)
+        for r in replies
+    ]
     await session.execute(
         update(Conversation)
         .where(Conversation.id == inbound.conversation_id)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+import os
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
+import asyncpg
 import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -12,7 +15,32 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from permits.db import create_engine, create_sessionmaker, migrate
 from permits.demo import load_demo
 
-POSTGRES_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+POSTGRES_SERVER = "postgres@127.0.0.1:5432"
+# A database of this test run's own, so two runs on one machine do not wipe each
+# other's tables (the server's database `test` only serves to create it).
+POSTGRES_DATABASE = f"tanya_test_{os.getpid()}"
+POSTGRES_URL = f"postgresql+asyncpg://{POSTGRES_SERVER}/{POSTGRES_DATABASE}"
+
+
+async def admin_statement(statement: str) -> None:
+    """Run a statement such as CREATE DATABASE on the server, outside a transaction."""
+    connection = await asyncpg.connect(f"postgresql://{POSTGRES_SERVER}/test")
+    try:
+        await connection.execute(statement)
+    finally:
+        await connection.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def postgres_database(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Created on first use by a PostgreSQL test, dropped when the run ends."""
+    if not any(item.get_closest_marker("postgres") for item in request.session.items):
+        yield
+        return
+    asyncio.run(admin_statement(f"DROP DATABASE IF EXISTS {POSTGRES_DATABASE} WITH (FORCE)"))
+    asyncio.run(admin_statement(f"CREATE DATABASE {POSTGRES_DATABASE}"))
+    yield
+    asyncio.run(admin_statement(f"DROP DATABASE IF EXISTS {POSTGRES_DATABASE} WITH (FORCE)"))
 
 
 async def reset_postgres(url: str = POSTGRES_URL) -> None:

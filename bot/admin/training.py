@@ -77,14 +77,15 @@ def absolute(path: str) -> Path:
 async def trainer(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
     async with aiohttp.ClientSession() as http:
-        models = RasaModels(http, settings.rasa_url, settings.rasa_token)
+        models = RasaModels(http, settings.rasa_urls, settings.rasa_token)
         app[TRAINER] = Trainer(
             app[SESSIONS],
             models,
             absolute(settings.models_dir),
             absolute(settings.training_dir),
         )
-        await app[TRAINER].recover()
+        if settings.trainer:
+            await app[TRAINER].recover()  # a training cut off by this process's restart
         yield
         await app[TRAINER].close()
 

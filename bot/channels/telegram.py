@@ -8,6 +8,9 @@ the "share phone" button becomes Telegram's contact keyboard, and a shared
 contact links the conversation only when it is the sender's own.
 Sending goes through PTB's AIORateLimiter, which keeps under Telegram's flood
 limits and retries after a 429 (RetryAfter).
+A body that is not an update gets 400 (a 500 would make Telegram send it again and
+again); a text the bot does not take (over TANYA_MAX_MESSAGE_CHARS, unreadable) is
+answered in the chat with the web chat's sentence and kept in the transcript.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import AIORateLimiter, ExtBot
 
 from bot.channels.base import DeliveryFailed, Outbound, split_text
+from bot.inbound import refusal, request_json, storable
 from bot.keys import CHANNELS, SESSIONS, SETTINGS, TURNS
 from bot.turns import Turns
 from permits.status import SHARE_PHONE_PAYLOAD, normalise_phone
@@ -116,11 +120,23 @@ async def handle_update(app: web.Application, update: Update) -> None:
     conversation_id = f"telegram:{message.chat.id}"
     if message.contact is not None:
         await _on_contact(app, turns, conversation_id, message, update_key)
-    elif message.text:
-        text = "halo" if message.text.strip().startswith("/start") else message.text
-        await turns.receive(conversation_id, text, update_key)
+    elif isinstance(message.text, str) and message.text:  # PTB does not check types
+        await _on_text(app, turns, conversation_id, message.text, update_key)
     else:
         await turns.reply_directly(conversation_id, "[bukan teks]", update_key, ONLY_TEXT)
+
+
+async def _on_text(
+    app: web.Application, turns: Turns, conversation_id: str, text: str, key: str
+) -> None:
+    refused = refusal(text, app[SETTINGS].max_message_chars)
+    if refused is not None:
+        log.info("telegram message refused", extra={"chars": len(text)})
+        await turns.reply_directly(conversation_id, storable(text), key, refused)
+        return
+    if text.strip().startswith("/start"):
+        text = "halo"
+    await turns.receive(conversation_id, text, key)
 
 
 async def _on_callback(app: web.Application, turns: Turns, update: Update, key: str) -> None:
@@ -165,9 +181,12 @@ async def webhook(request: web.Request) -> web.Response:
         log.warning("telegram webhook with a wrong secret token refused")
         return web.json_response({"error": "token rahasia tidak sah"}, status=403)
     try:
-        data: Any = await request.json()
+        data: Any = await request_json(request)  # 413 if over client_max_size
+        if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+            raise ValueError("not an update")
         update = Update.de_json(data, request.app[TELEGRAM].bot)
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, LookupError, TypeError, AttributeError, ArithmeticError):
+        # de_json only parses; whatever a malformed field provokes in it lands here.
         return web.json_response({"error": "update Telegram tidak sah"}, status=400)
     await handle_update(request.app, update)
     return web.json_response({"ok": True})

@@ -6,10 +6,13 @@ Wire format (JSON over the websocket at /chat/ws?session=TOKEN):
                    {"type": "message", "id", "from", "text", "buttons"}
                    {"type": "received", "id": CLIENT_ID}   stored; the widget may forget it
                    {"type": "typing"}                      the bot is preparing an answer
-                   {"type": "error", "text": ...}          an Indonesian explanation
+                   {"type": "error", "text": ..., "id"?}   an Indonesian explanation; with
+                                                           the client id of a refused message
   client → server  {"type": "message", "id": CLIENT_ID, "text": ...}
 The widget resends unacknowledged messages after a reconnect; the client id
 makes the copy a duplicate that the transcript drops.
+A frame over MAX_FRAME_BYTES or a text frame that is not UTF-8 makes aiohttp close
+that socket (1009, 1007); the widget never sends either, and other sockets go on.
 The session token is a secret held by the browser; the conversation id is
 derived from it, so knowing a conversation id does not let anyone read it.
 """
@@ -17,18 +20,20 @@ derived from it, so knowing a conversation id does not let anyone read it.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import re
 import secrets
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
 from aiohttp import WSMsgType, web
 
+from bot.bus import Bus
 from bot.channels.base import Outbound, visible_buttons
-from bot.keys import CHANNELS, SESSIONS, SETTINGS, TURNS
+from bot.inbound import loads, refusal
+from bot.keys import BUS, CHANNELS, SESSIONS, SETTINGS, TURNS
 from permits.transcripts import history, serialise
 
 log = logging.getLogger(__name__)
@@ -36,6 +41,10 @@ log = logging.getLogger(__name__)
 STATIC = Path(__file__).with_name("web_static")
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 CLIENT_ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+# The widget sends at most 1000 characters, a few KB as JSON; a bigger frame closes
+# the socket (aiohttp, 1009) before it is read whole.
+MAX_FRAME_BYTES = 16 * 1024
+UNKNOWN_FORMAT = "Format pesan tidak dikenal."
 
 
 def conversation_for(token: str) -> str:
@@ -43,10 +52,15 @@ def conversation_for(token: str) -> str:
 
 
 class WebChannel:
-    name: ClassVar[str] = "web"
+    """A chat window's socket is held by one replica; events for it travel over the bus."""
 
-    def __init__(self) -> None:
+    name: ClassVar[str] = "web"
+    topic: ClassVar[str] = "web"
+
+    def __init__(self, bus: Bus) -> None:
         self._sockets: dict[str, set[web.WebSocketResponse]] = defaultdict(set)
+        self._bus = bus
+        bus.subscribe(self.topic, self._push)
 
     def join(self, conversation_id: str, socket: web.WebSocketResponse) -> None:
         self._sockets[conversation_id].add(socket)
@@ -59,6 +73,11 @@ class WebChannel:
                 del self._sockets[conversation_id]
 
     async def publish(self, conversation_id: str, event: dict[str, Any]) -> None:
+        """To the conversation's windows, on whichever replica they are open."""
+        await self._bus.publish(self.topic, {"conversation_id": conversation_id, "event": event})
+
+    async def _push(self, envelope: dict[str, Any]) -> None:
+        conversation_id, event = envelope["conversation_id"], envelope["event"]
         for socket in list(self._sockets.get(conversation_id, ())):
             if socket.closed:
                 self.leave(conversation_id, socket)
@@ -92,7 +111,7 @@ WEB = web.AppKey("web", WebChannel)
 
 
 async def chat_socket(request: web.Request) -> web.WebSocketResponse:
-    socket = web.WebSocketResponse(heartbeat=30, max_msg_size=16 * 1024)
+    socket = web.WebSocketResponse(heartbeat=30, max_msg_size=MAX_FRAME_BYTES)
     await socket.prepare(request)
     token = request.query.get("session", "")
     if not TOKEN_PATTERN.match(token):
@@ -108,6 +127,13 @@ async def chat_socket(request: web.Request) -> web.WebSocketResponse:
         async for frame in socket:
             if frame.type == WSMsgType.TEXT:
                 await _on_text(request, socket, conversation_id, frame.data)
+            elif frame.type == WSMsgType.BINARY:
+                await socket.send_json({"type": "error", "text": UNKNOWN_FORMAT})
+            elif frame.type == WSMsgType.ERROR:  # aiohttp has closed this socket
+                log.info(
+                    "web chat socket closed on a bad frame",
+                    extra={"code": socket.close_code, "reason": str(frame.data)},
+                )
     finally:
         channel.leave(conversation_id, socket)
     return socket
@@ -126,8 +152,11 @@ async def _on_text(
     request: web.Request, socket: web.WebSocketResponse, conversation_id: str, data: str
 ) -> None:
     parsed = _parse_chat_message(request, data)
-    if isinstance(parsed, str):
-        await socket.send_json({"type": "error", "text": parsed})
+    if isinstance(parsed, Refused):
+        event = {"type": "error", "text": parsed.text}
+        if parsed.client_id is not None:
+            event["id"] = parsed.client_id  # the widget stops resending it
+        await socket.send_json(event)
         return
     client_id, text = parsed
     accepted = await request.app[TURNS].receive(conversation_id, text, f"web-{client_id}")
@@ -136,22 +165,30 @@ async def _on_text(
         await request.app[WEB].publish(conversation_id, {"type": "typing"})
 
 
-def _parse_chat_message(request: web.Request, data: str) -> str | tuple[str, str]:
-    """An Indonesian error message, or the (client id, text) of a valid message."""
+@dataclass(frozen=True)
+class Refused:
+    """Why a frame is not taken (Indonesian), and the client id it carried, if valid."""
+
+    text: str
+    client_id: str | None = None
+
+
+def _parse_chat_message(request: web.Request, data: str) -> Refused | tuple[str, str]:
+    """The (client id, text) of a valid message, or why it is refused."""
     try:
-        parsed = json.loads(data)
+        parsed = loads(data)
     except ValueError:
-        return "Format pesan tidak dikenal."
+        return Refused(UNKNOWN_FORMAT)
     if not isinstance(parsed, dict) or parsed.get("type") != "message":
-        return "Format pesan tidak dikenal."
+        return Refused(UNKNOWN_FORMAT)
     client_id, text = parsed.get("id"), parsed.get("text")
     if not isinstance(client_id, str) or not CLIENT_ID_PATTERN.match(client_id):
-        return "Format pesan tidak dikenal."
-    if not isinstance(text, str) or not text.strip():
-        return "Pesan kosong. Silakan tulis pertanyaan Anda."
-    limit = request.app[SETTINGS].max_message_chars
-    if len(text) > limit:
-        return f"Pesan terlalu panjang (maksimal {limit} karakter)."
+        return Refused(UNKNOWN_FORMAT)
+    if not isinstance(text, str):
+        text = ""  # refused as empty
+    refused = refusal(text, request.app[SETTINGS].max_message_chars)
+    if refused is not None:
+        return Refused(refused, client_id)  # not stored: the window shows the refusal
     return client_id, text.strip()
 
 
@@ -173,7 +210,7 @@ def _static_headers() -> dict[str, str]:
 
 
 def setup(app: web.Application) -> WebChannel:
-    channel = WebChannel()
+    channel = WebChannel(app[BUS])
     app[WEB] = channel
     app[CHANNELS][channel.name] = channel
     app.router.add_get("/chat/ws", chat_socket)

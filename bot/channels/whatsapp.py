@@ -6,6 +6,8 @@ the reply goes out later through the REST API, so a slow turn never meets
 Twilio's 15-second deadline. A retried webhook carries the same MessageSid and
 is dropped by the transcript's de-duplication. The sender's number, verified by
 WhatsApp, is the identity the privacy rules use (conversation "whatsapp:+62...").
+A text the bot does not take (over TANYA_MAX_MESSAGE_CHARS, unreadable) is
+answered with the web chat's sentence and kept in the transcript.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from bot.channels.base import (
     split_text,
     visible_buttons,
 )
+from bot.inbound import refusal, storable
 from bot.keys import CHANNELS, SESSIONS, SETTINGS, TURNS
 from permits.models import utcnow
 from permits.transcripts import record_delivery_status
@@ -108,7 +111,11 @@ def _signed(request: web.Request, form: dict[str, str]) -> bool:
 
 
 async def _signed_form(request: web.Request) -> dict[str, str] | web.Response:
-    form = {key: str(value) for key, value in (await request.post()).items()}
+    try:
+        posted = await request.post()  # 413 if over client_max_size
+    except ValueError:  # bytes that are not UTF-8: not from Twilio, which percent-encodes
+        return web.Response(status=400, text="formulir tidak sah")
+    form = {key: str(value) for key, value in posted.items()}
     if not _signed(request, form):
         log.warning(
             "twilio webhook with an invalid signature refused", extra={"path": request.path}
@@ -127,10 +134,13 @@ async def webhook(request: web.Request) -> web.Response:
     conversation_id = "whatsapp:" + sender.removeprefix("whatsapp:")
     text = form.get("Body", "").strip()
     turns = request.app[TURNS]
-    if text:
-        await turns.receive(conversation_id, text, sid)
-    else:  # media without caption, location, contact card...
+    if not text:  # media without caption, location, contact card...
         await turns.reply_directly(conversation_id, "[bukan teks]", sid, MEDIA_ANSWER)
+    elif (refused := refusal(text, request.app[SETTINGS].max_message_chars)) is not None:
+        log.info("whatsapp message refused", extra={"chars": len(text)})
+        await turns.reply_directly(conversation_id, storable(text), sid, refused)
+    else:
+        await turns.receive(conversation_id, text, sid)
     return web.Response(text=EMPTY_TWIML, content_type="text/xml")
 
 

@@ -19,7 +19,7 @@ from aiohttp import web
 import bot.admin
 from bot.console import assist, auth, canned, complaints, conversation, queue, stats
 from bot.console.live import HUB, ConsoleHub
-from bot.keys import SESSIONS
+from bot.keys import BUS, SESSIONS
 
 HERE = Path(__file__).parent
 
@@ -50,7 +50,7 @@ def setup(app: web.Application) -> None:
         context_processors=[auth.staff_context, notices],
     )
     app.router.add_static("/console/static", HERE / "static")
-    app[HUB] = ConsoleHub()
+    app[HUB] = ConsoleHub(app[BUS])
     app.cleanup_ctx.append(live_updates)
     auth.setup(app)
     for module in (queue, conversation, assist, complaints, stats, canned):

@@ -3,10 +3,11 @@
   {"type": "queue"}                                   the queue changed: reload it
   {"type": "message", "conversation_id", "message"}   a transcript line was written
 
-Transcript lines come from this process (Turns and the console's own replies).
-Queue changes may come from anywhere (the action server queues conversations,
-another agent claims one), so a watcher compares a fingerprint of the open
-handoffs in the database every `interval` seconds.
+Events go over the bus (bot/bus.py), so an agent connected to one gateway
+replica sees lines written by another. Queue changes may also come from outside
+the gateways (the action server queues conversations), so while an agent is
+connected each replica compares a fingerprint of the open handoffs in the
+database every `interval` seconds and tells its own agents.
 """
 
 from __future__ import annotations
@@ -20,16 +21,20 @@ from aiohttp import web
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.bus import Bus
 from permits.models import Handoff, Message
 from permits.transcripts import console_line
 
 log = logging.getLogger(__name__)
+TOPIC = "console"
 
 
 class ConsoleHub:
-    def __init__(self) -> None:
+    def __init__(self, bus: Bus) -> None:
         self._sockets: set[web.WebSocketResponse] = set()
         self._pending: set[asyncio.Task[None]] = set()
+        self._bus = bus
+        bus.subscribe(TOPIC, self._push)
 
     def join(self, socket: web.WebSocketResponse) -> None:
         self._sockets.add(socket)
@@ -39,7 +44,7 @@ class ConsoleHub:
 
     def transcript(self, conversation_id: str, rows: list[Message]) -> None:
         """The Turns observer: schedule one event per transcript line."""
-        if not self._sockets:
+        if not self._sockets and not self._bus.spans_processes:
             return
         for row in rows:
             event = {
@@ -52,6 +57,14 @@ class ConsoleHub:
             task.add_done_callback(self._pending.discard)
 
     async def publish(self, event: dict[str, Any]) -> None:
+        """Tell every agent on every replica; a missed event costs a live update only."""
+        try:
+            await self._bus.publish(TOPIC, event)
+        except Exception:
+            log.warning("console event not published", exc_info=True)
+
+    async def _push(self, event: dict[str, Any]) -> None:
+        """Tell the agents connected to this process."""
         for socket in list(self._sockets):
             if socket.closed:
                 self.leave(socket)
@@ -66,15 +79,18 @@ class ConsoleHub:
     ) -> None:
         last: tuple[tuple[int, str, int | None, str | None], ...] | None = None
         while True:
+            await asyncio.sleep(interval)
+            if not self._sockets:
+                last = None
+                continue
             try:
                 current = await _queue_fingerprint(sessions)
             except Exception:
                 log.exception("could not read the queue")
-            else:
-                if last is not None and current != last:
-                    await self.publish({"type": "queue"})
-                last = current
-            await asyncio.sleep(interval)
+                continue
+            if current != last:  # also right after an agent connected: nothing missed
+                await self._push({"type": "queue"})
+            last = current
 
     async def close(self) -> None:
         for socket in list(self._sockets):

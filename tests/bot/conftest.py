@@ -62,6 +62,9 @@ class FakeRasa:
             }
         )
 
+    async def health(self, request: web.Request) -> web.Response:
+        return web.json_response({"status": "ok"}, status=503 if self.down else 200)
+
     async def parse(self, request: web.Request) -> web.Response:
         if request.headers.get("Authorization") != f"Bearer {RASA_TOKEN}":
             return web.json_response({"error": "unauthorised"}, status=401)
@@ -83,6 +86,7 @@ async def fake_rasa(aiohttp_server: Callable[..., Any]) -> tuple[FakeRasa, TestS
     app = web.Application()
     app.router.add_post("/webhooks/gateway/webhook", fake.webhook)
     app.router.add_post("/webhooks/gateway/parse", fake.parse)
+    app.router.add_get("/webhooks/gateway/", fake.health)
     return fake, await aiohttp_server(app)
 
 

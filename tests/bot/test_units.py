@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.guard import ButtonGuard
+from bot.guard import screen
 from bot.logging import mask
 from bot.ordering import ConversationLocks
 from bot.stack import Stack, StackConfig, StackError
@@ -19,12 +19,13 @@ async def test_idle_conversations_leave_no_locks_behind() -> None:
     assert len(locks) == 0
 
 
-def test_button_memory_is_bounded() -> None:
-    guard = ButtonGuard(capacity=2)
-    for name in ("a", "b", "c"):
-        guard.remember(f"web:{name}", [{"title": "Ya", "payload": "/affirm"}])
-    assert guard.screen("web:a", "/affirm") == "affirm"  # forgotten: stripped
-    assert guard.screen("web:c", "/affirm") == "/affirm"
+def test_only_offered_payloads_pass_the_slash_guard() -> None:
+    offered = [{"title": "Ya", "payload": "/affirm"}, {"title": "Tidak", "payload": "/deny"}]
+    assert screen("/affirm", offered) == "/affirm"
+    assert screen("tidak", offered) == "/deny"  # a title typed as text
+    assert screen("2", offered) == "/deny"  # its number, as WhatsApp shows it
+    assert screen("/human_handoff", offered) == "human_handoff"  # not offered: stripped
+    assert screen("/affirm", []) == "affirm"
 
 
 def test_logs_mask_phone_numbers_and_tokens() -> None:

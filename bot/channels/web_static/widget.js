@@ -223,8 +223,14 @@
     submit(text);
   }
 
+  function clip(text) {
+    // By characters, not UTF-16 units: half an emoji is text the gateway refuses.
+    var characters = Array.from(text);
+    return characters.length > MAX_CHARS ? characters.slice(0, MAX_CHARS).join("") : text;
+  }
+
   function submit(text) {
-    var message = { type: "message", id: clientId(), text: text.slice(0, MAX_CHARS) };
+    var message = { type: "message", id: clientId(), text: clip(text) };
     ui.quick.textContent = "";
     addMessage({ id: "local-" + message.id, from: "user", text: message.text });
     state.outbox.push(message);
@@ -304,6 +310,7 @@
     } else if (event.type === "typing") {
       setTyping(true);
     } else if (event.type === "error") {
+      if (event.id) acknowledge(event.id); // refused, not lost: resending cannot help
       addMessage({ from: "system", text: event.text });
     }
   }

@@ -1,0 +1,135 @@
+"""Two gateway replicas on one database and the real Redis at 127.0.0.1 (fake Rasa).
+
+The end-to-end version, with real Rasa processes on PostgreSQL, is
+tests/e2e/test_replicas.py; these check the gateway's own share of the work.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from typing import Any
+
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+
+from tests.bot.conftest import API_TOKEN, FakeRasa, GatewayFactory
+from tests.bot.test_web import events_until, say
+
+REDIS_URL = "redis://127.0.0.1:6379/0"
+AUTH = {"Authorization": f"Bearer {API_TOKEN}"}
+Client = TestClient[web.Request, web.Application]
+
+
+async def two_replicas(make_gateway: GatewayFactory) -> tuple[Client, Client]:
+    return await make_gateway(redis_url=REDIS_URL), await make_gateway(redis_url=REDIS_URL)
+
+
+async def ask(
+    gateway: Client, conversation: str, text: str, request_id: str | None = None
+) -> tuple[int, dict[str, Any]]:
+    body = {"conversation_id": conversation, "text": text}
+    if request_id:
+        body["id"] = request_id
+    response = await gateway.post("/api/messages", json=body, headers=AUTH)
+    return response.status, await response.json()
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix}:{uuid.uuid4().hex[:12]}"
+
+
+async def test_questions_sent_to_two_replicas_are_answered_in_order(
+    make_gateway: GatewayFactory, fake_rasa: tuple[FakeRasa, TestServer]
+) -> None:
+    rasa, _ = fake_rasa
+    first_replica, second_replica = await two_replicas(make_gateway)
+    conversation = unique("api")
+    rasa.delays["pertama"] = 0.5
+    first = asyncio.create_task(ask(first_replica, conversation, "pertama"))
+    await asyncio.sleep(0.1)
+    second = asyncio.create_task(ask(second_replica, conversation, "kedua"))
+    (status_1, body_1), (status_2, body_2) = await asyncio.gather(first, second)
+    assert rasa.received == [(conversation, "pertama"), (conversation, "kedua")]
+    assert status_1 == status_2 == 200
+    # Each caller gets the answer to its own question, whoever answered it.
+    assert body_1["messages"][0]["text"] == "jawaban: pertama"
+    assert body_2["messages"][0]["text"] == "jawaban: kedua"
+
+
+async def test_a_retry_on_the_other_replica_gets_the_same_answer_not_a_second(
+    make_gateway: GatewayFactory, fake_rasa: tuple[FakeRasa, TestServer]
+) -> None:
+    rasa, _ = fake_rasa
+    first_replica, second_replica = await two_replicas(make_gateway)
+    conversation = unique("api")
+    status, answer = await ask(first_replica, conversation, "biaya pbg", request_id="m-1")
+    status_again, answer_again = await ask(
+        second_replica, conversation, "biaya pbg", request_id="m-1"
+    )
+    assert status == status_again == 200
+    assert answer_again["messages"] == answer["messages"]
+    assert rasa.received == [(conversation, "biaya pbg")]
+
+
+async def test_a_retry_after_rasa_was_down_is_answered(
+    make_gateway: GatewayFactory, fake_rasa: tuple[FakeRasa, TestServer]
+) -> None:
+    rasa, _ = fake_rasa
+    gateway = await make_gateway()
+    conversation = unique("api")
+    rasa.down = True
+    status, _ = await ask(gateway, conversation, "syarat slf", request_id="m-7")
+    assert status == 503
+    rasa.down = False
+    status, answer = await ask(gateway, conversation, "syarat slf", request_id="m-7")
+    assert status == 200
+    assert answer["messages"][0]["text"] == "jawaban: syarat slf"
+
+
+async def test_chat_windows_on_both_replicas_see_the_answer(make_gateway: GatewayFactory) -> None:
+    # The replica that answers or delivers need not be the one holding a window's
+    # socket: both windows of one visitor get the answer only through the bus.
+    first_replica, second_replica = await two_replicas(make_gateway)
+    token = f"jendela-{uuid.uuid4().hex}"
+    async with (
+        first_replica.ws_connect(f"/chat/ws?session={token}") as window_1,
+        second_replica.ws_connect(f"/chat/ws?session={token}") as window_2,
+    ):
+        await events_until(window_1, "history")
+        await events_until(window_2, "history")
+        await say(window_2, "c1", "jam buka")
+        seen_1 = await events_until(window_1, "message")
+        seen_2 = await events_until(window_2, "message")
+    assert seen_1[-1]["text"] == seen_2[-1]["text"] == "jawaban: jam buka"
+    assert seen_1[-1]["id"] == seen_2[-1]["id"]
+
+
+async def test_readiness_reports_each_dependency(make_gateway: GatewayFactory) -> None:
+    ready = await make_gateway(redis_url=REDIS_URL)
+    response = await ready.get("/ready")
+    assert response.status == 200
+    assert await response.json() == {
+        "status": "ok",
+        "checks": {"database": True, "redis": True},
+        "rasa": True,
+    }
+
+    # Redis away: the process lives on (liveness) but takes no traffic (readiness).
+    no_redis = await make_gateway(redis_url="redis://127.0.0.1:9/0")
+    assert (await no_redis.get("/health")).status == 200
+    response = await no_redis.get("/ready")
+    assert response.status == 503
+    assert (await response.json())["checks"]["redis"] is False
+
+
+async def test_metrics_count_messages_and_answers(make_gateway: GatewayFactory) -> None:
+    gateway = await make_gateway()
+    await ask(gateway, unique("api"), "biaya pbg")
+    response = await gateway.get("/metrics")
+    assert response.status == 200
+    text = await response.text()
+    assert 'tanya_messages_received_total{channel="api"} 1.0' in text
+    assert 'tanya_nlu_confidence_count{intent="ask_fee"} 1.0' in text
+    assert "tanya_turn_seconds_count" in text
+    assert 'tanya_handoffs_open{state="queued"} 0.0' in text
