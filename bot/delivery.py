@@ -64,7 +64,8 @@ class DeliveryWorker:
             if sent:
                 continue  # a conversation may have more messages queued behind these
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=self._poll_seconds)
+                async with asyncio.timeout(self._poll_seconds):
+                    await self._wake.wait()
 
     async def deliver_due(self) -> int:
         """One round: lease due messages (one per conversation) and send them."""

@@ -314,6 +314,9 @@ class Turns:
     async def _ask_rasa(self, session: AsyncSession, inbound: Message) -> BotReply:
         offered = await guard.offered_buttons(session, inbound.conversation_id)
         text = guard.screen(inbound.text, offered)
+        # End the read transaction: the database connection goes back to the pool
+        # while Rasa thinks, instead of 32 conversations holding 32 connections.
+        await session.commit()
         started = time.perf_counter()
         try:
             reply = await self._rasa.send(

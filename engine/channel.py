@@ -31,7 +31,10 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from engine import speedups
+
 logger = logging.getLogger(__name__)
+speedups.install()  # Rasa loads this module at start; see engine/speedups.py
 
 
 class GatewayInput(InputChannel):

@@ -32,9 +32,12 @@ class Gazetteer:
     def __init__(self, names: dict[str, str]) -> None:
         """names: permit name or alias (any case) → canonical slug."""
         self.names = {normalise(name): slug for name, slug in names.items() if normalise(name)}
-        self._by_words: dict[int, list[str]] = {}
+        # One matcher per name: SequenceMatcher caches what it learns about its second
+        # sequence, and every message compares many phrases with the same names.
+        self._by_words: dict[int, list[tuple[str, SequenceMatcher[str]]]] = {}
         for name in self.names:
-            self._by_words.setdefault(len(name.split()), []).append(name)
+            matcher = SequenceMatcher(None, "", name)
+            self._by_words.setdefault(len(name.split()), []).append((name, matcher))
 
     @property
     def slugs(self) -> set[str]:
@@ -50,8 +53,12 @@ class Gazetteer:
         if len(phrase.replace(" ", "")) < _MIN_FUZZY_CHARS:
             return None
         best, best_ratio = None, _FUZZY_RATIO
-        for name in self._by_words.get(len(phrase.split()), []):
-            ratio = SequenceMatcher(None, phrase, name).ratio()
+        for name, matcher in self._by_words.get(len(phrase.split()), []):
+            matcher.set_seq1(phrase)
+            # The cheap upper bounds first: most names are far too different.
+            if matcher.real_quick_ratio() < best_ratio or matcher.quick_ratio() < best_ratio:
+                continue
+            ratio = matcher.ratio()
             if ratio >= best_ratio:
                 best, best_ratio = name, ratio
         return self.names[best] if best else None

@@ -10,15 +10,26 @@ import asyncio
 import uuid
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
-from tests.bot.conftest import API_TOKEN, FakeRasa, GatewayFactory
+from bot.channels.web import conversation_for
+from tests.bot.conftest import (
+    API_TOKEN,
+    TELEGRAM_SECRET,
+    FakeRasa,
+    GatewayFactory,
+    telegram_settings,
+)
+from tests.bot.console.conftest import add_staff, signed_in
 from tests.bot.test_web import events_until, say
+from tests.fakes.telegram import FakeTelegram, post_update, text_update
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 AUTH = {"Authorization": f"Bearer {API_TOKEN}"}
 Client = TestClient[web.Request, web.Application]
+Socket = aiohttp.ClientWebSocketResponse
 
 
 async def two_replicas(make_gateway: GatewayFactory) -> tuple[Client, Client]:
@@ -133,3 +144,46 @@ async def test_metrics_count_messages_and_answers(make_gateway: GatewayFactory) 
     assert 'tanya_nlu_confidence_count{intent="ask_fee"} 1.0' in text
     assert "tanya_turn_seconds_count" in text
     assert 'tanya_handoffs_open{state="queued"} 0.0' in text
+
+
+async def test_an_agent_on_one_replica_sees_a_citizens_message_sent_to_the_other(
+    make_gateway: GatewayFactory, gateway_database: str
+) -> None:
+    await add_staff(gateway_database, "siti", "agent", "sandi-petugas-rahasia")
+    citizen_side, agent = await two_replicas(make_gateway)  # the agent's browser: replica 2
+    await signed_in(agent, "siti", "sandi-petugas-rahasia")
+    token = f"warga-{uuid.uuid4().hex}"
+    async with (
+        agent.ws_connect("/console/ws") as console,
+        citizen_side.ws_connect(f"/chat/ws?session={token}") as window,
+    ):
+        await events_until(window, "history")
+        await say(window, "c1", "mau tanya izin reklame")
+        line = await console_line_with(console, "mau tanya izin reklame")
+    assert line["conversation_id"] == conversation_for(token)
+
+
+async def console_line_with(console: Socket, text: str) -> dict[str, Any]:
+    while True:
+        event: dict[str, Any] = await asyncio.wait_for(console.receive_json(), timeout=8)
+        if event["type"] == "message" and event["message"]["text"] == text:
+            return event
+
+
+async def test_a_storm_of_one_telegram_update_on_both_replicas_is_answered_once(
+    make_gateway: GatewayFactory,
+    fake_telegram: tuple[FakeTelegram, TestServer],
+    fake_rasa: tuple[FakeRasa, TestServer],
+) -> None:
+    telegram, server = fake_telegram
+    replicas = [
+        await make_gateway(redis_url=REDIS_URL, **telegram_settings(server)) for _ in range(2)
+    ]
+    update = text_update(4242, 5550042, "biaya reklame brp")
+    statuses = await asyncio.gather(
+        *(post_update(replicas[n % 2], update, TELEGRAM_SECRET) for n in range(40))
+    )
+    assert set(statuses) == {200}  # Telegram is told every copy arrived, so it stops
+    sent = await telegram.wait_for_sent(2, seconds=2)
+    assert [m["text"] for m in sent] == ["jawaban: biaya reklame brp"]
+    assert fake_rasa[0].received == [("telegram:5550042", "biaya reklame brp")]
