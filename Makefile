@@ -5,7 +5,7 @@ SHELL := /bin/bash
 APP_PY := .venv/bin/python
 ENGINE := PYTHONPATH=$(CURDIR) .venv-engine/bin/rasa
 
-.PHONY: help setup train run test test-fast lint validate nlu-report bench demo chat clean
+.PHONY: help setup train run test test-fast lint validate nlu-report bench soak demo chat clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -44,6 +44,9 @@ nlu-report: setup  ## measure the NLU on a held-out split and the colloquial fil
 
 bench: train  ## load benchmark: ours vs stock Rasa at 1, 8, 32 conversations (docs/benchmarks.md)
 	@$(APP_PY) -m bench.load
+
+soak: train  ## soak: 20 minutes at 30 messages per second, memory and latency per minute
+	@$(APP_PY) -m bench.soak
 
 clean:  ## remove models, database and caches (keeps the environments)
 	rm -rf models var .pytest_cache .mypy_cache .ruff_cache

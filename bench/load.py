@@ -129,6 +129,15 @@ def via_rest_channel(stack: StockStack) -> Send:
 
 
 @dataclass
+class Outcome:
+    """One message sent: its latency and the answer text, or the kind of error."""
+
+    latency_ms: float = 0.0
+    text: str = ""
+    error: str = ""  # "HTTP 503", "ServerDisconnectedError", ...; empty when answered
+
+
+@dataclass
 class Tally:
     """What the conversations of one phase observed."""
 
@@ -145,6 +154,15 @@ class Tally:
     @property
     def error_count(self) -> int:
         return sum(self.errors.values())
+
+    def record(self, outcome: Outcome, key: tuple[int, int]) -> None:
+        """Count one message sent; `key` is its (conversation script, turn)."""
+        if outcome.error:
+            self.errors[outcome.error] += 1
+            return
+        self.latencies_ms.append(outcome.latency_ms)
+        self.silent += not outcome.text
+        self.answers.setdefault(key, outcome.text)
 
 
 async def converse(
@@ -170,19 +188,20 @@ async def timed_send(
     key: tuple[int, int],
     tally: Tally,
 ) -> None:
+    tally.record(await attempt(http, send, conversation, text), key)
+
+
+async def attempt(http: aiohttp.ClientSession, send: Send, conversation: str, text: str) -> Outcome:
+    """Send one message and time the answer."""
     started = time.perf_counter()
     try:
         replies = await send(http, conversation, text)
     except BadAnswer as exc:
-        tally.errors[str(exc)] += 1
-        return
+        return Outcome(error=str(exc))
     except (aiohttp.ClientError, TimeoutError) as exc:
-        tally.errors[type(exc).__name__] += 1
-        return
-    tally.latencies_ms.append((time.perf_counter() - started) * 1000)
-    joined = "\n".join(r for r in replies if r)
-    tally.silent += not joined
-    tally.answers.setdefault(key, joined)
+        return Outcome(error=type(exc).__name__)
+    latency_ms = (time.perf_counter() - started) * 1000
+    return Outcome(latency_ms, "\n".join(r for r in replies if r))
 
 
 async def run_phase(send: Send, concurrency: int, seconds: float) -> tuple[Tally, float]:

@@ -3,15 +3,15 @@
 Only payloads of buttons the bot itself offered in its last answer may pass;
 a button's title typed as text counts as choosing it, and so does its number
 (WhatsApp shows buttons as a numbered list). The offered buttons are kept on the
-conversation's row, so any replica, and a restarted one, knows them.
+conversation's row (written with each answer, see settle_inbound), so any replica,
+and a restarted one, knows them.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.channels.base import visible_buttons
 from permits.models import Conversation
 
 
@@ -20,17 +20,6 @@ async def offered_buttons(session: AsyncSession, conversation_id: str) -> list[d
         select(Conversation.offered_buttons).where(Conversation.id == conversation_id)
     )
     return list(buttons or [])
-
-
-async def remember_offered(
-    session: AsyncSession, conversation_id: str, buttons: list[dict[str, str]]
-) -> None:
-    """Replace the offered buttons; committed with the answer that offers them."""
-    await session.execute(
-        update(Conversation)
-        .where(Conversation.id == conversation_id)
-        .values(offered_buttons=visible_buttons(buttons) or None)
-    )
 
 
 def screen(text: str, buttons: list[dict[str, str]]) -> str:

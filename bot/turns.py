@@ -24,6 +24,7 @@ from limits.aio.strategies import MovingWindowRateLimiter
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import guard
+from bot.channels.base import visible_buttons
 from bot.logging import conversation_id as current_conversation
 from bot.metrics import Metrics
 from bot.ordering import ConversationLocks, LocksUnavailable
@@ -200,18 +201,22 @@ class Turns:
         """Under the conversation's lock: older messages first, then this one."""
         conversation_id = inbound.conversation_id
         async with self._locks.hold(conversation_id):
-            await session.refresh(inbound)
+            answered: dict[int, list[Message]] = {}
             for waiting in await pending_inbound(session, conversation_id):
                 if waiting.id > inbound.id:
                     break
-                if not await self._answer_in_response(session, waiting):
+                rows = await self._answer_in_response(session, waiting)
+                if rows is None:
                     return None
-            if inbound.state == "failed":
-                return None
-            rows = await replies_to(session, inbound)
+                answered[waiting.id] = rows
+            if inbound.id not in answered:  # answered before: by another replica, or
+                await session.refresh(inbound)  # an earlier request with the same id
+                if inbound.state == "failed":
+                    return None
+                answered[inbound.id] = await replies_to(session, inbound)
         intent = {"name": inbound.intent, "confidence": inbound.confidence}
         return Answer(
-            [as_outgoing(row) for row in rows],
+            [as_outgoing(row) for row in answered[inbound.id]],
             intent if inbound.intent else None,
             held=inbound.state == "held",
         )
@@ -234,17 +239,19 @@ class Turns:
             await session.commit()
         return repeated
 
-    async def _answer_in_response(self, session: AsyncSession, inbound: Message) -> bool:
-        """Answer a message whose replies go back in an HTTP response; False if Rasa is down."""
+    async def _answer_in_response(
+        self, session: AsyncSession, inbound: Message
+    ) -> list[Message] | None:
+        """Answer a message whose replies go back in an HTTP response: the replies,
+        or None if Rasa is down."""
         if await self._divert(session, inbound, delivered=True) is not None:
-            return True
+            return await replies_to(session, inbound)
         try:
             reply = await self._ask_rasa(session, inbound)
         except RasaUnavailable:
             await settle_inbound(session, inbound, "failed", [])
-            return False
-        await self._settle(session, inbound, reply, self._replies_of(reply), delivered=True)
-        return True
+            return None
+        return await self._settle(session, inbound, reply, self._replies_of(reply), delivered=True)
 
     async def recover_forever(self, interval: float) -> None:
         """Answer messages left pending (Rasa was down, or the process restarted)."""
@@ -328,7 +335,6 @@ class Turns:
             self._metrics.errors.labels("rasa_unavailable").inc()
             raise
         self._metrics.rasa_seconds.observe(time.perf_counter() - started)
-        await guard.remember_offered(session, inbound.conversation_id, reply.buttons)
         return reply
 
     def _replies_of(self, reply: BotReply) -> list[Outgoing]:
@@ -352,7 +358,7 @@ class Turns:
         replies: list[Outgoing],
         *,
         delivered: bool,
-    ) -> None:
+    ) -> list[Message]:
         intent = reply.intent or {}
         if is_unrecognised(intent.get("name"), intent.get("confidence")):
             # For the administrators' inbox; committed with the answer below.
@@ -372,6 +378,7 @@ class Turns:
             confidence=intent.get("confidence"),
             nlu=reply.nlu,
             delivered=delivered,
+            offered=visible_buttons(reply.buttons),
         )
         self._observer(inbound.conversation_id, [inbound, *rows])
         self._observe_turn(inbound, intent)
@@ -379,6 +386,7 @@ class Turns:
             "message answered",
             extra={"intent": intent.get("name"), "confidence": intent.get("confidence")},
         )
+        return rows
 
     def _observe_turn(self, inbound: Message, intent: dict[str, Any]) -> None:
         seconds = (utcnow() - inbound.at).total_seconds()

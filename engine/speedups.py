@@ -1,8 +1,13 @@
-"""Rasa 3.6 checks the action server's reply with `jsonschema.validate`, which first
-checks Rasa's own (large) events schema against the JSON Schema metaschema, on every
-action call: 18-28 ms of a ~50 ms turn in our profile (docs/benchmarks.md). The
-schema never changes, so it is checked once and its validator kept; every reply is
-still validated, with the same error Rasa raises.
+"""Two pieces of work Rasa 3.6 repeats on every turn although their result never
+changes, found by profiling under load (docs/benchmarks.md, "where the time goes"):
+
+- the action server's reply is checked with `jsonschema.validate`, which first checks
+  Rasa's own (large) events schema against the JSON Schema metaschema: 18-28 ms of a
+  ~50 ms turn. The schema is now checked once and its validator kept; every reply is
+  still validated, with the same error Rasa raises;
+- every event read from the tracker store finds its class by walking all subclasses
+  of Event (about 10 % of a turn). The classes are now looked up in a table, rebuilt
+  when a name is missing (a class imported later).
 
 Installed when Rasa imports our channel (engine/channel.py), the one hook into the
 engine process we have.
@@ -17,6 +22,10 @@ from jsonschema.exceptions import best_match
 from jsonschema.validators import validator_for
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.constants import DOCS_BASE_URL
+from rasa.shared.core.events import Event
+from rasa.shared.utils.common import all_subclasses
+
+_EVENT_CLASSES: dict[str, type[Event]] = {}
 
 
 @functools.lru_cache(maxsize=1)
@@ -39,5 +48,22 @@ def _validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
     raise error
 
 
+def _resolve_by_type(type_name: str, default: type[Event] | None = None) -> type[Event] | None:
+    """Event.resolve_by_type with a table instead of a walk over every subclass."""
+    if type_name not in _EVENT_CLASSES:
+        _EVENT_CLASSES.clear()
+        for cls in all_subclasses(Event):
+            _EVENT_CLASSES.setdefault(cls.type_name, cls)
+    found = _EVENT_CLASSES.get(type_name)
+    if found is not None:
+        return found
+    if type_name == "topic":
+        return None  # as Rasa: old TopicSet events are ignored
+    if default is not None:
+        return default
+    raise ValueError(f"Unknown event name '{type_name}'.")
+
+
 def install() -> None:
     RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
+    Event.resolve_by_type = staticmethod(_resolve_by_type)  # type: ignore[method-assign,assignment]

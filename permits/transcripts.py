@@ -63,8 +63,10 @@ async def record_inbound(
     With commit=False the caller may still change the row's state (e.g. to
     "limited") before it commits, so no other turn sees it as pending first.
     """
-    await ensure_conversation(session, conversation_id)
     now = utcnow()
+    # The conversation's row first (the message refers to it); a repeated delivery
+    # rolls both back.
+    await _touch_conversation(session, conversation_id, now)
     message = Message(
         conversation_id=conversation_id,
         direction="in",
@@ -80,14 +82,28 @@ async def record_inbound(
     except IntegrityError:
         await session.rollback()
         return None
-    await session.execute(
-        update(Conversation)
-        .where(Conversation.id == conversation_id)
-        .values(last_message_at=now, last_inbound_at=now)
-    )
     if commit:
         await session.commit()
     return message
+
+
+async def _touch_conversation(session: AsyncSession, conversation_id: str, now: datetime) -> None:
+    """Create the conversation or note its latest message, in one statement."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(Conversation).values(
+        id=conversation_id,
+        channel=channel_of(conversation_id),
+        created_at=now,
+        last_message_at=now,
+        last_inbound_at=now,
+    )
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[Conversation.id],
+            set_={"last_message_at": now, "last_inbound_at": now},
+        )
+    )
 
 
 async def pending_inbound(session: AsyncSession, conversation_id: str) -> list[Message]:
@@ -176,10 +192,13 @@ async def settle_inbound(
     confidence: float | None = None,
     nlu: dict[str, Any] | None = None,
     delivered: bool = False,
+    offered: list[dict[str, str]] | None = None,
 ) -> list[Message]:
     """Mark an inbound message handled and queue its replies, in one transaction.
 
     `delivered`: the replies already reached the user (the synchronous API).
+    `offered`: the buttons of this answer, which replace those the conversation was
+    offered before (None: an answer that does not change them, e.g. an agent's).
     """
     inbound.state = state
     inbound.intent = intent
@@ -191,10 +210,11 @@ async def settle_inbound(
         queue_outbound(session, inbound.conversation_id, r, state=state, reply_to=inbound.id)
         for r in replies
     ]
+    changes: dict[str, Any] = {"last_message_at": utcnow()}
+    if offered is not None:
+        changes["offered_buttons"] = offered or None
     await session.execute(
-        update(Conversation)
-        .where(Conversation.id == inbound.conversation_id)
-        .values(last_message_at=utcnow())
+        update(Conversation).where(Conversation.id == inbound.conversation_id).values(changes)
     )
     await session.commit()
     return rows
