@@ -50,7 +50,10 @@ class StatusUpdate(BaseModel):
 
 
 NOT_JSON = "Permintaan harus berupa JSON yang sah."
-BAD_MESSAGE = 'Kolom conversation_id (mis. "web:abc123") dan text wajib diisi.'
+BAD_MESSAGE = (
+    'Kolom conversation_id (mis. "web:abc123") dan text wajib diisi; id boleh diisi '
+    "(maks. 64 huruf, angka, titik, garis bawah atau tanda hubung)."
+)
 BAD_STATUS = (
     "Kolom status wajib diisi; stage (maks. 120 karakter), agency (maks. 60) dan note "
     "(maks. 500) boleh diisi."

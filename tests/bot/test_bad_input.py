@@ -51,7 +51,10 @@ TOO_LONG = "Pesan terlalu panjang (maksimal 200 karakter)."
 UNREADABLE = "Pesan berisi karakter yang tidak bisa dibaca. Silakan tulis ulang pertanyaan Anda."
 NOT_JSON = "Permintaan harus berupa JSON yang sah."
 TOO_LARGE = "Permintaan terlalu besar (maksimal 64 KiB)."
-NOT_A_MESSAGE = 'Kolom conversation_id (mis. "web:abc123") dan text wajib diisi.'
+NOT_A_MESSAGE = (
+    'Kolom conversation_id (mis. "web:abc123") dan text wajib diisi; id boleh diisi '
+    "(maks. 64 huruf, angka, titik, garis bawah atau tanda hubung)."
+)
 NOT_A_STATUS = (
     "Kolom status wajib diisi; stage (maks. 120 karakter), agency (maks. 60) dan note "
     "(maks. 500) boleh diisi."
@@ -393,6 +396,13 @@ BODIES = [
     _case(API, NESTED, 400, NOT_JSON, "api-nested-too-deep"),
     _case(API, b"[1, 2]", 400, NOT_A_MESSAGE, "api-a-list"),
     _case(API, b'{"conversation_id": "api:x", "text": 5}', 400, NOT_A_MESSAGE, "api-text-5"),
+    _case(
+        API,
+        b'{"conversation_id": "api:x", "text": "a", "id": "a b"}',
+        400,
+        NOT_A_MESSAGE,
+        "api-bad-id",
+    ),
     _case(API, _api_message(b"\\u0000"), 400, UNREADABLE, "api-nul"),
     _case(API, _api_message(INVALID_UTF8), 400, NOT_JSON, "api-invalid-utf8"),
     _case(API, _api_message(OVER_64_KIB), 413, TOO_LARGE, "api-over-64-kib"),

@@ -18,6 +18,7 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import pytest
@@ -198,6 +199,31 @@ async def test_conversations_spread_over_both_gateways_keep_order_and_context(
     assert balancer.failovers == 0
 
 
+async def test_a_visitors_two_chat_windows_on_different_gateways_both_see_the_answer(
+    cluster: Cluster, balancer: Balancer
+) -> None:
+    token = f"jendela-replika-{uuid.uuid4().hex}"
+    first, second = (f"{url}/chat/ws?session={token}" for url in cluster.gateways)
+    async with (
+        balancer.http.ws_connect(first) as window_1,
+        balancer.http.ws_connect(second) as window_2,
+    ):
+        await next_event(window_1, "history")
+        await next_event(window_2, "history")
+        await window_2.send_json({"type": "message", "id": "w1", "text": SCRIPT[0][0]})
+        answer_1 = await next_event(window_1, "message")
+        answer_2 = await next_event(window_2, "message")
+    assert SCRIPT[0][1] in answer_1["text"]
+    assert answer_1 == answer_2
+
+
+async def next_event(window: aiohttp.ClientWebSocketResponse, kind: str) -> dict[str, Any]:
+    while True:
+        event: dict[str, Any] = await asyncio.wait_for(window.receive_json(), timeout=30)
+        if event["type"] == kind and (kind != "message" or event.get("from") == "bot"):
+            return event
+
+
 async def test_a_storm_of_one_repeated_message_is_answered_once(
     cluster: Cluster, balancer: Balancer
 ) -> None:
@@ -221,6 +247,21 @@ async def test_a_gateway_killed_mid_load_loses_no_message(
     await under_load(balancer, ids, kill_second_gateway)
     await assert_each_answered_once(cluster, balancer, ids)
     assert balancer.failovers > 0  # the kill did hit messages in flight or on their way
+    await cluster.stack.restart_child("gateway-2")
+
+
+async def test_a_gateway_stopped_gracefully_mid_load_finishes_its_turns(
+    cluster: Cluster, balancer: Balancer
+) -> None:
+    ids = conversations(12)
+
+    async def stop_second_gateway() -> None:
+        await cluster.stack.stop_child("gateway-2", signal.SIGTERM)
+
+    await under_load(balancer, ids, stop_second_gateway)
+    stopped = next(c for c in cluster.stack.children if c.name == "gateway-2")
+    assert stopped.process.returncode == 0  # a clean exit, not a kill after a timeout
+    await assert_each_answered_once(cluster, balancer, ids)
     await cluster.stack.restart_child("gateway-2")
 
 
