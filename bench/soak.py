@@ -20,6 +20,7 @@ against the last 5 minutes.
 
     .venv/bin/python -m bench.soak [--minutes 20] [--rate 30] [--report-every 60]
                                    [--conversations N] [--database-url URL]
+                                   [--tracker-store-url URL] [--redis-url URL]
 """
 
 from __future__ import annotations
@@ -393,7 +394,11 @@ async def main(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="bench-soak-") as name:
         tmp = Path(name)
         url = database_url_for(args.database_url, tmp, "soak")
-        stack = Stack(stack_config(url, tmp / "logs", {}))
+        config = stack_config(url, tmp / "logs", {})
+        # The production shape: Rasa's trackers in PostgreSQL, locks in Redis.
+        config.tracker_store_url = args.tracker_store_url or ""
+        config.redis_url = args.redis_url or ""
+        stack = Stack(config)
         sys.stderr.write("starting the stack...\n")
         await stack.start()
         try:
@@ -419,6 +424,13 @@ def parse_args() -> argparse.Namespace:
         help="concurrent conversations (default: 2 x rate, rounded up)",
     )
     parser.add_argument("--database-url", help="database of the stack (default: fresh SQLite)")
+    parser.add_argument(
+        "--tracker-store-url",
+        help="Rasa's SQL tracker store, postgresql://user@host:port/db (default: in memory)",
+    )
+    parser.add_argument(
+        "--redis-url", help="Redis for the gateway and Rasa's lock store (default: in-process)"
+    )
     args = parser.parse_args()
     if args.minutes <= 0 or args.rate <= 0 or args.report_every <= 0:
         parser.error("--minutes, --rate and --report-every must be positive")

@@ -4,22 +4,11 @@ Only payloads of buttons the bot itself offered in its last answer may pass;
 a button's title typed as text counts as choosing it, and so does its number
 (WhatsApp shows buttons as a numbered list). The offered buttons are kept on the
 conversation's row (written with each answer, see settle_inbound), so any replica,
-and a restarted one, knows them.
+and a restarted one, knows them; they are read with the turn's context
+(bot/routing.py, turn_context).
 """
 
 from __future__ import annotations
-
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from permits.models import Conversation
-
-
-async def offered_buttons(session: AsyncSession, conversation_id: str) -> list[dict[str, str]]:
-    buttons = await session.scalar(
-        select(Conversation.offered_buttons).where(Conversation.id == conversation_id)
-    )
-    return list(buttons or [])
 
 
 def screen(text: str, buttons: list[dict[str, str]]) -> str:

@@ -40,12 +40,18 @@ class ConversationLocks:
         self._redis = redis
 
     @asynccontextmanager
-    async def hold(self, conversation_id: str) -> AsyncIterator[None]:
+    async def hold(self, conversation_id: str) -> AsyncIterator[bool]:
+        """Hold the conversation's lock; yields whether it was free when asked for.
+
+        Free: nobody in this process held or awaited it, and the Redis lock was taken
+        at the first try. Then nobody can have worked on the conversation since the
+        caller's last write, which lets a fresh message skip Rasa's repeat check.
+        """
         lock, users = self._locks.get(conversation_id, (asyncio.Lock(), 0))
         self._locks[conversation_id] = (lock, users + 1)
         try:
-            async with lock, self._across_replicas(conversation_id):
-                yield
+            async with lock, self._across_replicas(conversation_id) as free_across_replicas:
+                yield users == 0 and free_across_replicas
         finally:
             lock, users = self._locks[conversation_id]
             if users == 1:
@@ -61,20 +67,23 @@ class ConversationLocks:
         return len(self._locks)
 
     @asynccontextmanager
-    async def _across_replicas(self, conversation_id: str) -> AsyncIterator[None]:
+    async def _across_replicas(self, conversation_id: str) -> AsyncIterator[bool]:
+        """Yields whether the Redis lock was free at the first try (True without Redis)."""
         if self._redis is None:
-            yield
+            yield True
             return
         lock = self._redis.lock(
             f"tanya:turn:{conversation_id}", timeout=LEASE_SECONDS, sleep=POLL_SECONDS
         )
         try:
-            await lock.acquire()
+            free = bool(await lock.acquire(blocking=False))
+            if not free:
+                await lock.acquire()
         except (RedisError, OSError) as exc:
             raise LocksUnavailable(repr(exc)) from exc
         renewer = asyncio.create_task(_renew_forever(lock))
         try:
-            yield
+            yield free
         finally:
             renewer.cancel()
             with contextlib.suppress(asyncio.CancelledError):

@@ -91,9 +91,18 @@ class RasaClient:
         text: str,
         metadata: dict[str, Any] | None = None,
         message_id: str | None = None,
+        *,
+        repeat: bool = True,
     ) -> BotReply:
         """One turn. With a message_id, Rasa answers a repeat from its tracker instead
-        of running the turn again (see engine/channel.py)."""
+        of running the turn again (see engine/channel.py).
+
+        `repeat`: the message may have reached Rasa before, so Rasa must look for it
+        in the conversation's tracker first (a read of every event of the
+        conversation). Only a message nobody can have sent yet passes False; a retry
+        of the request below is always a possible repeat (it may have timed out after
+        Rasa ran the turn).
+        """
         retrying = AsyncRetrying(
             retry=retry_if_exception_type(_Retryable),
             stop=stop_after_delay(self._retry_seconds),
@@ -103,9 +112,15 @@ class RasaClient:
         try:
             async for attempt in retrying:
                 with attempt:
-                    replica = (home + attempt.retry_state.attempt_number - 1) % len(self._urls)
+                    number = attempt.retry_state.attempt_number
+                    replica = (home + number - 1) % len(self._urls)
                     return await self._post(
-                        self._urls[replica], conversation_id, text, metadata or {}, message_id
+                        self._urls[replica],
+                        conversation_id,
+                        text,
+                        metadata or {},
+                        message_id,
+                        repeat=repeat or number > 1,
                     )
         except RetryError as exc:
             log.warning("rasa unavailable", extra={"conversation_id": conversation_id})
@@ -132,8 +147,15 @@ class RasaClient:
         text: str,
         metadata: dict[str, Any],
         message_id: str | None,
+        *,
+        repeat: bool,
     ) -> BotReply:
-        body: dict[str, Any] = {"sender": conversation_id, "message": text, "metadata": metadata}
+        body: dict[str, Any] = {
+            "sender": conversation_id,
+            "message": text,
+            "metadata": metadata,
+            "repeat": repeat,
+        }
         if message_id is not None:
             body["message_id"] = message_id
         headers = {"Authorization": f"Bearer {self._token}"}

@@ -14,16 +14,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from permits.handoff import (
     awaiting_callback_number,
     awaiting_survey,
-    holding_agent,
     record_callback_number,
     record_survey,
 )
-from permits.models import Message, utcnow
+from permits.models import Conversation, Handoff, Message, utcnow
 from permits.office_hours import OfficeHours
 from permits.status import normalise_phone
 from permits.transcripts import Outgoing
@@ -55,6 +55,33 @@ class Diverted:
     replies: list[Outgoing] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class TurnContext:
+    """What answering a message needs to know of its conversation."""
+
+    held: bool  # an agent holds the conversation (the bot stays silent)
+    offered: list[dict[str, str]]  # the buttons of the bot's last answer (bot/guard.py)
+
+
+# One statement instead of two per turn (the agent holding it, the offered buttons),
+# built once: constructing a statement costs about as much CPU as running it.
+_TURN_CONTEXT = select(
+    Conversation.offered_buttons,
+    select(Handoff.agent_id)
+    .where(Handoff.conversation_id == Conversation.id, Handoff.state == "active")
+    .limit(1)  # at most one handoff is open (uq_handoffs_open_conversation)
+    .scalar_subquery(),
+).where(Conversation.id == bindparam("conversation_id"))
+
+
+async def turn_context(session: AsyncSession, conversation_id: str) -> TurnContext:
+    row = (await session.execute(_TURN_CONTEXT, {"conversation_id": conversation_id})).first()
+    if row is None:  # no conversation row, so no handoff and no buttons either
+        return TurnContext(held=False, offered=[])
+    offered, agent_id = row
+    return TurnContext(held=agent_id is not None, offered=list(offered or []))
+
+
 def survey_score(text: str) -> int | None:
     match = _SCORE.match(text)
     return int(match.group(1)) if match else None
@@ -69,9 +96,11 @@ class Routing:
     def __init__(self, office_hours: OfficeHours) -> None:
         self._hours = office_hours
 
-    async def divert(self, session: AsyncSession, inbound: Message) -> Diverted | None:
+    async def divert(
+        self, session: AsyncSession, inbound: Message, context: TurnContext
+    ) -> Diverted | None:
         conversation_id, text = inbound.conversation_id, inbound.text
-        if await holding_agent(session, conversation_id) is not None:
+        if context.held:
             return Diverted("held")
         score = survey_score(text)
         if score is not None and (survey := await awaiting_survey(session, conversation_id)):

@@ -6,6 +6,13 @@ answer its unanswered messages oldest first: Rasa, then the replies are queued
 for the delivery worker in the same transaction that marks the message answered.
 If Rasa cannot be reached, the user is told once that the message is kept, and
 `recover_forever` answers it when Rasa is back.
+
+Rasa is told when a message may have reached it before ("repeat"), so that it
+looks the message up in its tracker instead of answering it twice. Only the
+message a call has just stored, answered by that same call under a lock that was
+free when asked for, is certainly new: nobody else can have sent it in between.
+Everything else (a retried request, a message answered after waiting for the lock,
+by the recovery loop or for another replica) is sent as a possible repeat.
 """
 
 from __future__ import annotations
@@ -29,7 +36,7 @@ from bot.logging import conversation_id as current_conversation
 from bot.metrics import Metrics
 from bot.ordering import ConversationLocks, LocksUnavailable
 from bot.rasa import BotReply, RasaClient, RasaUnavailable
-from bot.routing import Diverted, Routing
+from bot.routing import Diverted, Routing, TurnContext, turn_context
 from permits.inbox import file_unrecognised, is_unrecognised
 from permits.models import Message, utcnow
 from permits.transcripts import (
@@ -129,7 +136,7 @@ class Turns:
                 return True
             await session.commit()
         self._observer(conversation_id, [inbound])
-        self._spawn(self.drain(conversation_id))
+        self._spawn(self.drain(conversation_id, new=inbound.id))
         return True
 
     async def _within_flood_limit(self, conversation_id: str) -> bool:
@@ -163,15 +170,25 @@ class Turns:
         self._on_queued()
         return True
 
-    async def drain(self, conversation_id: str) -> None:
-        """Answer the conversation's unanswered messages, oldest first."""
+    async def drain(self, conversation_id: str, new: int | None = None) -> None:
+        """Answer the conversation's unanswered messages, oldest first.
+
+        `new`: the message the caller has just stored, which cannot have reached Rasa
+        if the lock is free (see the module's docstring).
+        """
         current_conversation.set(conversation_id)
         try:
-            async with self._locks.hold(conversation_id), self._sessions() as session:
+            async with (
+                self._locks.hold(conversation_id) as free,
+                self._sessions() as session,
+            ):
                 for inbound in await pending_inbound(session, conversation_id):
-                    if await self._divert(session, inbound, delivered=False) is not None:
+                    context = await turn_context(session, conversation_id)
+                    diverted = await self._divert(session, inbound, context, delivered=False)
+                    if diverted is not None:
                         continue
-                    if not await self._answer(session, inbound):
+                    repeat = not (free and inbound.id == new)
+                    if not await self._answer(session, inbound, context, repeat=repeat):
                         break
         except LocksUnavailable:
             log.warning("no conversation lock: Redis unreachable; answered once it is back")
@@ -189,23 +206,28 @@ class Turns:
         """
         current_conversation.set(conversation_id)
         async with self._sessions() as session:
-            inbound = await self._record_request(session, conversation_id, text, request_id)
+            inbound, new = await self._record_request(session, conversation_id, text, request_id)
             try:
-                return await self._answer_in_order(session, inbound)
+                return await self._answer_in_order(session, inbound, new=new)
             except LocksUnavailable:
                 # Kept pending: a retry with the same id, or the recovery loop, answers it.
                 log.warning("no conversation lock: Redis unreachable")
                 return None
 
-    async def _answer_in_order(self, session: AsyncSession, inbound: Message) -> Answer | None:
-        """Under the conversation's lock: older messages first, then this one."""
+    async def _answer_in_order(
+        self, session: AsyncSession, inbound: Message, *, new: bool
+    ) -> Answer | None:
+        """Under the conversation's lock: older messages first, then this one.
+
+        `new`: this call has just stored `inbound` (not a retried request)."""
         conversation_id = inbound.conversation_id
-        async with self._locks.hold(conversation_id):
+        async with self._locks.hold(conversation_id) as free:
             answered: dict[int, list[Message]] = {}
             for waiting in await pending_inbound(session, conversation_id):
                 if waiting.id > inbound.id:
                     break
-                rows = await self._answer_in_response(session, waiting)
+                repeat = not (free and new and waiting.id == inbound.id)
+                rows = await self._answer_in_response(session, waiting, repeat=repeat)
                 if rows is None:
                     return None
                 answered[waiting.id] = rows
@@ -223,13 +245,14 @@ class Turns:
 
     async def _record_request(
         self, session: AsyncSession, conversation_id: str, text: str, request_id: str | None
-    ) -> Message:
+    ) -> tuple[Message, bool]:
+        """The request's message, and whether it is new (False: a retried request)."""
         external_id = f"api-{request_id}" if request_id else None
         inbound = await record_inbound(session, conversation_id, text, external_id)
         if inbound is not None:
             self._metrics.received.labels(channel_of(conversation_id)).inc()
             self._observer(conversation_id, [inbound])
-            return inbound
+            return inbound, True
         assert external_id is not None  # without an id a message is never a duplicate
         repeated = await inbound_by_external_id(session, conversation_id, external_id)
         assert repeated is not None
@@ -237,17 +260,18 @@ class Turns:
         if repeated.state == "failed":  # Rasa was down last time: try again
             repeated.state = "pending"
             await session.commit()
-        return repeated
+        return repeated, False
 
     async def _answer_in_response(
-        self, session: AsyncSession, inbound: Message
+        self, session: AsyncSession, inbound: Message, *, repeat: bool
     ) -> list[Message] | None:
         """Answer a message whose replies go back in an HTTP response: the replies,
         or None if Rasa is down."""
-        if await self._divert(session, inbound, delivered=True) is not None:
+        context = await turn_context(session, inbound.conversation_id)
+        if await self._divert(session, inbound, context, delivered=True) is not None:
             return await replies_to(session, inbound)
         try:
-            reply = await self._ask_rasa(session, inbound)
+            reply = await self._ask_rasa(session, inbound, context, repeat=repeat)
         except RasaUnavailable:
             await settle_inbound(session, inbound, "failed", [])
             return None
@@ -278,11 +302,11 @@ class Turns:
             await asyncio.wait(self._tasks, timeout=30)
 
     async def _divert(
-        self, session: AsyncSession, inbound: Message, *, delivered: bool
+        self, session: AsyncSession, inbound: Message, context: TurnContext, *, delivered: bool
     ) -> Diverted | None:
         """Handle the message without Rasa's dialogue when an agent holds the
         conversation, or when it answers the survey or a call-back question."""
-        diverted = await self._routing.divert(session, inbound)
+        diverted = await self._routing.divert(session, inbound, context)
         if diverted is None:
             return None
         reading = await self._read(inbound.text) if diverted.state == "held" else None
@@ -309,18 +333,21 @@ class Turns:
             log.warning("no NLU reading for a held message")
             return None
 
-    async def _answer(self, session: AsyncSession, inbound: Message) -> bool:
+    async def _answer(
+        self, session: AsyncSession, inbound: Message, context: TurnContext, *, repeat: bool
+    ) -> bool:
         try:
-            reply = await self._ask_rasa(session, inbound)
+            reply = await self._ask_rasa(session, inbound, context, repeat=repeat)
         except RasaUnavailable:
             await self._tell_once(session, inbound.conversation_id, KEPT_FOR_LATER, "notice")
             return False
         await self._settle(session, inbound, reply, self._replies_of(reply), delivered=False)
         return True
 
-    async def _ask_rasa(self, session: AsyncSession, inbound: Message) -> BotReply:
-        offered = await guard.offered_buttons(session, inbound.conversation_id)
-        text = guard.screen(inbound.text, offered)
+    async def _ask_rasa(
+        self, session: AsyncSession, inbound: Message, context: TurnContext, *, repeat: bool
+    ) -> BotReply:
+        text = guard.screen(inbound.text, context.offered)
         # End the read transaction: the database connection goes back to the pool
         # while Rasa thinks, instead of 32 conversations holding 32 connections.
         await session.commit()
@@ -330,6 +357,7 @@ class Turns:
                 inbound.conversation_id,
                 text or "?",
                 message_id=f"{inbound.id}@{inbound.at.timestamp():.3f}",
+                repeat=repeat,
             )
         except RasaUnavailable:
             self._metrics.errors.labels("rasa_unavailable").inc()

@@ -4,7 +4,9 @@ Like Rasa's REST channel, but token-protected, and it answers with the parsed
 intent, confidence, entities and ranking of the message as well as the bot's
 replies, so the gateway can keep transcripts and suggest replies without a
 second call. Configured in credentials.yml; the token comes from the
-TANYA_RASA_TOKEN environment variable.
+TANYA_RASA_TOKEN environment variable. A turn reads the conversation's tracker
+once (Rasa's own fetch); a message the gateway marks as a possible repeat is
+first looked up in the tracker, so it is never answered twice.
 
 It also swaps models for the admin pages' "deploy": the new model is loaded in a
 worker thread beside the one in service (which keeps answering), then swapped
@@ -26,15 +28,20 @@ from typing import Any
 
 from rasa.core.agent import Agent
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from rasa.core.processor import MessageProcessor
 from rasa.shared.core.events import BotUttered, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from engine import speedups
+from engine import batching, memory, speedups
 
 logger = logging.getLogger(__name__)
-speedups.install()  # Rasa loads this module at start; see engine/speedups.py
+# Rasa imports this module before it loads a model, so the patches apply to it.
+speedups.install()  # engine/speedups.py
+batching.install()  # engine/batching.py
+memory.install()  # engine/memory.py
 
 
 class GatewayInput(InputChannel):
@@ -84,23 +91,22 @@ class GatewayInput(InputChannel):
                 )
             sender, text = body["sender"], body["message"]
             message_id = body.get("message_id")
-            if isinstance(message_id, str):
+            if isinstance(message_id, str) and _may_be_repeat(body):
                 answered = await _answer_already_given(request.app.ctx.agent, sender, message_id)
                 if answered is not None:
                     logger.info("repeated message %s answered from the tracker", message_id)
                     return response.json(answered)
             collector = CollectingOutputChannel()
-            await on_new_message(
-                UserMessage(
-                    text,
-                    collector,
-                    sender,
-                    input_channel=self.name(),
-                    message_id=message_id if isinstance(message_id, str) else None,
-                    metadata=body.get("metadata") or {},
-                )
+            message = _TurnMessage(
+                text,
+                collector,
+                sender,
+                input_channel=self.name(),
+                message_id=message_id if isinstance(message_id, str) else None,
+                metadata=body.get("metadata") or {},
             )
-            parsed = await self._latest_parse(request, sender)
+            await on_new_message(message)
+            parsed = await self._parse_of(request, message)
             return response.json({"messages": collector.messages, **parsed})
 
         @webhook.route("/parse", methods=["POST"])
@@ -152,17 +158,70 @@ class GatewayInput(InputChannel):
             )
             new = await asyncio.get_running_loop().run_in_executor(None, load)
             request.app.ctx.agent = new
+            del old
+            memory.release_freed_memory()  # the old model's memory, now unreachable
             logger.info("model swapped in: %s", path)
             return response.json({"model_file": str(path)})
 
         return webhook
 
     @staticmethod
-    async def _latest_parse(request: Request, sender: str) -> dict[str, Any]:
-        agent = request.app.ctx.agent
-        tracker = await agent.tracker_store.retrieve(sender) if agent else None
+    async def _parse_of(request: Request, message: _TurnMessage) -> dict[str, Any]:
+        """The NLU fields of the turn's tracker as the processor left it (and saved it).
+
+        Read from the tracker store only if the processor did not hand the tracker
+        over (a Rasa whose message handling no longer calls log_message): with the SQL
+        tracker store a read is every event of the conversation, so not on every turn.
+        """
+        tracker = message.tracker
+        if tracker is None:
+            agent = request.app.ctx.agent
+            tracker = await agent.tracker_store.retrieve(message.sender_id) if agent else None
         latest = tracker.latest_message.parse_data if tracker and tracker.latest_message else {}
         return _nlu_fields(latest)
+
+
+class _TurnMessage(UserMessage):
+    """A message of our channel; the processor leaves the turn's tracker on it."""
+
+    tracker: DialogueStateTracker | None = None
+
+
+def _keep_turn_trackers() -> None:
+    """Make MessageProcessor.log_message hand its tracker to our channel's messages.
+
+    Rasa's handle_message gets the tracker from log_message, updates that same object
+    through the whole turn (slots, actions) and saves it; it returns only the bot's
+    messages. Keeping the object spares a read of the tracker store for the parse.
+    Wraps whatever log_message is installed, so other patches of it still apply.
+    """
+    original = MessageProcessor.log_message
+    if getattr(original, "keeps_turn_tracker", False):
+        return  # the module was imported twice
+
+    @functools.wraps(original)
+    async def log_message(
+        self: MessageProcessor, message: UserMessage, should_save_tracker: bool = True
+    ) -> DialogueStateTracker:
+        tracker = await original(self, message, should_save_tracker)
+        if isinstance(message, _TurnMessage):
+            message.tracker = tracker
+        return tracker
+
+    log_message.keeps_turn_tracker = True  # type: ignore[attr-defined]
+    MessageProcessor.log_message = log_message  # type: ignore[method-assign]
+
+
+_keep_turn_trackers()
+
+
+def _may_be_repeat(body: dict[str, Any]) -> bool:
+    """Whether the gateway says this message may have reached Rasa before.
+
+    The gateway sends "repeat" with every message (bot/rasa.py); a body without it
+    (an older gateway) is treated as a possible repeat, as every message was before.
+    """
+    return body.get("repeat", True) is not False
 
 
 async def _answer_already_given(
@@ -171,7 +230,8 @@ async def _answer_already_given(
     """The answer Rasa gave to this message before, if it has seen it.
 
     The gateway repeats a message when its request got no response (a gateway
-    replica died mid-request, a timeout). The tracker store is shared by every
+    replica died mid-request, a timeout), and marks it "repeat"; only then is this
+    read of the whole tracker worth its cost. The tracker store is shared by every
     Rasa replica, so whichever one gets the repeat answers it from the tracker
     instead of running the turn a second time. The conversation's lock is taken
     first, so a turn still running for the first request finishes before we look.

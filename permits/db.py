@@ -13,6 +13,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
+from sqlalchemy.pool import PoolResetState
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -32,11 +33,13 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         with contextlib.suppress(OSError):
             sqlite_file.parent.mkdir(parents=True, exist_ok=True)
         kwargs.setdefault("connect_args", {"timeout": 15})
+        kwargs.setdefault("pool_reset_on_return", None)  # see _sqlite_reset
     else:
         kwargs.setdefault("pool_pre_ping", True)
     engine = _create_async_engine(url, **kwargs)
     if sqlite_file is not None:
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(engine.sync_engine, "reset", _sqlite_reset)
     return engine
 
 
@@ -45,6 +48,20 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")  # readers (actions) never wait for a writer
     cursor.close()
+
+
+def _sqlite_reset(dbapi_connection: Any, _record: Any, reset_state: PoolResetState) -> None:
+    """Roll back a connection returned to the pool only if it is in a transaction.
+
+    The pool's default rolls back every returned connection, also right after a
+    commit: on aiosqlite each rollback is a round trip to the connection's thread,
+    three per conversation turn for nothing. SQLite knows whether a transaction is
+    open (a SELECT alone opens none), so the rollback is kept where it matters.
+    """
+    if reset_state.terminate_only:
+        return
+    if dbapi_connection.driver_connection.in_transaction:
+        dbapi_connection.rollback()
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

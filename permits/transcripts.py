@@ -9,20 +9,25 @@ that two workers never send the same message.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import Table, bindparam, exists, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
+from sqlalchemy.orm.attributes import set_committed_value
 
 from permits.answers import WIB
 from permits.models import Conversation, Message, utcnow
 
 MAX_DELIVERY_ATTEMPTS = 8
+# The tables, for Core statements on the hot path of a turn (see settle_inbound).
+_MESSAGES = cast(Table, Message.__table__)
+_CONVERSATIONS = cast(Table, Conversation.__table__)
 
 
 @dataclass(frozen=True)
@@ -90,33 +95,46 @@ async def record_inbound(
 async def _touch_conversation(session: AsyncSession, conversation_id: str, now: datetime) -> None:
     """Create the conversation or note its latest message, in one statement."""
     dialect = session.get_bind().dialect.name
+    values = {
+        "id": conversation_id,
+        "channel": channel_of(conversation_id),
+        "created_at": now,
+        "last_message_at": now,
+        "last_inbound_at": now,
+    }
+    await session.execute(_touch_statement(dialect), values)
+
+
+@functools.cache
+def _touch_statement(dialect: str) -> Any:
+    """The upsert of _touch_conversation, built once per dialect (building a statement
+    costs about as much CPU as running it)."""
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(Conversation).values(
-        id=conversation_id,
-        channel=channel_of(conversation_id),
-        created_at=now,
-        last_message_at=now,
-        last_inbound_at=now,
+    statement = insert(_CONVERSATIONS)
+    return statement.on_conflict_do_update(
+        index_elements=[_CONVERSATIONS.c.id],
+        set_={
+            "last_message_at": statement.excluded.last_message_at,
+            "last_inbound_at": statement.excluded.last_inbound_at,
+        },
     )
-    await session.execute(
-        statement.on_conflict_do_update(
-            index_elements=[Conversation.id],
-            set_={"last_message_at": now, "last_inbound_at": now},
-        )
+
+
+# Built once, like _touch_statement: every turn runs it.
+_PENDING_INBOUND = (
+    select(Message)
+    .where(
+        Message.conversation_id == bindparam("conversation_id"),
+        Message.direction == "in",
+        Message.state == "pending",
     )
+    .order_by(Message.id)
+)
 
 
 async def pending_inbound(session: AsyncSession, conversation_id: str) -> list[Message]:
-    query = (
-        select(Message)
-        .where(
-            Message.conversation_id == conversation_id,
-            Message.direction == "in",
-            Message.state == "pending",
-        )
-        .order_by(Message.id)
-    )
-    return list((await session.scalars(query)).all())
+    rows = await session.scalars(_PENDING_INBOUND, {"conversation_id": conversation_id})
+    return list(rows.all())
 
 
 async def inbound_by_external_id(
@@ -200,11 +218,12 @@ async def settle_inbound(
     `offered`: the buttons of this answer, which replace those the conversation was
     offered before (None: an answer that does not change them, e.g. an agent's).
     """
-    inbound.state = state
-    inbound.intent = intent
-    inbound.confidence = confidence
-    inbound.nlu = nlu
-    session.add(inbound)
+    # Core statements on the tables: the ORM's unit of work and its bulk-update
+    # bookkeeping cost more CPU than the statements themselves on every turn.
+    handled = {"state": state, "intent": intent, "confidence": confidence, "nlu": nlu}
+    await session.execute(update(_MESSAGES).where(_MESSAGES.c.id == inbound.id).values(handled))
+    for key, value in handled.items():
+        set_committed_value(inbound, key, value)  # as stored, so not flushed again
     state = "sent" if delivered else "queued"
     rows = [
         queue_outbound(session, inbound.conversation_id, r, state=state, reply_to=inbound.id)
@@ -214,7 +233,7 @@ async def settle_inbound(
     if offered is not None:
         changes["offered_buttons"] = offered or None
     await session.execute(
-        update(Conversation).where(Conversation.id == inbound.conversation_id).values(changes)
+        update(_CONVERSATIONS).where(_CONVERSATIONS.c.id == inbound.conversation_id).values(changes)
     )
     await session.commit()
     return rows

@@ -35,6 +35,7 @@ class FakeRasa:
     parsed: list[str] = field(default_factory=list)  # texts read by the NLU-only endpoint
     readings: dict[str, dict[str, Any]] = field(default_factory=dict)  # text → parse result
     intents: dict[str, tuple[str, float]] = field(default_factory=dict)  # text → intent, score
+    repeats: list[bool | None] = field(default_factory=list)  # the "repeat" of each received
 
     async def webhook(self, request: web.Request) -> web.Response:
         if request.headers.get("Authorization") != f"Bearer {RASA_TOKEN}":
@@ -47,6 +48,7 @@ class FakeRasa:
         body = await request.json()
         await asyncio.sleep(self.delays.get(body["message"], 0))
         self.received.append((body["sender"], body["message"]))
+        self.repeats.append(body.get("repeat"))
         answer = {
             "recipient_id": body["sender"],
             "text": self.replies.get(body["message"], f"jawaban: {body['message']}"),

@@ -66,6 +66,28 @@ async def test_questions_sent_to_two_replicas_are_answered_in_order(
     # Each caller gets the answer to its own question, whoever answered it.
     assert body_1["messages"][0]["text"] == "jawaban: pertama"
     assert body_2["messages"][0]["text"] == "jawaban: kedua"
+    # "kedua" waited for the other replica's lock: it may have been sent by then.
+    assert rasa.repeats == [False, True]
+
+
+async def test_rasa_is_told_which_messages_may_have_reached_it_before(
+    make_gateway: GatewayFactory, fake_rasa: tuple[FakeRasa, TestServer]
+) -> None:
+    # Only a message answered by the request that stored it, at once, is certainly
+    # new; Rasa looks every other one up in its tracker before answering it.
+    rasa, _ = fake_rasa
+    gateway = await make_gateway(redis_url=REDIS_URL)
+    conversation = unique("api")
+    await ask(gateway, conversation, "baru", request_id="m-1")
+    rasa.failures_left = 1  # retried by the client: the first try may have reached Rasa
+    await ask(gateway, conversation, "dicoba lagi")
+    rasa.down = True
+    status, _ = await ask(gateway, conversation, "diulang", request_id="m-3")
+    assert status == 503
+    rasa.down = False
+    await ask(gateway, conversation, "diulang", request_id="m-3")  # the caller's retry
+    assert rasa.repeats == [False, True, True]
+    assert [text for _, text in rasa.received] == ["baru", "dicoba lagi", "diulang"]
 
 
 async def test_a_retry_on_the_other_replica_gets_the_same_answer_not_a_second(

@@ -59,6 +59,7 @@ async def test_a_question_is_answered_in_the_same_chat(
     assert int(sent["chat_id"]) == CHAT
     assert sent["text"] == "jawaban: min brp hari ngurus imb"
     assert fake_rasa[0].received == [(f"telegram:{CHAT}", "min brp hari ngurus imb")]
+    assert fake_rasa[0].repeats == [False]  # just stored: Rasa need not look it up
 
 
 @pytest.mark.parametrize("secret", [None, "tebakan-salah"])
@@ -265,3 +266,4 @@ async def test_messages_sent_while_rasa_is_down_are_answered_when_it_is_back(
     rasa.down = False
     sent = await fake.wait_for_sent(3, seconds=8)
     assert [s["text"] for s in sent[1:]] == ["jawaban: syarat pbg", "jawaban: biaya pbg"]
+    assert rasa.repeats == [True, True]  # picked up again: they may have reached Rasa

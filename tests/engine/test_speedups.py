@@ -1,0 +1,40 @@
+"""engine/speedups.py changes how fast Rasa checks things, never the verdict.
+
+Rasa's own validation of action-server replies and our faster one must accept the
+same replies and refuse the others with the same message; event type names must
+resolve to the same classes.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+from nlu.train import engine_env
+
+ROOT = Path(__file__).resolve().parents[2]
+CHECKS = Path(__file__).with_name("engine_checks.py")  # runs in Rasa's environment
+
+
+def _run_checks() -> dict[str, list[list[str]]]:
+    done = subprocess.run(
+        [str(ROOT / ".venv-engine" / "bin" / "python"), str(CHECKS)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=engine_env(),
+        check=True,
+    )
+    checks: dict[str, list[list[str]]] = json.loads(done.stdout.strip().splitlines()[-1])
+    return checks
+
+
+def test_replies_get_the_verdict_rasa_gives() -> None:
+    checks = _run_checks()
+    verdicts = checks["validation"]
+    assert [stock for stock, _ in verdicts].count("valid") == 3  # the cases cover both ways
+    for stock, ours in verdicts:
+        assert ours == stock
+    for stock_class, our_class in checks["classes"]:
+        assert our_class == stock_class
