@@ -35,13 +35,14 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from engine import batching, memory, speedups
+from engine import batching, memory, speedups, stores
 
 logger = logging.getLogger(__name__)
 # Rasa imports this module before it loads a model, so the patches apply to it.
 speedups.install()  # engine/speedups.py
 batching.install()  # engine/batching.py
 memory.install()  # engine/memory.py
+stores.install()  # engine/stores.py
 
 
 class GatewayInput(InputChannel):
