@@ -293,6 +293,7 @@ class LevelResult:
     peak_rss_by_process: dict[str, int]
     cpu_seconds: dict[str, float]
     load_average: float
+    nlu_batch_mean: float | None = None  # messages per NLU run in Rasa (ours only)
 
     @property
     def throughput(self) -> float:
@@ -311,15 +312,23 @@ def cpu_delta(before: dict[str, float], after: dict[str, float]) -> dict[str, fl
 
 
 async def run_level(
-    setup: str, send: Send, sampler: StackSampler, concurrency: int, duration: float, warmup: float
+    setup: str,
+    send: Send,
+    sampler: StackSampler,
+    concurrency: int,
+    duration: float,
+    warmup: float,
+    nlu_batches: NluBatches | None = None,
 ) -> LevelResult:
     sampler.reset_peaks()
     async with sampler.sampling():
         if warmup > 0:
             await run_phase(send, concurrency, warmup)
         before = sampler.cpu_seconds()
+        batches_before = await nlu_batches() if nlu_batches else None
         tally, elapsed = await run_phase(send, concurrency, duration)
         spent = cpu_delta(before, sampler.cpu_seconds())
+        batches_after = await nlu_batches() if nlu_batches else None
     return LevelResult(
         setup,
         concurrency,
@@ -329,7 +338,35 @@ async def run_level(
         dict(sampler.peak_rss_by_process),
         spent,
         os.getloadavg()[0],
+        mean_batch(batches_before, batches_after),
     )
+
+
+NluBatches = Callable[[], Awaitable[dict[int, int]]]
+
+
+def nlu_batches_of(stack: Stack) -> NluBatches:
+    """Reads how many NLU runs parsed how many messages so far, from our Rasa channel."""
+    url = f"{stack.rasa_url}/webhooks/gateway/stats"
+    headers = {"Authorization": f"Bearer {stack.config.rasa_token}"}
+
+    async def read() -> dict[int, int]:
+        async with (
+            aiohttp.ClientSession() as http,
+            http.get(url, headers=headers) as response,
+        ):
+            body: dict[str, Any] = await response.json()
+        return {int(size): int(runs) for size, runs in body["nlu_batches"].items()}
+
+    return read
+
+
+def mean_batch(before: dict[int, int] | None, after: dict[int, int] | None) -> float | None:
+    if before is None or after is None:
+        return None
+    runs = {size: after[size] - before.get(size, 0) for size in after}
+    total_runs = sum(runs.values())
+    return sum(size * n for size, n in runs.items()) / total_runs if total_runs else None
 
 
 # --- the two set-ups -----------------------------------------------------------------------
@@ -349,7 +386,13 @@ def stack_config(database_url: str, log_dir: Path, env: dict[str, str]) -> Stack
 
 
 async def measure_stack(
-    setup: str, stack: Stack, send: Send, levels: list[int], duration: float, warmup: float
+    setup: str,
+    stack: Stack,
+    send: Send,
+    levels: list[int],
+    duration: float,
+    warmup: float,
+    nlu_batches: NluBatches | None = None,
 ) -> list[LevelResult]:
     sys.stderr.write(f"starting {setup} stack...\n")
     await stack.start()
@@ -357,7 +400,9 @@ async def measure_stack(
         sampler = StackSampler({c.name: c.process.pid for c in stack.children})
         results = []
         for concurrency in levels:
-            result = await run_level(setup, send, sampler, concurrency, duration, warmup)
+            result = await run_level(
+                setup, send, sampler, concurrency, duration, warmup, nlu_batches
+            )
             sys.stdout.write(level_line(result) + "\n")
             sys.stdout.flush()
             results.append(result)
@@ -385,9 +430,9 @@ async def measure_ours(args: argparse.Namespace, tmp: Path, levels: list[int]) -
     url = database_url_for(args.database_url, tmp, "ours")
     config = stack_config(url, tmp / "logs-ours", parse_env(args.env))
     stack = Stack(config)
-    return await measure_stack(
-        "ours", stack, via_gateway(stack), levels, args.duration, args.warmup
-    )
+    send = via_gateway(stack)
+    batches = nlu_batches_of(stack)
+    return await measure_stack("ours", stack, send, levels, args.duration, args.warmup, batches)
 
 
 async def measure_stock(
@@ -419,6 +464,7 @@ def level_line(r: LevelResult) -> str:
         f"n {r.tally.messages}  "
         f"peak RSS {r.peak_rss / MB:.0f} MB ({rss})  load avg {r.load_average:.2f}\n"
         f"      CPU ms per message: {cpu}"
+        + (f"; NLU batch {r.nlu_batch_mean:.1f} messages on average" if r.nlu_batch_mean else "")
     )
 
 

@@ -129,6 +129,15 @@ class GatewayInput(InputChannel):
             parsed = await agent.parse_message(body["text"])
             return response.json(_nlu_fields(parsed))
 
+        @webhook.route("/stats", methods=["GET"])
+        async def stats(request: Request) -> HTTPResponse:
+            """How many NLU runs parsed how many messages (engine/batching.py), for bench/load."""
+            if not self._authorised(request):
+                return response.json({"error": "unauthorised"}, status=401)
+            agent = request.app.ctx.agent
+            sizes = batching.batch_sizes(agent.processor) if agent and agent.processor else {}
+            return response.json({"nlu_batches": sizes})
+
         @webhook.route("/model", methods=["GET"])
         async def current_model(request: Request) -> HTTPResponse:
             if not self._authorised(request):

@@ -26,7 +26,7 @@ from typing import Any
 
 import yaml
 
-from nlu.train import engine_env, rasa, train
+from nlu.train import engine_env, rasa, run_in_engine, train
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "nlu" / "data"
@@ -132,20 +132,8 @@ def write_training(cases: list[Case], folder: Path) -> None:
 def parse(model: Path, texts: list[str]) -> list[dict[str, Any]]:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "parsed.json"
-        subprocess.run(
-            [
-                str(ROOT / ".venv-engine" / "bin" / "python"),
-                str(ROOT / "nlu" / "eval_engine.py"),
-                str(model),
-                str(out),
-            ],
-            input=json.dumps(texts),
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-            env=engine_env(),
-            check=True,
-        )
+        script = ROOT / "nlu" / "eval_engine.py"
+        run_in_engine(script, str(model), str(out), stdin=json.dumps(texts))
         parsed: list[dict[str, Any]] = json.loads(out.read_text(encoding="utf-8"))
     return parsed
 

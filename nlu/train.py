@@ -53,6 +53,20 @@ def engine_env() -> dict[str, str]:
     return env
 
 
+def run_in_engine(script: Path, *args: str, stdin: str = "") -> str:
+    """Runs a Python script in Rasa's environment (Python 3.10, rasa 3.6); its stdout."""
+    done = subprocess.run(
+        [str(ROOT / ".venv-engine" / "bin" / "python"), str(script), *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=engine_env(),
+        check=True,
+    )
+    return done.stdout
+
+
 def rasa(*args: str) -> list[str]:
     return [str(ROOT / ".venv-engine" / "bin" / "rasa"), *args]
 

@@ -13,7 +13,6 @@ less memory.
 from __future__ import annotations
 
 import json
-import subprocess
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,7 @@ from typing import Any
 import pytest
 
 from nlu.report import colloquial_cases, training_cases
-from nlu.train import engine_env
+from nlu.train import run_in_engine
 
 ROOT = Path(__file__).resolve().parents[2]
 # Measured with our model: 1458 MB after Rasa's load, 751 MB after the serving load.
@@ -35,20 +34,12 @@ pytestmark = pytest.mark.e2e
 def _parse(model: Path, texts: list[str], *, serving: bool) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "parsed.json"
-        subprocess.run(
-            [
-                str(ROOT / ".venv-engine" / "bin" / "python"),
-                str(ROOT / "tests" / "e2e" / "engine_parse.py"),
-                str(model),
-                str(out),
-                *(["--serving"] if serving else []),
-            ],
-            input=json.dumps(texts),
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-            env=engine_env(),
-            check=True,
+        run_in_engine(
+            ROOT / "tests" / "e2e" / "engine_parse.py",
+            str(model),
+            str(out),
+            *(["--serving"] if serving else []),
+            stdin=json.dumps(texts),
         )
         result: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
     return result

@@ -50,16 +50,21 @@ def _outcome(check, reply):
     return "valid"
 
 
+def _event_classes():
+    classes = {}
+    for name in EVENT_NAMES:
+        try:
+            classes[name] = Event.resolve_by_type(name).__name__
+        except ValueError:
+            classes[name] = "error"
+    return classes
+
+
 def main():
     def stock(reply):
         validate(reply, RemoteAction.action_response_format_spec())
 
-    stock_classes = {}
-    for name in EVENT_NAMES:
-        try:
-            stock_classes[name] = Event.resolve_by_type(name).__name__
-        except ValueError:
-            stock_classes[name] = "error"
+    stock_classes = _event_classes()
     stock_outcomes = [_outcome(stock, reply) for reply in REPLIES]
 
     from engine import speedups
@@ -67,12 +72,7 @@ def main():
     speedups.install()
     action = RemoteAction("action_check", None)
     ours = [_outcome(action._validate_action_result, reply) for reply in REPLIES]
-    our_classes = {}
-    for name in EVENT_NAMES:
-        try:
-            our_classes[name] = Event.resolve_by_type(name).__name__
-        except ValueError:
-            our_classes[name] = "error"
+    our_classes = _event_classes()
     json.dump(
         {
             "validation": [[s, o] for s, o in zip(stock_outcomes, ours, strict=True)],

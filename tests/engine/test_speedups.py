@@ -8,25 +8,16 @@ resolve to the same classes.
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
-from nlu.train import engine_env
+from nlu.train import run_in_engine
 
-ROOT = Path(__file__).resolve().parents[2]
 CHECKS = Path(__file__).with_name("engine_checks.py")  # runs in Rasa's environment
 
 
 def _run_checks() -> dict[str, list[list[str]]]:
-    done = subprocess.run(
-        [str(ROOT / ".venv-engine" / "bin" / "python"), str(CHECKS)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=engine_env(),
-        check=True,
-    )
-    checks: dict[str, list[list[str]]] = json.loads(done.stdout.strip().splitlines()[-1])
+    out = run_in_engine(CHECKS)
+    checks: dict[str, list[list[str]]] = json.loads(out.strip().splitlines()[-1])
     return checks
 
 
