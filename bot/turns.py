@@ -259,7 +259,9 @@ class Turns:
         self._metrics.duplicates.labels(channel_of(conversation_id)).inc()
         if repeated.state == "failed":  # Rasa was down last time: try again
             repeated.state = "pending"
-            await session.commit()
+        # Ends the look-up's transaction, so that a storm of copies waiting for the
+        # conversation's lock does not hold every pooled connection.
+        await session.commit()
         return repeated, False
 
     async def _answer_in_response(
