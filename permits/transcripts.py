@@ -220,6 +220,16 @@ async def settle_inbound(
     """
     # Core statements on the tables: the ORM's unit of work and its bulk-update
     # bookkeeping cost more CPU than the statements themselves on every turn.
+    changes: dict[str, Any] = {"last_message_at": utcnow()}
+    if offered is not None:
+        changes["offered_buttons"] = offered or None
+    # The conversation's row before the message's, the order record_inbound locks
+    # them in: the other way round, a repeated delivery holding the conversation
+    # waits in the unique check for this message's row while this transaction waits
+    # for the conversation, and PostgreSQL aborts one of them as a deadlock.
+    await session.execute(
+        update(_CONVERSATIONS).where(_CONVERSATIONS.c.id == inbound.conversation_id).values(changes)
+    )
     handled = {"state": state, "intent": intent, "confidence": confidence, "nlu": nlu}
     await session.execute(update(_MESSAGES).where(_MESSAGES.c.id == inbound.id).values(handled))
     for key, value in handled.items():
@@ -229,12 +239,6 @@ async def settle_inbound(
         queue_outbound(session, inbound.conversation_id, r, state=state, reply_to=inbound.id)
         for r in replies
     ]
-    changes: dict[str, Any] = {"last_message_at": utcnow()}
-    if offered is not None:
-        changes["offered_buttons"] = offered or None
-    await session.execute(
-        update(_CONVERSATIONS).where(_CONVERSATIONS.c.id == inbound.conversation_id).values(changes)
-    )
     await session.commit()
     return rows
 
