@@ -34,6 +34,11 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
             sqlite_file.parent.mkdir(parents=True, exist_ok=True)
         kwargs.setdefault("connect_args", {"timeout": 15})
         kwargs.setdefault("pool_reset_on_return", None)  # see _sqlite_reset
+        # Kept open rather than opened per burst: beyond the pool's size a connection
+        # is closed when returned, and opening one costs a thread and the pragmas.
+        # Under 32 concurrent conversations that churn was 4 % of the action server's
+        # CPU (docs/benchmarks.md, "Load"); an idle SQLite connection costs little.
+        kwargs.setdefault("pool_size", 20)
     else:
         kwargs.setdefault("pool_pre_ping", True)
     engine = _create_async_engine(url, **kwargs)

@@ -3,16 +3,20 @@
     PYTHONPATH=. .venv-engine/bin/python tests/engine/engine_checks.py
 
 Prints one JSON object: for each action-server reply, whether Rasa's stock
-validation and ours agree (both accept, or both raise the same message), and for
-each event, whether both resolve its type name to the same class.
+validation and ours agree (both accept, or both raise the same message); for
+each event, whether both resolve its type name to the same class; for pairs of
+sparse feature matrices, what joining them gives with Rasa's code and with ours.
 """
 
 import json
 import sys
 
+import numpy as np
+import scipy.sparse
 from jsonschema import ValidationError, validate
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.core.events import Event
+from rasa.shared.nlu.training_data.features import Features
 
 REPLIES = [
     {"events": [], "responses": []},
@@ -40,6 +44,14 @@ REPLIES = [
     [],
 ]
 EVENT_NAMES = ["user", "bot", "slot", "action", "session_started", "followup", "no_such"]
+# (rows, columns, format, dtype) of the two matrices joined; the last pair's rows differ.
+SPARSE_PAIRS = [
+    ((1, 40, "coo", "float64"), (1, 900, "coo", "float64")),
+    ((6, 40, "coo", "float32"), (6, 900, "coo", "float64")),
+    ((6, 40, "csr", "float64"), (6, 900, "coo", "int64")),
+    ((3, 0, "coo", "float64"), (3, 900, "csc", "float64")),
+    ((3, 40, "coo", "float64"), (4, 900, "coo", "float64")),
+]
 
 
 def _outcome(check, reply):
@@ -60,12 +72,36 @@ def _event_classes():
     return classes
 
 
+def _sparse(rows, columns, fmt, dtype, seed):
+    return scipy.sparse.random(
+        rows, columns, density=0.05, format=fmt, dtype=dtype, random_state=seed
+    )
+
+
+def _joined(left, right):
+    """What combining two sparse text features gives: the matrix, or the error."""
+    features = Features(_sparse(*left, seed=1), "sequence", "text", "left")
+    try:
+        features.combine_with_features(Features(_sparse(*right, seed=2), "sequence", "text", "r"))
+    except ValueError as error:
+        return f"error: {error}"
+    joined = features.features
+    return {
+        "format": joined.format,
+        "dtype": str(joined.dtype),
+        "shape": list(joined.shape),
+        "entries": [joined.row.tolist(), joined.col.tolist(), joined.data.tolist()],
+        "dense_sum": float(np.asarray(joined.todense()).sum()),
+    }
+
+
 def main():
     def stock(reply):
         validate(reply, RemoteAction.action_response_format_spec())
 
     stock_classes = _event_classes()
     stock_outcomes = [_outcome(stock, reply) for reply in REPLIES]
+    stock_joined = [_joined(left, right) for left, right in SPARSE_PAIRS]
 
     from engine import speedups
 
@@ -73,10 +109,12 @@ def main():
     action = RemoteAction("action_check", None)
     ours = [_outcome(action._validate_action_result, reply) for reply in REPLIES]
     our_classes = _event_classes()
+    our_joined = [_joined(left, right) for left, right in SPARSE_PAIRS]
     json.dump(
         {
             "validation": [[s, o] for s, o in zip(stock_outcomes, ours, strict=True)],
             "classes": [[stock_classes[n], our_classes[n]] for n in EVENT_NAMES],
+            "sparse": [[s, o] for s, o in zip(stock_joined, our_joined, strict=True)],
         },
         sys.stdout,
     )

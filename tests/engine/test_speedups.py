@@ -1,23 +1,26 @@
-"""engine/speedups.py changes how fast Rasa checks things, never the verdict.
+"""engine/speedups.py changes how fast Rasa works, never the result.
 
 Rasa's own validation of action-server replies and our faster one must accept the
 same replies and refuse the others with the same message; event type names must
-resolve to the same classes.
+resolve to the same classes; sparse features must join into the same matrix.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
+from typing import Any
 
 from nlu.train import run_in_engine
 
 CHECKS = Path(__file__).with_name("engine_checks.py")  # runs in Rasa's environment
 
 
-def _run_checks() -> dict[str, list[list[str]]]:
+@functools.cache
+def _run_checks() -> dict[str, list[list[Any]]]:
     out = run_in_engine(CHECKS)
-    checks: dict[str, list[list[str]]] = json.loads(out.strip().splitlines()[-1])
+    checks: dict[str, list[list[Any]]] = json.loads(out.strip().splitlines()[-1])
     return checks
 
 
@@ -29,3 +32,14 @@ def test_replies_get_the_verdict_rasa_gives() -> None:
         assert ours == stock
     for stock_class, our_class in checks["classes"]:
         assert our_class == stock_class
+
+
+def test_sparse_features_join_into_the_matrix_rasa_builds() -> None:
+    joined = _run_checks()["sparse"]
+    assert len(joined) == 5
+    for stock, ours in joined:
+        assert ours == stock
+    mixed = joined[1][0]  # float32 beside float64
+    assert mixed["dtype"] == "float64" and mixed["shape"] == [6, 940]
+    assert joined[0][0]["entries"][0]  # the matrices are not empty
+    assert joined[4][0].startswith("error: Cannot combine sparse features")
