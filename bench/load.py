@@ -40,6 +40,7 @@ from typing import Any
 
 import aiohttp
 import psutil
+import uvloop
 
 from bench.stock_rasa import StockStack, ensure_stock_model
 from bot.stack import Stack, StackConfig
@@ -294,6 +295,7 @@ class LevelResult:
     cpu_seconds: dict[str, float]
     load_average: float
     nlu_batch_mean: float | None = None  # messages per NLU run in Rasa (ours only)
+    reference_ms: float = 0.0  # machine_speed_ms() just before the level
 
     @property
     def throughput(self) -> float:
@@ -305,6 +307,22 @@ class LevelResult:
     def cpu_ms_per_message(self) -> dict[str, float]:
         count = max(self.tally.messages, 1)
         return {name: s * 1000 / count for name, s in self.cpu_seconds.items()}
+
+
+def machine_speed_ms() -> float:
+    """CPU milliseconds of a fixed pure-Python loop (best of three), lower is faster.
+
+    The same code needs twice the CPU per message on some days of this shared
+    machine; printed with every level, so that runs far apart can be compared.
+    """
+    best = float("inf")
+    for _ in range(3):
+        started = time.process_time()
+        total = 0
+        for i in range(2_000_000):
+            total += i
+        best = min(best, time.process_time() - started)
+    return best * 1000
 
 
 def cpu_delta(before: dict[str, float], after: dict[str, float]) -> dict[str, float]:
@@ -320,6 +338,7 @@ async def run_level(
     warmup: float,
     nlu_batches: NluBatches | None = None,
 ) -> LevelResult:
+    reference_ms = machine_speed_ms()  # before the load, so only the machine counts
     sampler.reset_peaks()
     async with sampler.sampling():
         if warmup > 0:
@@ -339,6 +358,7 @@ async def run_level(
         spent,
         os.getloadavg()[0],
         mean_batch(batches_before, batches_after),
+        reference_ms,
     )
 
 
@@ -462,7 +482,8 @@ def level_line(r: LevelResult) -> str:
         f"p50 {r.p(0.5):.0f} ms  p95 {r.p(0.95):.0f} ms  p99 {r.p(0.99):.0f} ms  "
         f"errors {r.tally.error_count}{error_kinds(r.tally)}  silent {r.tally.silent}  "
         f"n {r.tally.messages}  "
-        f"peak RSS {r.peak_rss / MB:.0f} MB ({rss})  load avg {r.load_average:.2f}\n"
+        f"peak RSS {r.peak_rss / MB:.0f} MB ({rss})  load avg {r.load_average:.2f}  "
+        f"reference loop {r.reference_ms:.0f} ms\n"
         f"      CPU ms per message: {cpu}"
         + (f"; NLU batch {r.nlu_batch_mean:.1f} messages on average" if r.nlu_batch_mean else "")
     )
@@ -585,4 +606,5 @@ def parse_args() -> argparse.Namespace:
 
 
 if __name__ == "__main__":
-    raise SystemExit(asyncio.run(main(parse_args())))
+    # uvloop: the load generator shares the two cores with the stack it measures.
+    raise SystemExit(uvloop.run(main(parse_args())))
