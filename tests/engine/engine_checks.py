@@ -5,7 +5,8 @@
 Prints one JSON object: for each action-server reply, whether Rasa's stock
 validation and ours agree (both accept, or both raise the same message); for
 each event, whether both resolve its type name to the same class; for pairs of
-sparse feature matrices, what joining them gives with Rasa's code and with ours.
+sparse feature matrices, what joining them gives with Rasa's code and with ours;
+for messages' tokens, the count-vector features of Rasa's code and of ours.
 """
 
 import json
@@ -15,8 +16,12 @@ import numpy as np
 import scipy.sparse
 from jsonschema import ValidationError, validate
 from rasa.core.actions.action import RemoteAction
+from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import (
+    CountVectorsFeaturizer,
+)
 from rasa.shared.core.events import Event
 from rasa.shared.nlu.training_data.features import Features
+from sklearn.feature_extraction.text import CountVectorizer
 
 REPLIES = [
     {"events": [], "responses": []},
@@ -72,6 +77,45 @@ def _event_classes():
     return classes
 
 
+FIT_TEXTS = [
+    "syarat bikin imb apa aja",
+    "berapa lama proses PBG?",
+    "cek status PTSP-2025-7KQ4MZ",
+    "jam buka kantor ptsp jam brp",
+]
+TOKEN_LISTS = [
+    ["syarat", "bikin", "imb", "apa", "aja"],
+    ["Berapa", "LAMA", "proses", "penerbitan", "SLF?"],
+    ["cek", "PTSP-2025-7KQ4MZ", "ptsp.2025.7kq4mz", "ptsp", "ptsp"],
+    ["xyzzy", "qwrtp"],  # out of vocabulary
+    ["a"],
+    [],
+]
+# (analyzer, ngram range): ours sums for the first two; the others take Rasa's path.
+VECTORIZERS = [("word", (1, 1)), ("char_wb", (2, 5)), ("char", (2, 4)), ("word", (1, 2))]
+
+
+def _count_features(create_features):
+    """Sequence and sentence features of TOKEN_LISTS for each of VECTORIZERS."""
+    results = []
+    for analyzer, ngrams in VECTORIZERS:
+        pattern = r"(?u)\b\w+\b" if analyzer == "word" else None
+        vectorizer = CountVectorizer(token_pattern=pattern, ngram_range=ngrams, analyzer=analyzer)
+        vectorizer.fit(FIT_TEXTS)
+        featurizer = CountVectorsFeaturizer.__new__(CountVectorsFeaturizer)
+        featurizer.vectorizers = {"text": vectorizer}
+        sequences, sentences = create_features(featurizer, "text", TOKEN_LISTS)
+        results.append([[_coo(m) for m in sequences], [_coo(m) for m in sentences]])
+    return results
+
+
+def _coo(matrix):
+    if matrix is None:
+        return None
+    entries = [matrix.row.tolist(), matrix.col.tolist(), matrix.data.tolist()]
+    return [matrix.format, str(matrix.dtype), list(matrix.shape), *entries]
+
+
 def _sparse(rows, columns, fmt, dtype, seed):
     return scipy.sparse.random(
         rows, columns, density=0.05, format=fmt, dtype=dtype, random_state=seed
@@ -102,6 +146,7 @@ def main():
     stock_classes = _event_classes()
     stock_outcomes = [_outcome(stock, reply) for reply in REPLIES]
     stock_joined = [_joined(left, right) for left, right in SPARSE_PAIRS]
+    stock_counts = _count_features(CountVectorsFeaturizer._create_features)
 
     from engine import speedups
 
@@ -110,11 +155,13 @@ def main():
     ours = [_outcome(action._validate_action_result, reply) for reply in REPLIES]
     our_classes = _event_classes()
     our_joined = [_joined(left, right) for left, right in SPARSE_PAIRS]
+    our_counts = _count_features(CountVectorsFeaturizer._create_features)
     json.dump(
         {
             "validation": [[s, o] for s, o in zip(stock_outcomes, ours, strict=True)],
             "classes": [[stock_classes[n], our_classes[n]] for n in EVENT_NAMES],
             "sparse": [[s, o] for s, o in zip(stock_joined, our_joined, strict=True)],
+            "counts": [[s, o] for s, o in zip(stock_counts, our_counts, strict=True)],
         },
         sys.stdout,
     )

@@ -2,7 +2,8 @@
 
 Rasa's own validation of action-server replies and our faster one must accept the
 same replies and refuse the others with the same message; event type names must
-resolve to the same classes; sparse features must join into the same matrix.
+resolve to the same classes; sparse features must join into the same matrix, and
+the count-vector featurizers must give the same features.
 """
 
 from __future__ import annotations
@@ -43,3 +44,14 @@ def test_sparse_features_join_into_the_matrix_rasa_builds() -> None:
     assert mixed["dtype"] == "float64" and mixed["shape"] == [6, 940]
     assert joined[0][0]["entries"][0]  # the matrices are not empty
     assert joined[4][0].startswith("error: Cannot combine sparse features")
+
+
+def test_count_vector_features_are_the_ones_rasa_computes() -> None:
+    counts = _run_checks()["counts"]
+    assert len(counts) == 4  # word, char_wb (summed by ours), char, word bigrams
+    for stock, ours in counts:
+        assert ours == stock
+    sequences, sentences = counts[1][0]  # char_wb, Rasa's own
+    assert sequences[0][2][0] == 5  # one row per token
+    assert sentences[0][2][0] == 1 and sum(sentences[0][5]) > 0  # one row, counted
+    assert sequences[-1] is None and sentences[-1] is None  # no tokens, no features
