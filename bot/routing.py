@@ -20,10 +20,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from permits.handoff import (
     awaiting_callback_number,
     awaiting_survey,
+    holder_of,
     record_callback_number,
     record_survey,
 )
-from permits.models import Conversation, Handoff, Message, utcnow
+from permits.models import Conversation, Message, utcnow
 from permits.office_hours import OfficeHours
 from permits.status import normalise_phone
 from permits.transcripts import Outgoing
@@ -66,11 +67,7 @@ class TurnContext:
 # One statement instead of two per turn (the agent holding it, the offered buttons),
 # built once: constructing a statement costs about as much CPU as running it.
 _TURN_CONTEXT = select(
-    Conversation.offered_buttons,
-    select(Handoff.agent_id)
-    .where(Handoff.conversation_id == Conversation.id, Handoff.state == "active")
-    .limit(1)  # at most one handoff is open (uq_handoffs_open_conversation)
-    .scalar_subquery(),
+    Conversation.offered_buttons, holder_of(Conversation.id).scalar_subquery()
 ).where(Conversation.id == bindparam("conversation_id"))
 
 

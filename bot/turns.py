@@ -77,6 +77,13 @@ class Answer:
     held: bool = False  # an agent holds the conversation and will answer
 
 
+def may_have_reached_rasa(message_id: int, lock_was_free: bool, just_stored: int | None) -> bool:
+    """Whether Rasa must look for the message in its tracker first (see the module's
+    docstring): only the message this call has just stored, answered under a lock
+    that was free when asked for, is certainly new."""
+    return not (lock_was_free and message_id == just_stored)
+
+
 # Told about every transcript line as it is written (the console shows them live).
 TranscriptObserver = Callable[[str, list[Message]], None]
 
@@ -187,7 +194,7 @@ class Turns:
                     diverted = await self._divert(session, inbound, context, delivered=False)
                     if diverted is not None:
                         continue
-                    repeat = not (free and inbound.id == new)
+                    repeat = may_have_reached_rasa(inbound.id, free, new)
                     if not await self._answer(session, inbound, context, repeat=repeat):
                         break
         except LocksUnavailable:
@@ -226,7 +233,7 @@ class Turns:
             for waiting in await pending_inbound(session, conversation_id):
                 if waiting.id > inbound.id:
                     break
-                repeat = not (free and new and waiting.id == inbound.id)
+                repeat = may_have_reached_rasa(waiting.id, free, inbound.id if new else None)
                 rows = await self._answer_in_response(session, waiting, repeat=repeat)
                 if rows is None:
                     return None

@@ -28,14 +28,13 @@ from typing import Any
 
 from rasa.core.agent import Agent
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
-from rasa.core.processor import MessageProcessor
 from rasa.shared.core.events import BotUttered, UserUttered
-from rasa.shared.core.trackers import DialogueStateTracker
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from engine import batching, memory, speedups, stores
+from engine import batching, memory, speedups, stores, turn_trackers
+from engine.turn_trackers import TurnMessage
 
 logger = logging.getLogger(__name__)
 # Rasa imports this module before it loads a model, so the patches apply to it.
@@ -43,6 +42,7 @@ speedups.install()  # engine/speedups.py
 batching.install()  # engine/batching.py
 memory.install()  # engine/memory.py
 stores.install()  # engine/stores.py
+turn_trackers.install()  # engine/turn_trackers.py
 
 
 class GatewayInput(InputChannel):
@@ -98,7 +98,7 @@ class GatewayInput(InputChannel):
                     logger.info("repeated message %s answered from the tracker", message_id)
                     return response.json(answered)
             collector = CollectingOutputChannel()
-            message = _TurnMessage(
+            message = TurnMessage(
                 text,
                 collector,
                 sender,
@@ -176,7 +176,7 @@ class GatewayInput(InputChannel):
         return webhook
 
     @staticmethod
-    async def _parse_of(request: Request, message: _TurnMessage) -> dict[str, Any]:
+    async def _parse_of(request: Request, message: TurnMessage) -> dict[str, Any]:
         """The NLU fields of the turn's tracker as the processor left it (and saved it).
 
         Read from the tracker store only if the processor did not hand the tracker
@@ -189,40 +189,6 @@ class GatewayInput(InputChannel):
             tracker = await agent.tracker_store.retrieve(message.sender_id) if agent else None
         latest = tracker.latest_message.parse_data if tracker and tracker.latest_message else {}
         return _nlu_fields(latest)
-
-
-class _TurnMessage(UserMessage):
-    """A message of our channel; the processor leaves the turn's tracker on it."""
-
-    tracker: DialogueStateTracker | None = None
-
-
-def _keep_turn_trackers() -> None:
-    """Make MessageProcessor.log_message hand its tracker to our channel's messages.
-
-    Rasa's handle_message gets the tracker from log_message, updates that same object
-    through the whole turn (slots, actions) and saves it; it returns only the bot's
-    messages. Keeping the object spares a read of the tracker store for the parse.
-    Wraps whatever log_message is installed, so other patches of it still apply.
-    """
-    original = MessageProcessor.log_message
-    if getattr(original, "keeps_turn_tracker", False):
-        return  # the module was imported twice
-
-    @functools.wraps(original)
-    async def log_message(
-        self: MessageProcessor, message: UserMessage, should_save_tracker: bool = True
-    ) -> DialogueStateTracker:
-        tracker = await original(self, message, should_save_tracker)
-        if isinstance(message, _TurnMessage):
-            message.tracker = tracker
-        return tracker
-
-    log_message.keeps_turn_tracker = True  # type: ignore[attr-defined]
-    MessageProcessor.log_message = log_message  # type: ignore[method-assign]
-
-
-_keep_turn_trackers()
 
 
 def _may_be_repeat(body: dict[str, Any]) -> bool:

@@ -15,9 +15,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, Select, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import QueryableAttribute
 
 from permits.answers import WIB
 from permits.models import Handoff, Message, StaffUser, utcnow
@@ -144,13 +145,21 @@ async def open_handoff(session: AsyncSession, conversation_id: str) -> Handoff |
     )
 
 
+def holder_of(
+    conversation_id: ColumnElement[str] | QueryableAttribute[str] | str,
+) -> Select[int | None]:
+    """The agent holding a conversation: the one on its active handoff. The rule is
+    here once; the gateway's turn folds it into its own statement (bot/routing.py)."""
+    return (
+        select(Handoff.agent_id)
+        .where(Handoff.conversation_id == conversation_id, Handoff.state == "active")
+        .limit(1)  # at most one handoff is open (uq_handoffs_open_conversation)
+    )
+
+
 async def holding_agent(session: AsyncSession, conversation_id: str) -> int | None:
     """The agent holding the conversation (the bot stays silent), or None."""
-    return await session.scalar(
-        select(Handoff.agent_id).where(
-            Handoff.conversation_id == conversation_id, Handoff.state == "active"
-        )
-    )
+    return await session.scalar(holder_of(conversation_id))
 
 
 async def claim(session: AsyncSession, handoff_id: int, agent_id: int) -> bool:
