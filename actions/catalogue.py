@@ -10,10 +10,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from actions.base import DatabaseAction, DomainDict, Events, latest_entity
 from actions.formatting import permit_buttons
 from permits.answers import duration_answer, fee_answer, procedure_answer, requirements_answer
-from permits.catalogue import PermitInfo, get_permit
+from permits.catalogue import PermitInfo, get_permit, names_something
 from permits.errors import UnknownPermit
 
 POPULAR = ["pbg", "nib", "reklame", "sip_dokter"]
+
+
+def unknown_permit_text(wanted: str) -> str:
+    """The NLU may take a generic word ("izin" of "syarat izin tambang emas") for the
+    permit's name; quoting it back would read as nonsense, so it is not quoted."""
+    what = f'izin "{wanted}"' if names_something(wanted) else "izin yang Anda maksud"
+    return (
+        f"Maaf, {what} tidak ada dalam daftar layanan kami. "
+        "Mungkin maksud Anda salah satu dari ini?"
+    )
 
 
 class PermitAnswer(DatabaseAction):
@@ -42,8 +52,7 @@ class PermitAnswer(DatabaseAction):
         except UnknownPermit as exc:
             suggestions = [await get_permit(session, slug) for slug in exc.suggestions]
             dispatcher.utter_message(
-                text=f'Maaf, izin "{wanted}" tidak ada dalam daftar layanan kami. '
-                "Mungkin maksud Anda salah satu dari ini?",
+                text=unknown_permit_text(wanted),
                 buttons=permit_buttons(suggestions, self.intent),
             )
             return [SlotSet("permit_type", None), SlotSet("pending_question", self.question)]

@@ -69,6 +69,11 @@ def _clean(text: str) -> str:
     return " ".join(_NOISE.sub(" ", text.lower().replace("_", " ")).split())
 
 
+def names_something(text: str) -> bool:
+    """Whether the text holds more than generic words ("izin", "surat izin", "syarat")."""
+    return bool(_clean(text))
+
+
 async def get_permit(session: AsyncSession, slug: str) -> PermitInfo:
     query = (
         select(PermitType)

@@ -48,7 +48,25 @@ async def test_unknown_permit_gets_closest_matches(executor: ActionExecutor) -> 
         ),
     )
     assert "tidak ada dalam daftar" in text and len(buttons) == 3
+    assert '"izin tambang emas"' in text
     assert all(b["payload"].startswith("/ask_requirements{") for b in buttons)
+
+
+async def test_a_generic_word_taken_for_the_permit_is_not_quoted_back(
+    executor: ActionExecutor,
+) -> None:
+    entities = [{"entity": "permit_type", "value": "izin", "start": 7, "end": 11}]
+    text, buttons, _ = await run(
+        executor,
+        action_call(
+            "action_answer_requirements",
+            "syarat izin tambang emas apa",
+            "ask_requirements",
+            entities=entities,
+        ),
+    )
+    assert text.startswith("Maaf, izin yang Anda maksud tidak ada dalam daftar layanan kami.")
+    assert '"izin"' not in text and buttons
 
 
 async def test_status_never_shows_personal_data(executor: ActionExecutor) -> None:
