@@ -377,7 +377,8 @@ def dockerfile_cmd(path: Path) -> list[str] | None:
 def copy_sources(path: Path) -> list[str]:
     """The build-context paths a Dockerfile copies (not those from other stages)."""
     sources = []
-    for line in path.read_text(encoding="utf-8").splitlines():
+    joined = path.read_text(encoding="utf-8").replace("\\\n", " ")  # continued lines
+    for line in joined.splitlines():
         if line.startswith("COPY ") and "--from=" not in line:
             words = [w for w in line.split()[1:] if not w.startswith("--")]
             sources += words[:-1]
@@ -411,6 +412,12 @@ def repo_modules_imported(path: Path) -> set[str]:
             names |= {alias.name for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             names.add(node.module)
+            # "from engine import batching": the names may be modules themselves.
+            names |= {
+                f"{node.module}.{alias.name}"
+                for alias in node.names
+                if ROOT.joinpath(*node.module.split("."), f"{alias.name}.py").is_file()
+            }
     return {name for name in names if name.split(".")[0] in REPO_PACKAGES}
 
 
