@@ -28,6 +28,7 @@ from actions.handoff import ActionHumanHandoff
 from actions.pending import ActionResumePending
 from actions.settings import ActionSettings
 from actions.status import ActionCheckStatus, ActionListMyApplications, ActionSubscribeUpdates
+from bot.heap import freeze_startup_objects
 from bot.logging import configure_logging
 
 ACTIONS: list[type[DatabaseAction]] = [
@@ -68,6 +69,7 @@ def main() -> None:
         "action server starting", extra={"port": settings.actions_port}
     )
     app = create_action_app(settings)
+    app.register_listener(_freeze_once_started, "after_server_start")
     app.run(
         host=settings.actions_host,
         port=settings.actions_port,
@@ -75,6 +77,10 @@ def main() -> None:
         access_log=False,
         motd=False,
     )
+
+
+def _freeze_once_started(app: Sanic[Any, Any]) -> None:
+    freeze_startup_objects()
 
 
 if __name__ == "__main__":

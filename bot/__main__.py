@@ -15,6 +15,7 @@ from aiohttp import web
 
 from bot.app import create_app
 from bot.chat import chat
+from bot.heap import freeze_startup_objects
 from bot.logging import configure_logging
 from bot.settings import GatewaySettings
 from bot.stack import StackConfig, run_stack
@@ -34,8 +35,10 @@ def main() -> int:
         configure_logging()
         # uvloop: the HTTP server, the Rasa client and aiosqlite's thread hand-offs all
         # run on the event loop, and uvloop's costs a fraction of asyncio's per call.
+        app = create_app(settings)
+        app.on_startup.append(_freeze_once_started)  # after the cleanup contexts started
         web.run_app(
-            create_app(settings),
+            app,
             host=settings.gateway_host,
             port=settings.gateway_port,
             print=None,
@@ -47,6 +50,10 @@ def main() -> int:
         return asyncio.run(chat(url, settings.api_token, args.conversation_id))
     configure_logging()
     return asyncio.run(run_stack(StackConfig.from_settings(settings)))
+
+
+async def _freeze_once_started(app: web.Application) -> None:
+    freeze_startup_objects()
 
 
 if __name__ == "__main__":

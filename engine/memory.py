@@ -99,8 +99,17 @@ def _malloc_trim() -> Callable[[int], int] | None:
 
 
 def release_freed_memory() -> None:
-    """Frees unreachable objects, then returns the C heap's free pages to the system."""
+    """Frees unreachable objects, then returns the C heap's free pages to the system.
+
+    What is left (the model, Rasa's modules) lives until the next swap, so it is
+    frozen: the collector's full collections skip it. Rasa's process tracks about
+    half a million objects, and walking them all stalled every request for up to
+    240 ms, eleven times in 25 s at 32 concurrent conversations (docs/benchmarks.md,
+    "Garbage collection"). Unfrozen first, so that a model swapped out is collected.
+    """
+    gc.unfreeze()
     gc.collect()
+    gc.freeze()
     trim = _malloc_trim()
     if trim is not None:
         trim(0)

@@ -14,6 +14,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
 from sqlalchemy.pool import PoolResetState
+from sqlalchemy.util.concurrency import await_, in_greenlet
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -45,7 +46,52 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     if sqlite_file is not None:
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(engine.sync_engine, "reset", _sqlite_reset)
+        SqliteWriteGate().install(engine)
     return engine
+
+
+class SqliteWriteGate:
+    """A process's SQLite writers wait their turn in line, not in SQLite's busy handler.
+
+    SQLite admits one writing transaction at a time. One that finds the lock taken is
+    retried by the busy handler after sleeping 1, 2, 5, 10 ... up to 100 ms, however
+    soon the lock is free again. The gateway writes twice per turn, and a transaction
+    holds the lock for a few rounds of the event loop (each statement is a hand-off
+    to aiosqlite's thread), so under load most writers slept: at 32 concurrent
+    conversations p99 was 790-970 ms against a p50 of 150 (docs/benchmarks.md,
+    "SQLite's writers"). Here a connection waits on an asyncio lock before its
+    transaction's first write and hands it on when the connection goes back to the
+    pool, after its commit or rollback: the next writer starts at once. Another
+    process (the action server) still meets the busy handler, rarely.
+    """
+
+    def __init__(self) -> None:
+        self._lock = asyncio.Lock()
+
+    def install(self, engine: AsyncEngine) -> None:
+        event.listen(engine.sync_engine, "before_cursor_execute", self._before_statement)
+        event.listen(engine.sync_engine.pool, "checkin", self._on_checkin)
+        # A connection the pool gives up on (one never returned, collected) is detached.
+        event.listen(engine.sync_engine.pool, "detach", self._on_checkin)
+
+    def _before_statement(self, conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if conn.info.get(_HOLDS_WRITE_GATE) or _reads_only(statement):
+            return
+        if not in_greenlet():  # the engine used synchronously (never by our code)
+            return
+        await_(self._lock.acquire())
+        conn.info[_HOLDS_WRITE_GATE] = True
+
+    def _on_checkin(self, _dbapi_connection: Any, record: Any) -> None:
+        if record is not None and record.info.pop(_HOLDS_WRITE_GATE, False):
+            self._lock.release()
+
+
+_HOLDS_WRITE_GATE = "tanya_holds_write_gate"
+
+
+def _reads_only(statement: str) -> bool:
+    return statement.lstrip()[:6].upper() in ("SELECT", "PRAGMA")
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
