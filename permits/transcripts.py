@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, exists, func, select, update
+from sqlalchemy import Table, bindparam, exists, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from permits.answers import WIB
@@ -218,29 +218,90 @@ async def settle_inbound(
     `offered`: the buttons of this answer, which replace those the conversation was
     offered before (None: an answer that does not change them, e.g. an agent's).
     """
-    # Core statements on the tables: the ORM's unit of work and its bulk-update
-    # bookkeeping cost more CPU than the statements themselves on every turn.
-    changes: dict[str, Any] = {"last_message_at": utcnow()}
+    # Core statements on the tables, built once: the ORM's unit of work and building
+    # a statement cost more CPU than running it, on every turn.
+    changes: dict[str, Any] = {
+        "conversation_id": inbound.conversation_id,
+        "last_message_at": utcnow(),
+    }
     if offered is not None:
         changes["offered_buttons"] = offered or None
     # The conversation's row before the message's, the order record_inbound locks
     # them in: the other way round, a repeated delivery holding the conversation
     # waits in the unique check for this message's row while this transaction waits
     # for the conversation, and PostgreSQL aborts one of them as a deadlock.
-    await session.execute(
-        update(_CONVERSATIONS).where(_CONVERSATIONS.c.id == inbound.conversation_id).values(changes)
-    )
+    await session.execute(_conversation_update(offered is not None), changes)
     handled = {"state": state, "intent": intent, "confidence": confidence, "nlu": nlu}
-    await session.execute(update(_MESSAGES).where(_MESSAGES.c.id == inbound.id).values(handled))
+    await session.execute(_SETTLE_MESSAGE, {"message_id": inbound.id, **handled})
     for key, value in handled.items():
         set_committed_value(inbound, key, value)  # as stored, so not flushed again
-    state = "sent" if delivered else "queued"
-    rows = [
-        queue_outbound(session, inbound.conversation_id, r, state=state, reply_to=inbound.id)
-        for r in replies
-    ]
+    rows = await _insert_replies(session, inbound, replies, "sent" if delivered else "queued")
     await session.commit()
     return rows
+
+
+@functools.cache
+def _conversation_update(sets_offered: bool) -> Any:
+    """settle_inbound's UPDATE of the conversation, with or without its buttons."""
+    values: dict[str, Any] = {"last_message_at": bindparam("last_message_at")}
+    if sets_offered:
+        values["offered_buttons"] = bindparam("offered_buttons")
+    return (
+        update(_CONVERSATIONS)
+        .where(_CONVERSATIONS.c.id == bindparam("conversation_id"))
+        .values(values)
+    )
+
+
+_SETTLE_MESSAGE = (
+    update(_MESSAGES)
+    .where(_MESSAGES.c.id == bindparam("message_id"))
+    .values(
+        state=bindparam("state"),
+        intent=bindparam("intent"),
+        confidence=bindparam("confidence"),
+        nlu=bindparam("nlu"),
+    )
+)
+_INSERT_MESSAGES = insert(_MESSAGES).returning(_MESSAGES.c.id, sort_by_parameter_order=True)
+
+
+async def _insert_replies(
+    session: AsyncSession, inbound: Message, replies: list[Outgoing], state: str
+) -> list[Message]:
+    """The replies' rows, written by one INSERT and returned as persistent objects."""
+    if not replies:
+        return []
+    now = utcnow()
+    values = [
+        {
+            **_EMPTY_ROW,
+            "conversation_id": inbound.conversation_id,
+            "direction": "out",
+            "sender": "bot",
+            "kind": "chat",
+            "text": reply.text,
+            "buttons": reply.buttons or None,
+            "state": state,
+            "attempts": 0,
+            "at": now,
+            "reply_to": inbound.id,
+        }
+        for reply in replies
+    ]
+    ids = (await session.execute(_INSERT_MESSAGES, values)).scalars().all()
+    rows = []
+    for message_id, row_values in zip(ids, values, strict=True):
+        row = Message(id=message_id, **row_values)
+        make_transient_to_detached(row)  # every column is set, so nothing is loaded
+        session.add(row)
+        rows.append(row)
+    return rows
+
+
+# Every column of a message but its id, empty: a reply's row starts from it, so that
+# all its attributes are known and none is loaded from the database later.
+_EMPTY_ROW: dict[str, Any] = dict.fromkeys(c.name for c in _MESSAGES.columns if not c.primary_key)
 
 
 async def told_recently(
