@@ -39,7 +39,6 @@ import scipy.sparse
 from jsonschema.exceptions import best_match
 from jsonschema.validators import validator_for
 from rasa.core.actions.action import RemoteAction
-from rasa.core.constants import DEFAULT_REQUEST_TIMEOUT
 from rasa.nlu.constants import DENSE_FEATURIZABLE_ATTRIBUTES
 from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import (
     CountVectorsFeaturizer,
@@ -226,23 +225,17 @@ class _KeptSession:
 
 
 def _kept_session(self: EndpointConfig) -> _KeptSession:
-    """EndpointConfig.session, made once per endpoint and event loop."""
+    """Rasa's EndpointConfig.session (its headers, auth and timeout), made once per
+    endpoint and event loop."""
     loop = asyncio.get_running_loop()
     kept = self.__dict__.get("_kept_session")
     if kept is None or kept[0] is not loop or kept[1].closed:
-        auth = (
-            aiohttp.BasicAuth(self.basic_auth["username"], self.basic_auth["password"])
-            if self.basic_auth
-            else None
-        )
-        session = aiohttp.ClientSession(
-            headers=self.headers,
-            auth=auth,
-            timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
-        )
-        kept = (loop, session)
+        kept = (loop, _rasa_session(self))
         self.__dict__["_kept_session"] = kept
     return _KeptSession(kept[1])
+
+
+_rasa_session = EndpointConfig.session
 
 
 def install() -> None:

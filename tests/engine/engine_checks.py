@@ -139,6 +139,40 @@ def _joined(left, right):
     }
 
 
+ENDPOINT = {
+    "url": "http://127.0.0.1:1/webhook",
+    "headers": {"X-Check": "1"},
+    "basic_auth": {"username": "u", "password": "p"},
+}
+
+
+def _session_settings(open_session):
+    """What Rasa's requests to an endpoint carry, and whether the session is reused:
+    [headers, auth header, timeout, the same session twice, still open after use]."""
+    import asyncio
+
+    from rasa.utils.endpoints import EndpointConfig
+
+    endpoint = EndpointConfig.from_dict(ENDPOINT)
+
+    async def read():
+        first = open_session(endpoint)
+        async with first as session:
+            seen = [
+                dict(session.headers),
+                session._default_auth.encode(),
+                session.timeout.total,
+            ]
+        second = open_session(endpoint)
+        async with second as again:
+            seen.append(again is session)
+        seen.append(not session.closed)
+        await session.close()
+        return seen
+
+    return asyncio.run(read())
+
+
 def main():
     def stock(reply):
         validate(reply, RemoteAction.action_response_format_spec())
@@ -147,6 +181,9 @@ def main():
     stock_outcomes = [_outcome(stock, reply) for reply in REPLIES]
     stock_joined = [_joined(left, right) for left, right in SPARSE_PAIRS]
     stock_counts = _count_features(CountVectorsFeaturizer._create_features)
+    from rasa.utils.endpoints import EndpointConfig
+
+    stock_session = _session_settings(EndpointConfig.session)
 
     from engine import speedups
 
@@ -156,12 +193,14 @@ def main():
     our_classes = _event_classes()
     our_joined = [_joined(left, right) for left, right in SPARSE_PAIRS]
     our_counts = _count_features(CountVectorsFeaturizer._create_features)
+    our_session = _session_settings(EndpointConfig.session)
     json.dump(
         {
             "validation": [[s, o] for s, o in zip(stock_outcomes, ours, strict=True)],
             "classes": [[stock_classes[n], our_classes[n]] for n in EVENT_NAMES],
             "sparse": [[s, o] for s, o in zip(stock_joined, our_joined, strict=True)],
             "counts": [[s, o] for s, o in zip(stock_counts, our_counts, strict=True)],
+            "session": [stock_session, our_session],
         },
         sys.stdout,
     )

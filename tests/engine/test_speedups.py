@@ -55,3 +55,13 @@ def test_count_vector_features_are_the_ones_rasa_computes() -> None:
     assert sequences[0][2][0] == 5  # one row per token
     assert sentences[0][2][0] == 1 and sum(sentences[0][5]) > 0  # one row, counted
     assert sequences[-1] is None and sentences[-1] is None  # no tokens, no features
+
+
+def test_action_calls_keep_one_session_with_rasas_settings() -> None:
+    stock, ours = _run_checks()["session"]
+    # headers, Basic auth and timeout as Rasa sets them ...
+    assert ours[:3] == stock[:3]
+    assert stock[0]["X-Check"] == "1" and stock[1].startswith("Basic ")
+    # ... but one session for every call, kept open (Rasa opens one per call).
+    assert stock[3:] == [False, False]
+    assert ours[3:] == [True, True]
