@@ -118,7 +118,9 @@ async def chat_socket(request: web.Request) -> web.WebSocketResponse:
         token = secrets.token_urlsafe(24)
     conversation_id = conversation_for(token)
     channel = request.app[WEB]
-    await socket.send_json({"type": "session", "token": token})
+    # The widget clips what is typed to the gateway's own limit: one number for both.
+    max_chars = request.app[SETTINGS].max_message_chars
+    await socket.send_json({"type": "session", "token": token, "max_chars": max_chars})
     await socket.send_json(
         {"type": "history", "messages": await _history(request, conversation_id)}
     )

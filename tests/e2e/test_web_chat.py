@@ -7,10 +7,13 @@ the demo database.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.async_api import Page, expect
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.settings import GatewaySettings
 from bot.stack import Stack
 from permits.catalogue import get_permit
 
@@ -125,3 +128,18 @@ async def test_messages_typed_while_the_gateway_restarts_are_answered(
     last_answer = page.locator("[data-tanya=message][data-from=bot]").last
     await expect(last_answer).to_contain_text("hari kerja", timeout=ANSWER_TIMEOUT)
     await expect(page.locator(USER_TEXTS)).to_have_text(["halo", "brp lama ngurus sip dokter"])
+
+
+async def test_a_long_message_is_cut_at_the_gateways_limit_and_answered(page: Page) -> None:
+    """The widget takes its limit from the gateway: what it lets through is never
+    refused as too long."""
+    limit = GatewaySettings.model_fields["max_message_chars"].default
+    await open_chat(page)
+    await expect(page.locator("[data-tanya=input]")).to_have_attribute("maxlength", str(limit))
+    before = await bot_count(page)
+    await ask(page, "syarat pbg apa " + "a" * limit)
+    shown = page.locator(USER_TEXTS).last
+    await expect(shown).to_have_text(re.compile("^syarat pbg apa a+$"))
+    assert len(await shown.inner_text()) == limit
+    answer = await last_bot_text(page, before)
+    assert "terlalu panjang" not in answer

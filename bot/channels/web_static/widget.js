@@ -17,7 +17,7 @@
   var ORIGIN = new URL(script.src, location.href).origin;
   var STORAGE_KEY = "tanya-izin-session";
   var OPEN_KEY = "tanya-izin-open";
-  var MAX_CHARS = 1000;
+  var maxChars = 2000; // the gateway's max_message_chars, sent in the session event
   var TYPING_TIMEOUT_MS = 20000;
   var MAX_BACKOFF_MS = 30000;
   var STARTERS = ["Syarat PBG", "Biaya izin usaha", "Cek status permohonan", "Bicara dengan petugas"];
@@ -73,7 +73,7 @@
     }, [el("span"), el("span"), el("span")]);
     ui.quick = el("div", { className: "tanya-quick", "data-tanya": "quick-replies" });
     ui.input = el("textarea", {
-      className: "tanya-input", "data-tanya": "input", rows: 1, maxLength: MAX_CHARS,
+      className: "tanya-input", "data-tanya": "input", rows: 1, maxLength: maxChars,
       placeholder: "Tulis pertanyaan Anda…", "aria-label": "Pertanyaan Anda",
     });
     ui.send = el("button", {
@@ -226,7 +226,7 @@
   function clip(text) {
     // By characters, not UTF-16 units: half an emoji is text the gateway refuses.
     var characters = Array.from(text);
-    return characters.length > MAX_CHARS ? characters.slice(0, MAX_CHARS).join("") : text;
+    return characters.length > maxChars ? characters.slice(0, maxChars).join("") : text;
   }
 
   function submit(text) {
@@ -299,6 +299,10 @@
   function handle(event) {
     if (event.type === "session") {
       saveToken(event.token);
+      if (event.max_chars > 0) {
+        maxChars = event.max_chars;
+        ui.input.maxLength = maxChars;
+      }
     } else if (event.type === "history") {
       showHistory(event.messages || []);
       flush();
