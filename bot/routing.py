@@ -74,8 +74,40 @@ _TURN_CONTEXT = select(
 async def turn_context(session: AsyncSession, conversation_id: str) -> TurnContext:
     row = (await session.execute(_TURN_CONTEXT, {"conversation_id": conversation_id})).first()
     if row is None:  # no conversation row, so no handoff and no buttons either
-        return TurnContext(held=False, offered=[])
-    offered, agent_id = row
+        return _context_of(None, None)
+    return _context_of(*row)
+
+
+# A turn's first statement: the conversation's unanswered messages, oldest first,
+# with the context for answering the first of them.
+_PENDING_WITH_CONTEXT = (
+    select(Message, Conversation.offered_buttons, holder_of(Conversation.id).scalar_subquery())
+    .join(Conversation, Conversation.id == Message.conversation_id)
+    .where(
+        Message.conversation_id == bindparam("conversation_id"),
+        Message.direction == "in",
+        Message.state == "pending",
+    )
+    .order_by(Message.id)
+)
+
+
+async def pending_with_context(
+    session: AsyncSession, conversation_id: str
+) -> tuple[list[Message], TurnContext]:
+    """The unanswered messages and the context of the first one's turn, in one query.
+
+    Answering a message can change the context (its buttons, a handoff): the turns
+    after the first read it again with turn_context."""
+    parameters = {"conversation_id": conversation_id}
+    rows = (await session.execute(_PENDING_WITH_CONTEXT, parameters)).all()
+    if not rows:
+        return [], _context_of(None, None)
+    _, offered, agent_id = rows[0]
+    return [row[0] for row in rows], _context_of(offered, agent_id)
+
+
+def _context_of(offered: list[dict[str, str]] | None, agent_id: int | None) -> TurnContext:
     return TurnContext(held=agent_id is not None, offered=list(offered or []))
 
 

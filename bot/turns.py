@@ -36,7 +36,7 @@ from bot.logging import conversation_id as current_conversation
 from bot.metrics import Metrics
 from bot.ordering import ConversationLocks, LocksUnavailable
 from bot.rasa import BotReply, RasaClient, RasaUnavailable
-from bot.routing import Diverted, Routing, TurnContext, turn_context
+from bot.routing import Diverted, Routing, TurnContext, pending_with_context, turn_context
 from permits.inbox import file_unrecognised, is_unrecognised
 from permits.models import Message, utcnow
 from permits.transcripts import (
@@ -45,7 +45,6 @@ from permits.transcripts import (
     channel_of,
     conversations_with_pending,
     inbound_by_external_id,
-    pending_inbound,
     queue_outbound,
     record_inbound,
     replies_to,
@@ -189,8 +188,10 @@ class Turns:
                 self._locks.hold(conversation_id) as free,
                 self._sessions() as session,
             ):
-                for inbound in await pending_inbound(session, conversation_id):
-                    context = await turn_context(session, conversation_id)
+                pending, context = await pending_with_context(session, conversation_id)
+                for position, inbound in enumerate(pending):
+                    if position > 0:  # the answer before may have changed it
+                        context = await turn_context(session, conversation_id)
                     diverted = await self._divert(session, inbound, context, delivered=False)
                     if diverted is not None:
                         continue
@@ -230,11 +231,14 @@ class Turns:
         conversation_id = inbound.conversation_id
         async with self._locks.hold(conversation_id) as free:
             answered: dict[int, list[Message]] = {}
-            for waiting in await pending_inbound(session, conversation_id):
+            pending, context = await pending_with_context(session, conversation_id)
+            for position, waiting in enumerate(pending):
                 if waiting.id > inbound.id:
                     break
+                if position > 0:  # the answer before may have changed it
+                    context = await turn_context(session, conversation_id)
                 repeat = may_have_reached_rasa(waiting.id, free, inbound.id if new else None)
-                rows = await self._answer_in_response(session, waiting, repeat=repeat)
+                rows = await self._answer_in_response(session, waiting, context, repeat=repeat)
                 if rows is None:
                     return None
                 answered[waiting.id] = rows
@@ -272,11 +276,10 @@ class Turns:
         return repeated, False
 
     async def _answer_in_response(
-        self, session: AsyncSession, inbound: Message, *, repeat: bool
+        self, session: AsyncSession, inbound: Message, context: TurnContext, *, repeat: bool
     ) -> list[Message] | None:
         """Answer a message whose replies go back in an HTTP response: the replies,
         or None if Rasa is down."""
-        context = await turn_context(session, inbound.conversation_id)
         if await self._divert(session, inbound, context, delivered=True) is not None:
             return await replies_to(session, inbound)
         try:

@@ -120,23 +120,6 @@ def _touch_statement(dialect: str) -> Any:
     )
 
 
-# Built once, like _touch_statement: every turn runs it.
-_PENDING_INBOUND = (
-    select(Message)
-    .where(
-        Message.conversation_id == bindparam("conversation_id"),
-        Message.direction == "in",
-        Message.state == "pending",
-    )
-    .order_by(Message.id)
-)
-
-
-async def pending_inbound(session: AsyncSession, conversation_id: str) -> list[Message]:
-    rows = await session.scalars(_PENDING_INBOUND, {"conversation_id": conversation_id})
-    return list(rows.all())
-
-
 async def inbound_by_external_id(
     session: AsyncSession, conversation_id: str, external_id: str
 ) -> Message | None:

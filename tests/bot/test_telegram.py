@@ -267,3 +267,25 @@ async def test_messages_sent_while_rasa_is_down_are_answered_when_it_is_back(
     sent = await fake.wait_for_sent(3, seconds=8)
     assert [s["text"] for s in sent[1:]] == ["jawaban: syarat pbg", "jawaban: biaya pbg"]
     assert rasa.repeats == [True, True]  # picked up again: they may have reached Rasa
+
+
+async def test_a_kept_choice_is_read_with_the_buttons_of_the_answer_before_it(
+    telegram_gateway: Client,
+    fake_telegram: tuple[FakeTelegram, TestServer],
+    fake_rasa: tuple[FakeRasa, TestServer],
+) -> None:
+    """Two messages kept while Rasa was down: the second ("1") chooses from the
+    buttons the first one's answer offers, which exist only once it is answered."""
+    fake, _ = fake_telegram
+    rasa, _ = fake_rasa
+    rasa.buttons = [{"title": "PBG", "payload": '/choose_permit{"permit_type":"pbg"}'}]
+    rasa.down = True
+    await deliver(telegram_gateway, text_update(210, CHAT, "izin bangunan"))
+    await deliver(telegram_gateway, text_update(211, CHAT, "1"))
+    await fake.wait_for_sent(1, seconds=6)  # the notice that they are kept
+    rasa.down = False
+    await fake.wait_for_sent(3, seconds=8)
+    assert [text for _, text in rasa.received] == [
+        "izin bangunan",
+        '/choose_permit{"permit_type":"pbg"}',
+    ]

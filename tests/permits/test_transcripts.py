@@ -20,10 +20,10 @@ from permits.transcripts import (
     Outgoing,
     claim_deliveries,
     ensure_conversation,
+    history,
     link_phone,
     mark_attempt_failed,
     mark_sent,
-    pending_inbound,
     queue_outbound,
     record_inbound,
     settle_inbound,
@@ -37,7 +37,8 @@ async def test_a_repeated_delivery_is_recognised(session: AsyncSession) -> None:
     first = await record_inbound(session, "telegram:42", "syarat pbg", "tg-1001")
     again = await record_inbound(session, "telegram:42", "syarat pbg", "tg-1001")
     assert first is not None and again is None
-    assert [m.text for m in await pending_inbound(session, "telegram:42")] == ["syarat pbg"]
+    stored = await history(session, "telegram:42")
+    assert [(m.text, m.state) for m in stored] == [("syarat pbg", "pending")]
 
 
 async def test_answering_marks_the_message_and_queues_replies_together(
