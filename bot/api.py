@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import hmac
 import logging
-from typing import Any
+from typing import Any, ClassVar
 
 from aiohttp import web
 from pydantic import BaseModel, Field, ValidationError
 
+from bot.channels.base import Outbound
 from bot.inbound import readable, refusal, request_json
 from bot.keys import DELIVERY, SESSIONS, SETTINGS, TURNS
 from bot.logging import conversation_id as current_conversation
@@ -32,6 +33,22 @@ UNAVAILABLE = (
     "Maaf, layanan sedang gangguan. Pesan Anda kami simpan, silakan coba lagi sebentar lagi "
     "atau hubungi call center {call_centre}."
 )
+
+
+class ApiChannel:
+    """Delivery for conversations of the API ("api:..."): nothing is pushed, callers
+    fetch their answers.
+
+    An answer normally goes back in the response. One given later (the recovery loop
+    answers a message whose replica died, or that waited for Redis) stays in the
+    transcript, and the caller's retry with the same id returns it; the delivery
+    worker marks it sent instead of failing it for want of a channel.
+    """
+
+    name: ClassVar[str] = "api"
+
+    async def send(self, message: Outbound) -> str | None:
+        return None
 
 
 class IncomingMessage(BaseModel):

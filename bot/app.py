@@ -15,7 +15,7 @@ from redis.asyncio import Redis
 from sqlalchemy import text
 
 from bot import console
-from bot.api import http_error, post_message, post_status
+from bot.api import ApiChannel, http_error, post_message, post_status
 from bot.bus import bus_for
 from bot.channels import telegram, whatsapp
 from bot.channels import web as web_chat
@@ -203,6 +203,7 @@ def create_app(settings: GatewaySettings) -> web.Application:
     app = web.Application(middlewares=[error_middleware], client_max_size=64 * 1024)
     app[SETTINGS] = settings
     app[CHANNELS] = {}
+    app[CHANNELS][ApiChannel.name] = ApiChannel()
     app[METRICS] = Metrics()
     app[BUS] = bus_for(settings.redis_url)
     app.cleanup_ctx.extend([database, shared_state, rasa_client, conversation_services])

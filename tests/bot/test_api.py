@@ -13,7 +13,8 @@ from sqlalchemy import select
 from bot.app import create_app
 from bot.keys import SESSIONS
 from bot.settings import GatewaySettings
-from permits.models import UnrecognisedMessage
+from permits.models import Message, UnrecognisedMessage
+from permits.transcripts import record_inbound
 from tests.bot.conftest import API_TOKEN, FakeRasa, settings_for
 
 AUTH = {"Authorization": f"Bearer {API_TOKEN}"}
@@ -114,6 +115,41 @@ async def test_rasa_down_gets_an_apology_not_a_crash(
     status, body = await send(client, "web:down", "halo")
     assert status == 503
     assert "sedang gangguan" in body["messages"][0]["text"]
+
+
+async def test_a_message_left_unanswered_is_answered_later_for_the_callers_retry(
+    gateway: Client, fake_rasa: tuple[FakeRasa, TestServer]
+) -> None:
+    fake, _ = fake_rasa
+    # Stored, then its replica died before answering: the recovery loop answers it.
+    async with gateway.app[SESSIONS]() as session:
+        await record_inbound(session, "api:orphan", "syarat pbg", "api-req-9")
+    reply = await settled_reply(gateway, "api:orphan")
+    assert (reply.text, reply.state, reply.error) == ("jawaban: syarat pbg", "sent", None)
+    retry = await gateway.post(
+        "/api/messages",
+        json={"conversation_id": "api:orphan", "text": "syarat pbg", "id": "req-9"},
+        headers=AUTH,
+    )
+    assert retry.status == 200
+    assert [m["text"] for m in (await retry.json())["messages"]] == ["jawaban: syarat pbg"]
+    assert fake.received == [("api:orphan", "syarat pbg")]  # answered once
+
+
+async def settled_reply(client: Client, conversation: str, seconds: float = 10) -> Message:
+    """The bot's reply in the conversation once delivery is done with it (not queued)."""
+    query = select(Message).where(
+        Message.conversation_id == conversation,
+        Message.direction == "out",
+        Message.state != "queued",
+    )
+    async with asyncio.timeout(seconds):
+        while True:
+            async with client.app[SESSIONS]() as session:
+                reply = await session.scalar(query)
+            if reply is not None:
+                return reply
+            await asyncio.sleep(0.1)
 
 
 async def test_rasa_restarting_is_retried(
