@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -59,11 +60,17 @@ class SqliteWriteGate:
     holds the lock for a few rounds of the event loop (each statement is a hand-off
     to aiosqlite's thread), so under load most writers slept: at 32 concurrent
     conversations p99 was 790-970 ms against a p50 of 150 (docs/benchmarks.md,
-    "SQLite's writers"). Here a connection waits on an asyncio lock before its
+    "Fourth round"). Here a connection waits on an asyncio lock before its
     transaction's first write and hands it on when the connection goes back to the
     pool, after its commit or rollback: the next writer starts at once. Another
     process (the action server) still meets the busy handler, rarely.
+
+    A writer that waits longer than PATIENCE fails as SQLite's own would ("database
+    is locked") rather than forever: a task writing on a second connection while its
+    first holds a transaction open would otherwise never get its turn.
     """
+
+    PATIENCE = 30.0  # seconds
 
     def __init__(self) -> None:
         self._lock = asyncio.Lock()
@@ -79,7 +86,10 @@ class SqliteWriteGate:
             return
         if not in_greenlet():  # the engine used synchronously (never by our code)
             return
-        await_(self._lock.acquire())
+        try:
+            await_(asyncio.wait_for(self._lock.acquire(), self.PATIENCE))
+        except TimeoutError:
+            raise sqlite3.OperationalError("database is locked (by this process)") from None
         conn.info[_HOLDS_WRITE_GATE] = True
 
     def _on_checkin(self, _dbapi_connection: Any, record: Any) -> None:

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from permits.db import create_engine, create_sessionmaker, migrate
+from permits.db import SqliteWriteGate, create_engine, create_sessionmaker, migrate
 from permits.models import Message
 from permits.transcripts import Outgoing, record_inbound, settle_inbound
 
@@ -73,4 +74,18 @@ async def test_readers_do_not_wait_for_a_writer(
         # The writer holds the turn and SQLite's lock; a reader goes on regardless.
         assert await asyncio.wait_for(count_messages(impatient), timeout=5) == 0
         await writer.commit()
+    assert await count_messages(impatient) == 1
+
+
+async def test_a_writer_that_cannot_get_its_turn_fails_instead_of_hanging(
+    impatient: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(SqliteWriteGate, "PATIENCE", 0.2)
+    async with impatient() as first:
+        await record_inbound(first, "api:a", "belum selesai", None, commit=False)
+        # The same task writing on a second connection while the first is open.
+        async with impatient() as second:
+            with pytest.raises(OperationalError, match="database is locked"):
+                await record_inbound(second, "api:b", "menunggu", None)
+        await first.commit()
     assert await count_messages(impatient) == 1
