@@ -23,8 +23,14 @@ RECONNECT_TIMEOUT = 60_000  # the widget's backoff reaches 16 s while the gatewa
 
 
 async def open_chat(page: Page) -> None:
+    """Open the widget and wait until it shows the conversation: the greeting of a new
+    one or the history of a resumed one, both of which hold a bot message. Counting
+    the bot's messages before that would count the greeting as an answer."""
     await page.locator("[data-tanya=launcher]").click()
     await expect(page.locator("[data-tanya=panel]")).to_be_visible()
+    await expect(page.locator("[data-tanya=message][data-from=bot]").first).to_be_visible(
+        timeout=ANSWER_TIMEOUT
+    )
 
 
 async def ask(page: Page, text: str) -> None:
