@@ -2,11 +2,12 @@
 
 Once a service has started (modules, settings, pools, prepared statements), the
 objects it holds live until it exits. CPython's full collection walks every tracked
-object, and while it runs every request of the process waits: under load at 32
-concurrent conversations the gateway's took up to 100 ms and the action server's up
-to 150 ms, several times a minute (docs/benchmarks.md, "Garbage collection").
-`gc.freeze` moves them to a permanent generation that collections skip; reference
-counting still frees them.
+object, and while it runs every request of the process waits: measured on the
+benchmark machine, the gateway's took up to 100 ms and the action server's up to
+160 ms, nearly all of them while starting, but any one under load would stall every
+conversation of the process (docs/benchmarks.md, "Fourth round"). `gc.freeze` moves
+them to a permanent generation that collections skip; reference counting still
+frees them.
 """
 
 from __future__ import annotations

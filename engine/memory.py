@@ -103,9 +103,10 @@ def release_freed_memory() -> None:
 
     What is left (the model, Rasa's modules) lives until the next swap, so it is
     frozen: the collector's full collections skip it. Rasa's process tracks about
-    half a million objects, and walking them all stalled every request for up to
-    240 ms, eleven times in 25 s at 32 concurrent conversations (docs/benchmarks.md,
-    "Garbage collection"). Unfrozen first, so that a model swapped out is collected.
+    half a million objects, and a full collection walking them all took up to 270 ms
+    on the benchmark machine, stalling every request; frozen, they take 2-15 ms
+    (docs/benchmarks.md, "Fourth round"). Unfrozen first, so that a model swapped out
+    is collected.
     """
     gc.unfreeze()
     gc.collect()
