@@ -12,6 +12,7 @@ Anything else goes to Rasa.
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
 from sqlalchemy import bindparam, select
@@ -92,19 +93,20 @@ _PENDING_WITH_CONTEXT = (
 )
 
 
-async def pending_with_context(
+async def pending_turns(
     session: AsyncSession, conversation_id: str
-) -> tuple[list[Message], TurnContext]:
-    """The unanswered messages and the context of the first one's turn, in one query.
+) -> AsyncIterator[tuple[Message, TurnContext]]:
+    """The unanswered messages, oldest first, each with the context of its turn.
 
-    Answering a message can change the context (its buttons, a handoff): the turns
-    after the first read it again with turn_context."""
+    The first one's context comes with the messages, in one query; answering a
+    message can change it (its buttons, a handoff), so each later one reads it again."""
     parameters = {"conversation_id": conversation_id}
     rows = (await session.execute(_PENDING_WITH_CONTEXT, parameters)).all()
-    if not rows:
-        return [], _context_of(None, None)
-    _, offered, agent_id = rows[0]
-    return [row[0] for row in rows], _context_of(offered, agent_id)
+    for position, (message, offered, agent_id) in enumerate(rows):
+        if position == 0:
+            yield message, _context_of(offered, agent_id)
+        else:
+            yield message, await turn_context(session, conversation_id)
 
 
 def _context_of(offered: list[dict[str, str]] | None, agent_id: int | None) -> TurnContext:

@@ -36,7 +36,7 @@ from bot.logging import conversation_id as current_conversation
 from bot.metrics import Metrics
 from bot.ordering import ConversationLocks, LocksUnavailable
 from bot.rasa import BotReply, RasaClient, RasaUnavailable
-from bot.routing import Diverted, Routing, TurnContext, pending_with_context, turn_context
+from bot.routing import Diverted, Routing, TurnContext, pending_turns
 from permits.inbox import file_unrecognised, is_unrecognised
 from permits.models import Message, utcnow
 from permits.transcripts import (
@@ -188,10 +188,7 @@ class Turns:
                 self._locks.hold(conversation_id) as free,
                 self._sessions() as session,
             ):
-                pending, context = await pending_with_context(session, conversation_id)
-                for position, inbound in enumerate(pending):
-                    if position > 0:  # the answer before may have changed it
-                        context = await turn_context(session, conversation_id)
+                async for inbound, context in pending_turns(session, conversation_id):
                     diverted = await self._divert(session, inbound, context, delivered=False)
                     if diverted is not None:
                         continue
@@ -231,12 +228,9 @@ class Turns:
         conversation_id = inbound.conversation_id
         async with self._locks.hold(conversation_id) as free:
             answered: dict[int, list[Message]] = {}
-            pending, context = await pending_with_context(session, conversation_id)
-            for position, waiting in enumerate(pending):
+            async for waiting, context in pending_turns(session, conversation_id):
                 if waiting.id > inbound.id:
                     break
-                if position > 0:  # the answer before may have changed it
-                    context = await turn_context(session, conversation_id)
                 repeat = may_have_reached_rasa(waiting.id, free, inbound.id if new else None)
                 rows = await self._answer_in_response(session, waiting, context, repeat=repeat)
                 if rows is None:
