@@ -39,7 +39,7 @@ lint: setup  ## ruff and mypy
 validate: setup  ## rasa data validate
 	@$(ENGINE) data validate --domain domain.yml --data nlu/data --config config.yml
 
-nlu-report: setup  ## measure the NLU on a held-out split and the colloquial file, write docs/nlu.md
+nlu-report: setup  ## measure the NLU (blind set, colloquial file, 5-fold CV, ablation), write docs/nlu.md
 	@$(APP_PY) -m nlu.report
 
 bench: train  ## load benchmark: ours vs stock Rasa at 1, 8, 32 conversations (docs/benchmarks.md)

@@ -25,6 +25,7 @@ from actions.context import ActionContext
 from actions.fallback import ActionHandleFallback
 from actions.faq import ActionAnswerFaq
 from actions.handoff import ActionHumanHandoff
+from actions.other_services import ActionAnswerOtherService
 from actions.pending import ActionResumePending
 from actions.settings import ActionSettings
 from actions.status import ActionCheckStatus, ActionListMyApplications, ActionSubscribeUpdates
@@ -41,6 +42,7 @@ ACTIONS: list[type[DatabaseAction]] = [
     ActionSubscribeUpdates,
     ActionResumePending,
     ActionAnswerFaq,
+    ActionAnswerOtherService,
     ActionFileComplaint,
     ActionHumanHandoff,
     ActionHandleFallback,

@@ -1,15 +1,25 @@
-"""Complaints: a ticket number the applicant can quote."""
+"""Complaints: a ticket number the applicant can quote.
+
+A ticket costs an officer's time, so one the model is unsure of is first confirmed:
+the bot repeats the message and asks, and files it only on "Ya".
+"""
 
 from __future__ import annotations
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from actions.base import DatabaseAction, DomainDict, Events
 from actions.handoff import ActionHumanHandoff
 from permits.complaints import file_complaint
 from permits.handoff import request_handoff
 from permits.models import utcnow
+
+# Below this intent confidence the complaint is confirmed before a ticket is filed.
+COMPLAINT_SURE = 0.8
+QUOTED_CHARACTERS = 160
 
 
 class ActionFileComplaint(DatabaseAction):
@@ -19,19 +29,43 @@ class ActionFileComplaint(DatabaseAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Events:
         text = tracker.latest_message.get("text") or ""
-        async with self.context.session() as session:
-            ticket = await file_complaint(session, tracker.sender_id, text)
-            answer = (
-                f"Pengaduan Anda sudah kami catat dengan nomor tiket {ticket}. Simpan nomor ini "
-                "untuk menanyakan tindak lanjutnya. Petugas kami akan menindaklanjuti paling "
-                "lambat 3 hari kerja. Jika ada detail tambahan (nomor permohonan, nama loket, "
-                "waktu kejadian), silakan kirimkan."
+        confidence = float(tracker.latest_message.get("intent", {}).get("confidence") or 0)
+        if confidence < COMPLAINT_SURE:
+            dispatcher.utter_message(
+                text=(
+                    "Apakah Anda ingin menyampaikan pengaduan? Jika ya, pesan ini kami catat "
+                    f'sebagai pengaduan dan diteruskan ke petugas: "{quoted(text)}"'
+                ),
+                buttons=[
+                    {"title": "Ya, catat pengaduan", "payload": "/affirm"},
+                    {"title": "Bukan pengaduan", "payload": "/deny"},
+                ],
             )
-            if self.context.office_hours.is_open(utcnow()):
-                # During office hours an agent also reads it now, in the queue.
-                queued = await request_handoff(session, tracker.sender_id, "complaint")
-                answer += " " + ActionHumanHandoff.queued_text(
-                    queued, self.context.settings.call_centre
-                )
-        dispatcher.utter_message(text=answer)
-        return []
+            return [SlotSet("pending_question", "complaint"), SlotSet("complaint_text", text)]
+        async with self.context.session() as session:
+            dispatcher.utter_message(text=await self.file(session, tracker.sender_id, text))
+        return [SlotSet("pending_question", None), SlotSet("complaint_text", None)]
+
+    async def file(self, session: AsyncSession, conversation_id: str, text: str) -> str:
+        """File the ticket (and queue it for an agent in office hours); the user's answer."""
+        ticket = await file_complaint(session, conversation_id, text)
+        answer = (
+            f"Pengaduan Anda sudah kami catat dengan nomor tiket {ticket}. Simpan nomor ini "
+            "untuk menanyakan tindak lanjutnya. Petugas kami akan menindaklanjuti paling "
+            "lambat 3 hari kerja. Jika ada detail tambahan (nomor permohonan, nama loket, "
+            "waktu kejadian), silakan kirimkan."
+        )
+        if self.context.office_hours.is_open(utcnow()):
+            # During office hours an agent also reads it now, in the queue.
+            queued = await request_handoff(session, conversation_id, "complaint")
+            answer += " " + ActionHumanHandoff.queued_text(
+                queued, self.context.settings.call_centre
+            )
+        return answer
+
+
+def quoted(text: str) -> str:
+    text = " ".join(text.split())
+    if len(text) <= QUOTED_CHARACTERS:
+        return text
+    return text[: QUOTED_CHARACTERS - 1].rstrip() + "…"

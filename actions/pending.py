@@ -8,6 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import DatabaseAction, DomainDict, Events, latest_entity
 from actions.catalogue import PERMIT_ANSWERS
+from actions.complaint import ActionFileComplaint
 from actions.fallback import ActionHandleFallback
 from actions.formatting import topic_buttons
 from actions.handoff import ActionHumanHandoff
@@ -32,6 +33,8 @@ class ActionResumePending(DatabaseAction):
         intent = tracker.latest_message.get("intent", {}).get("name")
         if intent == "affirm" and pending == "handoff":
             return await ActionHumanHandoff(self.context).answer(dispatcher, tracker, domain)
+        if pending == "complaint" and intent in ("affirm", "deny"):
+            return await self.settle_complaint(dispatcher, tracker, filed=intent == "affirm")
         confidence = float(tracker.latest_message.get("intent", {}).get("confidence") or 0)
         if pending is None and confidence < UNSURE and intent in ("affirm", "deny", "inform"):
             # A short reply to nothing, and not even a confident one: not understood.
@@ -54,6 +57,20 @@ class ActionResumePending(DatabaseAction):
             return await self.offer_topics(dispatcher, permit)
         # "inform" with nothing to inform about is a message the bot did not understand.
         return await ActionHandleFallback(self.context).answer(dispatcher, tracker, domain)
+
+    async def settle_complaint(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, *, filed: bool
+    ) -> Events:
+        text = tracker.get_slot("complaint_text") or ""
+        if filed and text:
+            async with self.context.session() as session:
+                answer = await ActionFileComplaint(self.context).file(
+                    session, tracker.sender_id, text
+                )
+            dispatcher.utter_message(text=answer)
+        else:
+            dispatcher.utter_message(text="Baik, tidak kami catat sebagai pengaduan. " + HELP)
+        return [SlotSet("pending_question", None), SlotSet("complaint_text", None)]
 
     async def offer_topics(self, dispatcher: CollectingDispatcher, wanted: str) -> Events:
         async with self.context.session() as session:

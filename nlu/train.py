@@ -27,6 +27,8 @@ INPUTS = [
     "nlu/data",
     "nlu/components",
     "nlu/gazetteer.py",
+    "nlu/lexicon.py",
+    "nlu/stemming.py",
     "permits/numbers.py",
 ]
 
@@ -98,9 +100,16 @@ def train(force: bool = False) -> Path:
         env=engine_env(),
         check=True,
     )
+    seconds = time.monotonic() - started
     stamp.write_text(wanted)
-    log.info("trained %s in %.0f s", model, time.monotonic() - started)
+    training_seconds_file().write_text(f"{seconds:.0f}\n")
+    log.info("trained %s in %.0f s", model, seconds)
     return model
+
+
+def training_seconds_file() -> Path:
+    """How long the last `train` took, read by nlu/report.py."""
+    return MODELS / f"{MODEL_NAME}.seconds"
 
 
 def main() -> int:

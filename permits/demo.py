@@ -15,12 +15,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from permits.canned import save_canned
 from permits.demo_catalogue import AGENCIES, FAQ_TOPICS, PERMIT_TYPES, STAGES
+from permits.demo_public_services import PUBLIC_SERVICES
 from permits.models import (
     Agency,
     Application,
     ApplicationEvent,
     FaqTopic,
     PermitType,
+    PublicService,
     StaffUser,
     utcnow,
 )
@@ -106,6 +108,8 @@ async def _ensure_catalogue(
             session.add(permits[row["slug"]])
     topics = set((await session.scalars(select(FaqTopic.slug))).all())
     session.add_all(FaqTopic(**row) for row in FAQ_TOPICS if row["slug"] not in topics)
+    services = set((await session.scalars(select(PublicService.slug))).all())
+    session.add_all(PublicService(**row) for row in PUBLIC_SERVICES if row["slug"] not in services)
     await session.flush()
     return agencies, permits
 

@@ -433,6 +433,16 @@ FAQ_TOPICS: list[dict[str, Any]] = [
         "mesin antrian lobi Mal Pelayanan Publik. Kuota loket 200 antrian per hari.",
         "examples": ["cara ambil antrian", "nomor antrian"],
     },
+    {
+        "slug": "lkpm",
+        "title": "Laporan LKPM",
+        "answer": "LKPM (Laporan Kegiatan Penanaman Modal) wajib dilaporkan setiap pelaku usaha "
+        "yang punya NIB, kecuali usaha mikro, lewat menu Laporan di oss.go.id. Batasnya tanggal "
+        "10 bulan pertama triwulan berikutnya (10 April, 10 Juli, 10 Oktober, 10 Januari); usaha "
+        "kecil melapor per semester. Belum melapor dapat dikenai peringatan tertulis sampai "
+        "pembekuan izin. Butuh bantuan mengisi? Datang ke meja konsultasi investasi DPMPTSP.",
+        "examples": ["cara lapor lkpm", "batas waktu lkpm"],
+    },
 ]
 
 # Stage route of an application: (stage name, agency slug or None for the permit's own).

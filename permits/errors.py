@@ -36,3 +36,11 @@ class UnknownTopic(PermitsError):
     def __init__(self, slug: str) -> None:
         super().__init__(f"unknown FAQ topic {slug!r}")
         self.slug = slug
+
+
+class UnknownPublicService(PermitsError):
+    """A service that is neither a permit of ours nor in the other-offices directory."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(f"unknown public service {text!r}")
+        self.text = text

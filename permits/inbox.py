@@ -44,6 +44,7 @@ ASSIGNABLE_INTENTS = {
     "complaint": "Pengaduan",
     "inform": "Memberi informasi (nama izin, nomor)",
     "out_of_scope": "Di luar layanan",
+    "ask_other_service": "Layanan instansi lain (KK, SKCK, paspor, ...)",
 }
 _NUMBERS = re.compile(r"\d+")
 _NOT_WORD = re.compile(r"[^\w\s#]")

@@ -7,15 +7,24 @@ import secrets
 from random import Random
 
 ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud on the phone
-_LOOSE = re.compile(r"\bPTSP[\s.\-_/]*(\d{4})[\s.\-_/]*([A-Z0-9]{6})\b", re.IGNORECASE)
+# How people write the separators: spaces, dots, slashes, and the dashes phones and
+# word processors substitute for "-". The number may be glued to the word before it
+# ("noPTSP…") or followed by the suffix "-nya" ("PTSP-2025-7KQ4MZnya").
+_SEP = r"[\s.\-_/:#\u2010-\u2015\u2212]*"
+_LOOSE = re.compile(
+    rf"PTSP{_SEP}(\d{{4}}){_SEP}([A-Z0-9]{{6}})(?=nya\b|[^A-Z0-9]|$)",
+    re.IGNORECASE,
+)
+
+
+def _canonical(match: re.Match[str]) -> str:
+    return f"PTSP-{match.group(1)}-{match.group(2).upper()}"
 
 
 def canonical_number(text: str) -> str | None:
     """`ptsp 2025 7kq4mz` → `PTSP-2025-7KQ4MZ`; None when the text holds no number."""
     match = _LOOSE.search(text)
-    if match is None:
-        return None
-    return f"PTSP-{match.group(1)}-{match.group(2).upper()}"
+    return None if match is None else _canonical(match)
 
 
 def new_number(year: int, rng: Random | None = None) -> str:
@@ -25,7 +34,4 @@ def new_number(year: int, rng: Random | None = None) -> str:
 
 def find_numbers(text: str) -> list[tuple[int, int, str]]:
     """Every application number in the text: (start, end, canonical value)."""
-    return [
-        (match.start(), match.end(), f"PTSP-{match.group(1)}-{match.group(2).upper()}")
-        for match in _LOOSE.finditer(text)
-    ]
+    return [(match.start(), match.end(), _canonical(match)) for match in _LOOSE.finditer(text)]

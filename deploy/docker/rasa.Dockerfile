@@ -33,7 +33,7 @@ FROM scratch AS engine-code
 COPY credentials.yml endpoints.yml /app/
 COPY engine/__init__.py engine/channel.py engine/batching.py engine/memory.py \
      engine/speedups.py engine/stores.py engine/turn_trackers.py /app/engine/
-COPY nlu/__init__.py nlu/gazetteer.py /app/nlu/
+COPY nlu/__init__.py nlu/gazetteer.py nlu/lexicon.py nlu/stemming.py /app/nlu/
 COPY nlu/components/ /app/nlu/components/
 COPY permits/__init__.py permits/numbers.py /app/permits/
 

@@ -60,3 +60,42 @@ async def test_a_complaint_gets_a_ticket_and_joins_the_queue(
     assert "Posisi antrian Anda: 1" in text
     [handoff] = await handoffs(demo)
     assert (handoff.reason, handoff.state) == ("complaint", "queued")
+
+
+async def complaints(sessions: async_sessionmaker[AsyncSession]) -> list[Complaint]:
+    async with sessions() as session:
+        return list((await session.scalars(select(Complaint))).all())
+
+
+async def test_an_unsure_complaint_is_confirmed_before_a_ticket_is_filed(
+    executor: ActionExecutor, demo: async_sessionmaker[AsyncSession]
+) -> None:
+    said = "berkas saya ditolak terus padahal sudah lengkap"
+    text, buttons, slots = await run(
+        executor, action_call("action_file_complaint", said, "complaint", confidence=0.55)
+    )
+    assert "Apakah Anda ingin menyampaikan pengaduan?" in text and said in text
+    assert [b["payload"] for b in buttons] == ["/affirm", "/deny"]
+    assert await complaints(demo) == [] and await handoffs(demo) == []
+
+    confirmed = action_call(
+        "action_resume_pending", "/affirm", "affirm", confidence=1.0, slots=slots
+    )
+    text, _, slots = await run(executor, confirmed)
+    [complaint] = await complaints(demo)
+    assert complaint.ticket in text and complaint.text == said
+    assert slots["pending_question"] is None and slots["complaint_text"] is None
+
+
+async def test_a_complaint_the_applicant_did_not_mean_is_not_filed(
+    executor: ActionExecutor, demo: async_sessionmaker[AsyncSession]
+) -> None:
+    _, _, slots = await run(
+        executor,
+        action_call("action_file_complaint", "cara lapor lkpm", "complaint", confidence=0.5),
+    )
+    text, _, _ = await run(
+        executor, action_call("action_resume_pending", "/deny", "deny", slots=slots)
+    )
+    assert "tidak kami catat sebagai pengaduan" in text
+    assert await complaints(demo) == []

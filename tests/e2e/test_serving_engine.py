@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from nlu.report import colloquial_cases, training_cases
+from nlu.scoring import colloquial_cases, training_cases
 from nlu.train import run_in_engine
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -9,6 +11,7 @@ from typing import Any
 import yaml
 
 from nlu.gazetteer import Gazetteer, reconcile
+from nlu.scoring import BLIND_FILES
 from nlu.templates import PERMIT_MENTIONS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,9 +33,30 @@ CONTRACT_INTENTS = {
     "complaint",
     "inform",
     "out_of_scope",
+    "ask_other_service",
     "faq",
 }
-FAQ_TOPICS = {"jam_layanan", "lokasi", "kontak", "akun", "jenis_layanan", "antrian"}
+FAQ_TOPICS = {"jam_layanan", "lokasi", "kontak", "akun", "jenis_layanan", "antrian", "lkpm"}
+PERMIT_ACTIONS = {"baru", "perpanjangan", "perubahan", "penggantian"}
+PUBLIC_SERVICES = {
+    "kk",
+    "ktp_el",
+    "akta_kelahiran",
+    "akta_kematian",
+    "pindah_domisili",
+    "pajak_kendaraan",
+    "sim",
+    "pajak_daerah",
+    "skck",
+    "paspor",
+    "sertifikat_tanah",
+    "cpns",
+    "listrik",
+    "air_pdam",
+    "bpjs",
+    "perceraian",
+    "nikah",
+}
 PERMIT_SLUGS = {
     "pbg",
     "slf",
@@ -60,7 +84,7 @@ def _load(path: Path) -> dict[str, Any]:
 
 def _examples() -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
-    for path in (ROOT / "nlu" / "data" / "nlu").glob("*.yml"):
+    for path in (ROOT / "nlu" / "data" / "nlu").rglob("*.yml"):
         for block in _load(path)["nlu"]:
             lines = [line[2:] for line in block["examples"].splitlines() if line.startswith("- ")]
             found.setdefault(block["intent"], []).extend(lines)
@@ -83,7 +107,13 @@ def test_every_contract_intent_has_varied_examples() -> None:
 def test_domain_declares_the_contract() -> None:
     domain = _load(ROOT / "domain.yml")
     assert set(domain["intents"]) == CONTRACT_INTENTS
-    assert set(domain["entities"]) == {"permit_type", "application_number"}
+    assert set(domain["entities"]) == {
+        "permit_type",
+        "application_number",
+        "permit_action",
+        "public_service",
+    }
+    assert set(domain["slots"]["permit_action"]["values"]) == PERMIT_ACTIONS
     assert {f"utter_faq/{t}" for t in FAQ_TOPICS} <= set(domain["responses"])
 
 
@@ -92,12 +122,50 @@ def test_every_permit_has_synonyms_and_they_name_real_permits() -> None:
     assert synonyms == PERMIT_SLUGS == set(PERMIT_MENTIONS)
 
 
+def test_entity_values_are_canonical() -> None:
+    wanted = {
+        "permit_type": PERMIT_SLUGS,
+        "permit_action": PERMIT_ACTIONS,
+        "public_service": PUBLIC_SERVICES,
+    }
+    found: dict[str, set[str]] = {name: set() for name in wanted}
+    for texts in _examples().values():
+        for text in texts:
+            for spec in re.findall(r"\]\{([^}]+)\}", text):
+                entity = json.loads("{" + spec + "}")
+                if entity["entity"] in found:
+                    found[entity["entity"]].add(entity["value"])
+    for name, values in found.items():
+        assert values <= wanted[name], (name, values - wanted[name])
+    assert found["permit_action"] == PERMIT_ACTIONS
+    assert found["public_service"] == PUBLIC_SERVICES
+
+
+def _sentences(messages: list[dict[str, Any]]) -> list[str]:
+    """Messages of three words or more: shorter ones ("halo", "syarat imb") are
+    vocabulary that any writer produces, not sentences copied from the set."""
+    texts = [" ".join(str(m["text"]).lower().split()) for m in messages]
+    return [t for t in texts if len(t.split()) >= 3]
+
+
 def test_evaluation_messages_are_not_training_examples() -> None:
-    training = {_plain(e) for texts in _examples().values() for e in texts}
-    evaluation = _load(ROOT / "nlu" / "eval" / "colloquial.yml")["messages"]
-    assert len(evaluation) >= 120
-    overlap = [m["text"] for m in evaluation if m["text"].strip().lower() in training]
-    assert overlap == []
+    training = {" ".join(_plain(e).split()) for texts in _examples().values() for e in texts}
+    colloquial = _load(ROOT / "nlu" / "eval" / "colloquial.yml")["messages"]
+    blind = [m for name in BLIND_FILES for m in _load(ROOT / "nlu" / "eval" / name)["messages"]]
+    assert len(colloquial) >= 120 and len(blind) >= 600
+    assert [t for t in _sentences(colloquial + blind) if t in training] == []
+
+
+def test_blind_set_is_frozen() -> None:
+    """The blind set was written before the training data and must never be edited
+    (re-labelling it to match the model would measure nothing)."""
+    folder = ROOT / "nlu" / "eval"
+    for line in (folder / "blind.sha256").read_text().splitlines():
+        digest, name = line.split()
+        assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest, name
+    blind = [m for name in BLIND_FILES for m in _load(folder / name)["messages"]]
+    labels = {str(m["intent"]).split("/")[0] for m in blind}
+    assert labels == CONTRACT_INTENTS
 
 
 def test_gazetteer_catches_aliases_and_typos() -> None:

@@ -1,6 +1,6 @@
 """SQLite's writers in one process take turns (permits.db.SqliteWriteGate).
 
-SQLite's busy handler is switched off here (timeout 0): a writer that finds the
+SQLite's busy handler is switched off here (busy_timeout 0): a writer that finds the
 write lock taken fails at once with "database is locked" instead of sleeping, so
 every test below fails if two of the process's transactions ever write at once.
 """
@@ -10,9 +10,10 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -26,9 +27,18 @@ async def impatient(tmp_path: Path) -> AsyncIterator[async_sessionmaker[AsyncSes
     """Sessions on a migrated SQLite file whose connections never wait for its lock."""
     url = f"sqlite+aiosqlite:///{tmp_path / 'gate.db'}"
     await migrate(url)
-    engine = create_engine(url, connect_args={"timeout": 0})
+    engine = create_engine(url)
+    # After the connect pragmas, which may meet a writer's lock while a new pooled
+    # connection opens (journal_mode reads the header): only the gate is under test.
+    event.listen(engine.sync_engine, "connect", _never_wait_for_the_lock)
     yield create_sessionmaker(engine)
     await engine.dispose()
+
+
+def _never_wait_for_the_lock(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA busy_timeout=0")
+    cursor.close()
 
 
 async def turn(sessions: async_sessionmaker[AsyncSession], conversation: str, text: str) -> None:

@@ -1,0 +1,87 @@
+"""NumberMeansStatus: a message holding an application number is about that application.
+
+"PTSP-2026-7KQ4MZ kapan jadinya?" reads like a duration question to a classifier
+that learnt "kapan jadi" from permit questions; the applicant wants that
+application's progress. Unless the message asks for something the number belongs
+to (notifications, a complaint, a person, the list, a bare answer), the intent
+becomes check_status. A message that is nothing but the number ("ini kak ptsp 2025
+7kq4mz") is the contract's `inform`: the number given as an answer, whatever the
+classifier made of it. Runs after the application-number extractor and before the
+FallbackClassifier.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+STATUS = "check_status"
+INFORM = "inform"
+# Words around a number given as an answer ("ini nomornya kak: …"); anything else asks.
+_FILLER_WORDS = """ini itu no nomor nomer nomornya nomernya noreg permohonan pengajuan punya
+saya sy aku ku gue yg yang ya iya nih ni kak ka min mimin pak bu mas mbak gan sis bang om dok
+berikut ok oke okay dong deh nya"""
+FILLER = frozenset(_FILLER_WORDS.split())
+_WORDS = re.compile(r"[^\W\d_]+")
+# Intents that may carry a number and still mean what they say.
+KEPT = {
+    "check_status",
+    "subscribe_updates",
+    "list_my_applications",
+    "complaint",
+    "human_handoff",
+    "inform",
+    "thanks",
+    "goodbye",
+}
+# A number read this way is a clear signal: not low enough for the fallback to ask back.
+CONFIDENCE_FLOOR = 0.9
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class NumberMeansStatus(GraphComponent):
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> NumberMeansStatus:
+        return cls()
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            numbers = [e for e in message.get(ENTITIES, []) if e["entity"] == "application_number"]
+            if not numbers:
+                continue
+            if _only_the_number(message.get(TEXT) or "", numbers):
+                _read_as(message, INFORM)
+            elif (message.get(INTENT) or {}).get("name") not in KEPT:
+                _read_as(message, STATUS)
+        return messages
+
+
+def _only_the_number(text: str, numbers: list[dict[str, Any]]) -> bool:
+    for number in sorted(numbers, key=lambda e: -int(e["start"])):
+        text = text[: number["start"]] + " " + text[number["end"] :]
+    return all(word in FILLER for word in _WORDS.findall(text.lower()))
+
+
+def _read_as(message: Message, name: str) -> None:
+    intent = message.get(INTENT) or {}
+    if intent.get("name") == name:
+        return
+    confidence = max(float(intent.get("confidence") or 0.0), CONFIDENCE_FLOOR)
+    ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != name]
+    message.set(INTENT, {"name": name, "confidence": confidence}, add_to_output=True)
+    message.set(
+        INTENT_RANKING_KEY, [{"name": name, "confidence": confidence}, *ranking], add_to_output=True
+    )

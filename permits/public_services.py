@@ -1,0 +1,22 @@
+"""The directory of services other offices handle, read at answer time."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from permits.errors import UnknownPublicService
+from permits.models import PublicService
+
+
+async def find_public_service(session: AsyncSession, text: str) -> PublicService:
+    """The active service whose slug, name or alias is `text` (any case)."""
+    wanted = " ".join(text.lower().replace("_", " ").split())
+    services = (
+        await session.scalars(select(PublicService).where(PublicService.active.is_(True)))
+    ).all()
+    for service in services:
+        names = {service.slug.replace("_", " "), service.name.lower(), *service.aliases}
+        if wanted in {" ".join(n.lower().split()) for n in names}:
+            return service
+    raise UnknownPublicService(text)

@@ -1,0 +1,47 @@
+"""Our NLU components, run in Rasa's environment on hand-made messages.
+
+The tokenizer gives slang, regional and English words their standard form; the
+stem featurizer counts stems; NumberMeansStatus reads a message with an
+application number as a question about that application, and a message that is
+nothing but the number as the number given as an answer (inform).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+from typing import Any
+
+from nlu.train import run_in_engine
+
+CHECKS = Path(__file__).with_name("components_checks.py")  # runs in Rasa's environment
+
+
+@functools.cache
+def _run_checks() -> dict[str, Any]:
+    checks: dict[str, Any] = json.loads(run_in_engine(CHECKS).strip().splitlines()[-1])
+    return checks
+
+
+def test_the_tokenizer_gives_slang_its_standard_form_and_the_featurizer_its_stem() -> None:
+    (lemmas, stems), (lemmas2, stems2), (lemmas3, _) = _run_checks()["tokenized"]
+    assert lemmas == ["berapa", "hari", "urus", "izin", "praktik"]
+    assert lemmas2 == ["syarat", "perpanjangan", "sip", "bagaimana"]
+    assert stems2 == ["syarat", "panjang", "sip", "bagaimana"]
+    assert lemmas3[0] == "bagaimana"  # Javanese "piye"
+    assert stems == lemmas  # already stems
+
+
+def test_a_number_makes_a_message_about_that_application() -> None:
+    read = {text: (intent, top) for text, intent, top in _run_checks()["ruled"]}
+    assert read["PTSP-2026-7KQ4MZ kapan jadinya?"] == ("check_status", "check_status")
+    assert read["petugas PTSP-2025-H3D9XA minta uang"] == ("complaint", "complaint")
+    assert read["kabari saya kalau PTSP-2025-H3D9XA selesai"][0] == "subscribe_updates"
+    assert read["berapa lama proses izin reklame"][0] == "ask_duration"  # no number
+
+
+def test_nothing_but_the_number_is_the_number_given_as_an_answer() -> None:
+    read = {text: (intent, top) for text, intent, top in _run_checks()["ruled"]}
+    assert read["ini kak ptsp 2025 7kq4mz"] == ("inform", "inform")
+    assert read["nomornya PTSP-2025-H3D9XA ya min"] == ("inform", "inform")
