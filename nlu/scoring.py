@@ -25,6 +25,7 @@ DATA = ROOT / "nlu" / "data"
 EVAL = ROOT / "nlu" / "eval"
 EVAL_SCRIPT = ROOT / "nlu" / "eval_engine.py"
 BLIND_FILES = ("blind_a.yml", "blind_b.yml")
+DEV_FILE = "dev.yml"  # written blind like the blind set, but read while tuning
 COLLOQUIAL_FILE = "colloquial.yml"  # the team's own check set, also the deploy gate's
 ENTITIES = ("permit_type", "application_number", "permit_action", "public_service")
 _ANNOTATION = re.compile(r"\[([^\]]+)\](\{[^}]+\}|\(([^)]+)\))")

@@ -27,7 +27,7 @@ INFORM = "inform"
 # Words around a number given as an answer ("ini nomornya kak: …"); anything else asks.
 _FILLER_WORDS = """ini itu no nomor nomer nomornya nomernya noreg permohonan pengajuan punya
 saya sy aku ku gue yg yang ya iya nih ni kak ka min mimin pak bu mas mbak gan sis bang om dok
-berikut ok oke okay dong deh nya"""
+berikut ok oke okay dong deh nya e iki niki ieu punika nomere nomore"""
 FILLER = frozenset(_FILLER_WORDS.split())
 _WORDS = re.compile(r"[^\W\d_]+")
 # Intents that may carry a number and still mean what they say.
@@ -76,12 +76,18 @@ def _only_the_number(text: str, numbers: list[dict[str, Any]]) -> bool:
 
 
 def _read_as(message: Message, name: str) -> None:
+    """`name` on top with at least CONFIDENCE_FLOOR; the other intents keep their order
+    and share what is left, so the fallback does not find two intents close together."""
     intent = message.get(INTENT) or {}
     if intent.get("name") == name:
         return
     confidence = max(float(intent.get("confidence") or 0.0), CONFIDENCE_FLOOR)
-    ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != name]
+    others = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != name]
+    total = sum(float(r.get("confidence") or 0.0) for r in others) or 1.0
+    share = (1.0 - confidence) / total
+    ranking = [
+        {"name": name, "confidence": confidence},
+        *({**r, "confidence": float(r.get("confidence") or 0.0) * share} for r in others),
+    ]
     message.set(INTENT, {"name": name, "confidence": confidence}, add_to_output=True)
-    message.set(
-        INTENT_RANKING_KEY, [{"name": name, "confidence": confidence}, *ranking], add_to_output=True
-    )
+    message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)

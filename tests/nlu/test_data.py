@@ -152,8 +152,9 @@ def test_evaluation_messages_are_not_training_examples() -> None:
     training = {" ".join(_plain(e).split()) for texts in _examples().values() for e in texts}
     colloquial = _load(ROOT / "nlu" / "eval" / "colloquial.yml")["messages"]
     blind = [m for name in BLIND_FILES for m in _load(ROOT / "nlu" / "eval" / name)["messages"]]
-    assert len(colloquial) >= 120 and len(blind) >= 600
-    assert [t for t in _sentences(colloquial + blind) if t in training] == []
+    dev = _load(ROOT / "nlu" / "eval" / "dev.yml")["messages"]
+    assert len(colloquial) >= 120 and len(blind) >= 600 and len(dev) >= 500
+    assert [t for t in _sentences(colloquial + blind + dev) if t in training] == []
 
 
 def test_blind_set_is_frozen() -> None:

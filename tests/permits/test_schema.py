@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from permits.db import alembic_config, create_engine, downgrade, migrate
 from permits.demo import load_demo
-from permits.models import Agency, Application, FaqTopic, PermitType
+from permits.models import Agency, Application, FaqTopic, PermitType, PublicService
 
 
 async def _tables(url: str) -> set[str]:
@@ -45,5 +45,6 @@ async def test_demo_catalogue_is_complete_and_loads_once(
         agencies = await session.scalar(select(func.count()).select_from(Agency))
         topics = await session.scalar(select(func.count()).select_from(FaqTopic))
         applications = await session.scalar(select(func.count()).select_from(Application))
-    assert (permits, agencies, topics) == (16, 8, 6)
+        services = await session.scalar(select(func.count()).select_from(PublicService))
+    assert (permits, agencies, topics, services) == (16, 8, 7, 17)
     assert first == applications >= 300 and second == 0
