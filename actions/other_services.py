@@ -9,23 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import DatabaseAction, DomainDict, Events, latest_entity
 from permits.errors import UnknownPublicService
-from permits.models import PublicService
-from permits.public_services import find_public_service
-
-
-def where_to_go(service: PublicService) -> str:
-    lines = [f"{service.name} adalah layanan {service.office}, bukan DPMPTSP."]
-    if service.how:
-        lines.append(service.how)
-    for label, value in (
-        ("Alamat", service.address),
-        ("Jam layanan", service.hours),
-        ("Telepon", service.phone),
-        ("Situs", service.website),
-    ):
-        if value:
-            lines.append(f"{label}: {value}")
-    return "\n".join(lines)
+from permits.public_services import directions, find_public_service
 
 
 class ActionAnswerOtherService(DatabaseAction):
@@ -39,7 +23,7 @@ class ActionAnswerOtherService(DatabaseAction):
         if wanted:
             async with self.context.session() as session:
                 with contextlib.suppress(UnknownPublicService):
-                    text = where_to_go(await find_public_service(session, wanted))
+                    text = directions(await find_public_service(session, wanted))
         if text is None:
             text = (
                 "Maaf, layanan itu di luar layanan kami: DPMPTSP mengurus perizinan dan "

@@ -20,3 +20,19 @@ async def find_public_service(session: AsyncSession, text: str) -> PublicService
         if wanted in {" ".join(n.lower().split()) for n in names}:
             return service
     raise UnknownPublicService(text)
+
+
+def directions(service: PublicService) -> str:
+    """Whose service it is and how to reach them, for the applicant."""
+    lines = [f"{service.name} adalah layanan {service.office}, bukan DPMPTSP."]
+    if service.how:
+        lines.append(service.how)
+    for label, value in (
+        ("Alamat", service.address),
+        ("Jam layanan", service.hours),
+        ("Telepon", service.phone),
+        ("Situs", service.website),
+    ):
+        if value:
+            lines.append(f"{label}: {value}")
+    return "\n".join(lines)

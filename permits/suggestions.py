@@ -31,11 +31,13 @@ from permits.errors import (
     InvalidNumber,
     NotLinked,
     UnknownPermit,
+    UnknownPublicService,
     UnknownTopic,
 )
 from permits.faq import faq_answer
 from permits.models import Message
 from permits.numbers import canonical_number
+from permits.public_services import directions, find_public_service
 from permits.status import applications_for_conversation, status_for_staff
 
 PERMIT_TOPICS: dict[str, tuple[str, Callable[[PermitInfo], str]]] = {
@@ -78,6 +80,7 @@ class Reading:
     permit: str | None = None
     number: str | None = None
     faq_topic: str | None = None
+    service: str | None = None  # public_service: another office's service
     text: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -91,11 +94,13 @@ class Reading:
             if r.get("name")
         ]
         permit, number = entities.get("permit_type"), entities.get("application_number")
+        service = entities.get("public_service")
         return cls(
             ranking=ranking,
             permit=str(permit) if permit else None,
             number=str(number) if number else (canonical_number(text) if text else None),
             faq_topic=nlu.get("faq_topic"),
+            service=str(service) if service else None,
             text=text,
         )
 
@@ -205,6 +210,22 @@ async def _complaint(
     return [Suggestion("Tanggapi pengaduan", text, "complaint", confidence)]
 
 
+async def _other_service(
+    session: AsyncSession, confidence: float, reading: Reading, conversation_id: str | None
+) -> list[Suggestion]:
+    if not reading.service:
+        return []
+    try:
+        service = await find_public_service(session, reading.service)
+    except UnknownPublicService:
+        return []
+    return [
+        Suggestion(
+            f"Arahkan ke {service.office}", directions(service), "ask_other_service", confidence
+        )
+    ]
+
+
 _Handler = Callable[[AsyncSession, float, Reading, str | None], Awaitable[list[Suggestion]]]
 
 
@@ -222,6 +243,7 @@ _OTHER_INTENTS: dict[str, _Handler] = {
     "list_my_applications": _own_applications,
     "faq": _faq,
     "complaint": _complaint,
+    "ask_other_service": _other_service,
     "greet": _canned("Sapaan", GREETING, "greet"),
     "human_handoff": _canned("Sapaan petugas", GREETING, "human_handoff"),
     "thanks": _canned("Penutup", CLOSING, "thanks"),

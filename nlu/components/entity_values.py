@@ -12,21 +12,18 @@ question about another office, a known name in the text is added.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from nlu.components.learned_names import LearnedNames
 from nlu.gazetteer import Gazetteer
 
-NAMES_FILE = "entity_names.json"
 # entity → the intents on which a name DIET missed is added.
 FILLED_ON = {
     "permit_action": {"ask_requirements", "ask_fee", "ask_duration", "ask_procedure"},
@@ -37,29 +34,12 @@ NOT_FILLED = {"permit_action": {"baru"}}
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=True)
-class EntityValueMapper(GraphComponent, EntityExtractorMixin):
-    def __init__(
-        self,
-        model_storage: ModelStorage,
-        resource: Resource,
-        names: dict[str, dict[str, str]] | None = None,
-    ) -> None:
-        self._model_storage = model_storage
-        self._resource = resource
-        self.names = names or {}
+class EntityValueMapper(LearnedNames):
+    def __init__(self, model_storage: ModelStorage, resource: Resource, names: Any = None) -> None:
+        super().__init__(model_storage, resource, names)
         self._gazetteers = {entity: Gazetteer(known) for entity, known in self.names.items()}
 
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> EntityValueMapper:
-        return cls(model_storage, resource)
-
-    def train(self, training_data: TrainingData) -> Resource:
+    def learn(self, training_data: TrainingData) -> dict[str, dict[str, str]]:
         names: dict[str, dict[str, str]] = {entity: {} for entity in FILLED_ON}
         for example in training_data.entity_examples:
             text = example.get(TEXT)
@@ -68,26 +48,7 @@ class EntityValueMapper(GraphComponent, EntityExtractorMixin):
                     value = str(entity["value"])
                     names[entity["entity"]][text[entity["start"] : entity["end"]]] = value
                     names[entity["entity"]][value.replace("_", " ")] = value
-        self.names = names
-        with self._model_storage.write_to(self._resource) as directory:
-            (directory / NAMES_FILE).write_text(json.dumps(names, ensure_ascii=False))
-        return self._resource
-
-    @classmethod
-    def load(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> EntityValueMapper:
-        try:
-            with model_storage.read_from(resource) as directory:
-                names = json.loads((directory / NAMES_FILE).read_text())
-        except (ValueError, FileNotFoundError):
-            names = {}
-        return cls(model_storage, resource, names)
+        return names
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
@@ -129,9 +90,6 @@ class EntityValueMapper(GraphComponent, EntityExtractorMixin):
                 }
                 return list(self.add_extractor_name([found]))
         return []
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
 
 
 def known_value(span: str, gazetteer: Gazetteer) -> str | None:

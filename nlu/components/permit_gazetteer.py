@@ -10,48 +10,30 @@ answer can say that permit is not in the catalogue.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from nlu.components.learned_names import LearnedNames
 from nlu.gazetteer import Gazetteer, reconcile
 
 ENTITY = "permit_type"
-NAMES_FILE = "permit_names.json"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=True)
-class PermitGazetteer(GraphComponent, EntityExtractorMixin):
-    def __init__(
-        self,
-        model_storage: ModelStorage,
-        resource: Resource,
-        names: dict[str, str] | None = None,
-    ) -> None:
-        self._model_storage = model_storage
-        self._resource = resource
-        self.names = names or {}
+class PermitGazetteer(LearnedNames):
+    NAMES_FILE = "permit_names.json"
+
+    def __init__(self, model_storage: ModelStorage, resource: Resource, names: Any = None) -> None:
+        super().__init__(model_storage, resource, names)
         self._gazetteer = Gazetteer(self.names)
 
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> PermitGazetteer:
-        return cls(model_storage, resource)
-
-    def train(self, training_data: TrainingData) -> Resource:
+    def learn(self, training_data: TrainingData) -> dict[str, str]:
         slugs = set()
         for example in training_data.entity_examples:
             for entity in example.get(ENTITIES, []):
@@ -65,26 +47,7 @@ class PermitGazetteer(GraphComponent, EntityExtractorMixin):
             for entity in example.get(ENTITIES, []):
                 if entity["entity"] == ENTITY and entity["value"] in slugs:
                     names[example.get(TEXT)[entity["start"] : entity["end"]]] = entity["value"]
-        self.names = names
-        with self._model_storage.write_to(self._resource) as directory:
-            (directory / NAMES_FILE).write_text(json.dumps(names, ensure_ascii=False))
-        return self._resource
-
-    @classmethod
-    def load(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> PermitGazetteer:
-        try:
-            with model_storage.read_from(resource) as directory:
-                names = json.loads((directory / NAMES_FILE).read_text())
-        except (ValueError, FileNotFoundError):
-            names = {}
-        return cls(model_storage, resource, names)
+        return names
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
@@ -96,6 +59,3 @@ class PermitGazetteer(GraphComponent, EntityExtractorMixin):
             self.add_extractor_name(added)
             message.set(ENTITIES, others + kept, add_to_output=True)
         return messages
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data

@@ -71,3 +71,12 @@ async def test_faq_topics_answer_from_the_database(session: AsyncSession) -> Non
 async def test_intents_the_nlu_ruled_out_suggest_nothing(session: AsyncSession) -> None:
     reading = Reading.of(nlu(("greet", 0.97), ("thanks", 0.01)))
     assert [s.intent for s in await suggest(session, reading)] == ["greet"]
+
+
+async def test_another_offices_service_is_answered_with_where_to_go(
+    session: AsyncSession,
+) -> None:
+    reading = Reading.of(nlu(("ask_other_service", 0.9), public_service="skck"), "bikin skck")
+    [first, *_] = await suggest(session, reading)
+    assert first.intent == "ask_other_service" and "Polres" in first.title
+    assert "bukan DPMPTSP" in first.text and "Alamat:" in first.text
