@@ -54,7 +54,7 @@ class ActionResumePending(DatabaseAction):
             async with self.context.session() as session:
                 return await action.answer_for(session, dispatcher, permit)
         if permit:
-            return await self.offer_topics(dispatcher, permit)
+            return await self.offer_topics(dispatcher, tracker, domain, permit)
         # "inform" with nothing to inform about is a message the bot did not understand.
         return await ActionHandleFallback(self.context).answer(dispatcher, tracker, domain)
 
@@ -72,13 +72,17 @@ class ActionResumePending(DatabaseAction):
             dispatcher.utter_message(text="Baik, tidak kami catat sebagai pengaduan. " + HELP)
         return [SlotSet("pending_question", None), SlotSet("complaint_text", None)]
 
-    async def offer_topics(self, dispatcher: CollectingDispatcher, wanted: str) -> Events:
+    async def offer_topics(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict, wanted: str
+    ) -> Events:
         async with self.context.session() as session:
             try:
                 permit = await get_permit(session, wanted)
             except UnknownPermit:
-                dispatcher.utter_message(text=f'Maaf, izin "{wanted}" tidak kami kenali. ' + HELP)
-                return []
+                # A name no permit has, in answer to nothing: read as not understood
+                # ("xkcd qwrtpl"), so the likeliest topics are offered and a second
+                # miss brings a person.
+                return await ActionHandleFallback(self.context).answer(dispatcher, tracker, domain)
         dispatcher.utter_message(
             text=f"Apa yang ingin Anda ketahui tentang {permit.name}?",
             buttons=topic_buttons(permit.slug),

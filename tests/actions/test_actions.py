@@ -36,6 +36,16 @@ async def test_missing_permit_is_asked_for_and_remembered(executor: ActionExecut
     assert "retribusi PBG" in text
 
 
+async def test_a_name_no_permit_has_said_out_of_the_blue_is_not_understood(
+    executor: ActionExecutor,
+) -> None:
+    gibberish = [{"entity": "permit_type", "value": "qwrtpl zzvb", "start": 5, "end": 16}]
+    call = action_call("action_resume_pending", "xkcd qwrtpl zzvb", "inform", entities=gibberish)
+    text, buttons, slots = await run(executor, call)
+    assert "belum paham" in text and len(buttons) == 2
+    assert slots["fallback_count"] == 1
+
+
 @pytest.mark.parametrize(
     ("named", "message", "told"),
     [
