@@ -100,16 +100,9 @@ def train(force: bool = False) -> Path:
         env=engine_env(),
         check=True,
     )
-    seconds = time.monotonic() - started
     stamp.write_text(wanted)
-    training_seconds_file().write_text(f"{seconds:.0f}\n")
-    log.info("trained %s in %.0f s", model, seconds)
+    log.info("trained %s in %.0f s", model, time.monotonic() - started)
     return model
-
-
-def training_seconds_file() -> Path:
-    """How long the last `train` took, read by nlu/report.py."""
-    return MODELS / f"{MODEL_NAME}.seconds"
 
 
 def main() -> int:
