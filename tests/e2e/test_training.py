@@ -23,6 +23,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.stack import Stack
+from nlu.scoring import colloquial_cases
 from permits.model_versions import GATE_TOLERANCE
 from permits.models import ModelVersion, StaffUser, TrainingExample
 from permits.staff import create_user
@@ -105,16 +106,20 @@ async def model_loaded(stack: Stack) -> str:
         return str((await response.json())["model_file"])
 
 
+QUESTIONS = {"ask_requirements", "ask_fee", "ask_duration", "ask_procedure", "check_status", "faq"}
+
+
 async def test_a_worse_training_set_is_refused(
     admin: Admin, stack: Stack, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
-    # Permit questions labelled as greetings: a set that teaches the model wrong things.
+    # Permit and status questions labelled as greetings, among them those of the check
+    # set itself: an administrator who assigned a whole inbox to the wrong intent. (With
+    # 4,500 examples in the files, a few hundred wrong ones elsewhere barely move the
+    # check set; the gate is tested where the damage shows.)
     questions = ("biaya", "brp biaya", "syarat", "persyaratan", "brp lama", "cara ngurus")
     permits = ("imb", "pbg", "siup", "nib", "reklame", "sip dokter", "tdup", "amdal", "slf")
     wrong = [f"{question} {permit}" for question in questions for permit in permits]
-    wrong += [f"cek status permohonan saya {n}" for n in ("dong", "min", "kak", "ya", "pls")]
-    faq = ("jam buka kantor", "alamat kantor ptsp", "nomor call center", "cara daftar akun oss")
-    wrong += [f"{question} {tail}" for question in faq for tail in ("dong", "min", "ya kak")]
+    wrong += [c.text for c in colloquial_cases() if c.intent.split("/")[0] in QUESTIONS]
     async with sessions() as session:
         session.add_all(TrainingExample(intent="greet", text=text) for text in wrong)
         await session.commit()
