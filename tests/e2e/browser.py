@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 from playwright.async_api import Page, expect
@@ -15,7 +17,13 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 PHONE = {"width": 390, "height": 844}
-DOCS = Path(__file__).resolve().parents[2] / "docs"
+# The screenshots in docs/ are refreshed on request (TANYA_SCREENSHOTS=docs), so that a
+# test run leaves the checkout as it found it.
+DOCS = (
+    Path(__file__).resolve().parents[2] / "docs"
+    if os.environ.get("TANYA_SCREENSHOTS") == "docs"
+    else Path(tempfile.gettempdir())
+)
 ANSWER_TIMEOUT = 30_000  # ms; the first turn may wait for Rasa to warm up
 USER_TEXTS = "[data-tanya=message][data-from=user] .tanya-text"
 BOT_TEXTS = "[data-tanya=message][data-from=bot] .tanya-text"
