@@ -1,7 +1,8 @@
 """Command line of the data layer.
 
 python -m permits migrate             create or upgrade the schema
-python -m permits demo                migrate and load the demo catalogue
+python -m permits demo                migrate and load the demo catalogue (refused
+                                      when TANYA_ENV=production)
 python -m permits import PATH         import an office's catalogue (CSV/JSON)
 python -m permits set-status NUMBER STATUS [--stage S] [--agency SLUG]
 python -m permits create-admin --username U --name "Full Name"
@@ -33,6 +34,12 @@ from permits.staff import (
     create_user,
 )
 from permits.status import STATUS_LABELS
+
+DEMO_REFUSED = (
+    "Data demo tidak dimuat: TANYA_ENV=production. Akun demo memakai kata sandi yang "
+    "tercantum di README. Buat administrator pertama dengan "
+    '`python -m permits create-admin --username ... --name "..."`.'
+)
 
 
 def _say(text: str) -> None:
@@ -113,6 +120,9 @@ async def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     settings = DatabaseSettings()
+    if args.command == "demo" and settings.env == "production":
+        _say(DEMO_REFUSED)  # before migrating: nothing is touched
+        return 2
     await migrate(settings.database_url)
     if args.command == "migrate":
         _say("database is up to date")

@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from yarl import URL
 
 from bot.keys import SESSIONS, SETTINGS
+from permits.demo import DEMO_STAFF_PASSWORD
 from permits.models import StaffSession, StaffUser, utcnow
 from permits.staff import (
     MIN_PASSWORD_LENGTH,
@@ -377,7 +378,7 @@ async def login_submit(request: web.Request) -> web.StreamResponse:
     password = str(form.get("password", ""))
     next_path = safe_next(str(form.get("next", "")))
     csrf_token = request.cookies.get(LOGIN_CSRF_COOKIE, "")  # checked by the middleware
-    if not username or not password:
+    if not username or not password or _demo_password_in_production(request, password):
         return _login_page(
             request, csrf_token, next_path=next_path, username=username, error=WRONG_CREDENTIALS
         )
@@ -403,6 +404,17 @@ async def login_submit(request: web.Request) -> web.StreamResponse:
     )
     response.del_cookie(LOGIN_CSRF_COOKIE, path=LOGIN_PATH)
     return response
+
+
+def _demo_password_in_production(request: web.Request, password: str) -> bool:
+    """The demo accounts' password is printed in the README: never a way in on a real
+    installation, whichever account (demo data loaded by mistake, or a copied password)."""
+    if request.app[SETTINGS].env != "production":
+        return False
+    if not hmac.compare_digest(password.encode(), DEMO_STAFF_PASSWORD.encode()):
+        return False
+    log.warning("staff login refused: demo password in production", extra={"event": "login_demo"})
+    return True
 
 
 def _log_refused_login(username: str, result: LoginRefused) -> None:

@@ -19,6 +19,7 @@ from yarl import URL
 from bot.app import create_app
 from bot.console.auth import STAFF_COOKIE, current_staff
 from permits.db import create_engine, create_sessionmaker
+from permits.demo import DEMO_STAFF_PASSWORD
 from permits.models import StaffSession, StaffUser
 from tests.bot.conftest import FakeRasa, GatewayFactory, settings_for
 from tests.bot.console.conftest import add_staff, csrf_in, sign_in, signed_in
@@ -475,3 +476,27 @@ async def test_the_first_admin_is_created_on_the_command_line(
     await signed_in(gateway, "kepala", "sandi-kepala-loket-1")
     page = await gateway.get("/console/staff")
     assert page.status == 200 and "Kepala Loket (Admin)" in await page.text()
+
+
+async def test_production_refuses_the_demo_password_even_for_a_real_account(
+    make_gateway: GatewayFactory, gateway_database: str
+) -> None:
+    """An account whose password is the README's demo password cannot sign in when
+    TANYA_ENV=production; in development it can. Fails on 538ba62, which let it in."""
+    await add_staff(gateway_database, "admin", "admin", DEMO_STAFF_PASSWORD)
+    production = await make_gateway(
+        env="production", rasa_token="r" * 32, api_token="a" * 32, public_url="https://ptsp.id"
+    )
+    form_page = await production.get("/console/login")
+    login_csrf = form_page.cookies["tanya_login_csrf"].value
+    response = await production.post(
+        "/console/login",
+        data={"csrf_token": login_csrf, "username": "admin", "password": DEMO_STAFF_PASSWORD},
+        cookies={"tanya_login_csrf": login_csrf},  # Secure: the http test client keeps it
+        allow_redirects=False,
+    )
+    assert response.status == 401
+    assert WRONG_CREDENTIALS in await response.text()
+    assert STAFF_COOKIE not in response.cookies
+    development = await make_gateway()
+    await signed_in(development, "admin", DEMO_STAFF_PASSWORD)
