@@ -10,6 +10,7 @@
 # Environment: TANYA_RASA_TOKEN (required), TANYA_MODELS_DIR (default /app/models),
 # RASA_ENDPOINTS_FILE (default /app/endpoints.yml: in-memory stores, actions on
 # 127.0.0.1), RASA_PORT (default 5005). Extra arguments go to `rasa run`.
+# TANYA_RASA_TOKEN is the token engine/channel.py checks on every gateway request.
 set -eu
 
 : "${TANYA_RASA_TOKEN:?set TANYA_RASA_TOKEN (shared with the gateway)}"
@@ -41,7 +42,10 @@ if [ -z "$model" ]; then
 fi
 echo "rasa-entrypoint: serving $model" >&2
 
-exec rasa run --enable-api --auth-token "$TANYA_RASA_TOKEN" \
+# No --enable-api: the gateway reaches Rasa only through our channel's routes
+# (/webhooks/gateway/..., token-checked in engine/channel.py); Rasa's own REST API
+# (trackers, trigger_intent, training, model loading) stays off.
+exec rasa run \
     -i 0.0.0.0 -p "${RASA_PORT:-5005}" \
     --credentials /app/credentials.yml --endpoints "$endpoints" \
     -m "$model" "$@"

@@ -511,3 +511,35 @@ def test_images_run_as_a_numeric_non_root_user(dockerfile: Path) -> None:
         assert user is None or re.fullmatch(r"[1-9]\d*:[1-9]\d*", user), (name, user)
     assert "HEALTHCHECK" in text
     assert not re.search(r"^(ENV|ARG) .*(TOKEN|PASSWORD|SECRET)", text, re.MULTILINE)
+
+
+def test_the_production_rasa_keeps_its_rest_api_off(tmp_path: Path) -> None:
+    """The Rasa image's entrypoint, run with a stand-in `rasa` that prints its
+    arguments, starts `rasa run` without --enable-api, so Rasa's REST API (trackers,
+    trigger_intent, training) answers nobody in the cluster. Fails on 538ba62."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    stand_in = bin_dir / "rasa"
+    stand_in.write_text('#!/bin/sh\nprintf "%s\\n" "$@"\n')
+    stand_in.chmod(0o755)
+    baked = tmp_path / "baked.tar.gz"
+    baked.write_bytes(b"model")
+    env = {
+        "PATH": f"{bin_dir}:{os.environ['PATH']}",
+        "TANYA_RASA_TOKEN": "t" * 32,
+        "TANYA_MODELS_DIR": str(tmp_path / "models"),
+        "RASA_BAKED_MODEL": str(baked),
+    }
+    done = subprocess.run(
+        ["sh", str(DOCKER / "rasa-entrypoint.sh")],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=30,
+    )
+    arguments = done.stdout.split()
+    assert arguments[:1] == ["run"] and str(baked) in arguments
+    assert "--enable-api" not in arguments
+    for _, container in all_containers():
+        assert "--enable-api" not in [*container.get("command", []), *container.get("args", [])]
