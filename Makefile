@@ -3,6 +3,8 @@
 SHELL := /bin/bash
 
 APP_PY := .venv/bin/python
+# No usage telemetry to Rasa's servers from any Rasa a target starts (train, run, test, bench).
+export RASA_TELEMETRY_ENABLED := false
 ENGINE := PYTHONPATH=$(CURDIR) .venv-engine/bin/rasa
 
 .PHONY: help setup train run test test-fast lint validate nlu-report bench soak demo chat clean

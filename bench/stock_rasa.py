@@ -21,7 +21,8 @@ import time
 from pathlib import Path
 
 from bot.stack import Stack, StackConfig
-from nlu.train import engine_env, rasa
+from bot.training import rasa_env
+from nlu.train import rasa
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +77,7 @@ def ensure_stock_model() -> Path:
                 "--quiet",
             ),
             cwd=ROOT,
-            env=engine_env(),
+            env=rasa_env(),
             check=True,
         )
     log.info("trained the stock model %s in %.0f s", model, time.monotonic() - started)

@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 import aiohttp
 
 from bot.settings import GatewaySettings
-from bot.training import model_in_service_file
+from bot.training import NO_TELEMETRY, model_in_service_file
 from permits.demo import DEMO_STAFF_PASSWORD
 
 log = logging.getLogger(__name__)
@@ -159,6 +159,7 @@ class Stack:
                 "TANYA_MODELS_DIR": str(c.model_dir),
                 "TANYA_TRAINING_DIR": str(self.runtime_dir / "training"),
                 "TF_CPP_MIN_LOG_LEVEL": "2",
+                **NO_TELEMETRY,
             }
         )
         env.update(c.extra_env)

@@ -46,6 +46,13 @@ log = logging.getLogger(__name__)
 LOG_FLUSH_SECONDS = 2.0
 ROOT = Path(__file__).resolve().parents[1]
 IN_SERVICE_POINTER = "in-service.txt"  # read by bot/stack.py when Rasa starts
+# Every Rasa we start: no usage telemetry to Rasa's servers from a government office.
+NO_TELEMETRY = {"RASA_TELEMETRY_ENABLED": "false"}
+
+
+def rasa_env() -> dict[str, str]:
+    """The environment of a `rasa` command we start (train, run)."""
+    return {**engine_env(), **NO_TELEMETRY}
 
 
 def model_in_service_file(models_dir: Path) -> Path | None:
@@ -208,7 +215,7 @@ class Trainer:
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.STDOUT,
             cwd=ROOT,
-            env=engine_env(),
+            env=rasa_env(),
         )
         try:
             await self._stream_log(version_id, process)
