@@ -171,11 +171,22 @@ def normalise_phone(raw: str) -> str | None:
     return "+" + digits
 
 
+def is_shared_chat(conversation_id: str) -> bool:
+    """A Telegram group or channel: Telegram gives those negative chat ids, a private
+    chat has the (positive) id of its one user."""
+    channel, _, external = conversation_id.partition(":")
+    return channel == "telegram" and external.startswith("-")
+
+
 async def linked_phone(session: AsyncSession, conversation_id: str) -> str:
-    """The registered phone this conversation speaks for, or NotLinked."""
+    """The registered phone this conversation speaks for, or NotLinked.
+
+    A group chat never speaks for anyone: everyone in it would read the answers."""
     channel, _, external = conversation_id.partition(":")
     if channel == "whatsapp" and external.startswith("+"):
         return external  # Twilio has verified the sender's number
+    if is_shared_chat(conversation_id):
+        raise NotLinked(conversation_id)
     conversation = await session.get(Conversation, conversation_id)
     if conversation is None or not conversation.linked_phone:
         raise NotLinked(conversation_id)

@@ -5,7 +5,9 @@ secret token we registered in X-Telegram-Bot-Api-Secret-Token; anything else is
 refused. Polling mode (a developer's laptop): getUpdates in a loop.
 Buttons become inline keyboards whose callbacks come back as the chosen option;
 the "share phone" button becomes Telegram's contact keyboard, and a shared
-contact links the conversation only when it is the sender's own.
+contact links the conversation only when it is the sender's own and the chat is
+private: in a group everyone would read the applications, so a group is never
+linked (and permits.status never lets one see personal data).
 Sending goes through PTB's AIORateLimiter, which keeps under Telegram's flood
 limits and retries after a 429 (RetryAfter).
 A body that is not an update gets 400 (a 500 would make Telegram send it again and
@@ -34,7 +36,7 @@ from telegram import (
 from telegram import (
     Message as TelegramMessage,
 )
-from telegram.constants import MessageLimit
+from telegram.constants import ChatType, MessageLimit
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import AIORateLimiter, ExtBot
 
@@ -42,7 +44,7 @@ from bot.channels.base import DeliveryFailed, Outbound, split_text
 from bot.inbound import refusal, request_json, storable
 from bot.keys import CHANNELS, SESSIONS, SETTINGS, TURNS
 from bot.turns import Turns
-from permits.status import SHARE_PHONE_PAYLOAD, normalise_phone
+from permits.status import SHARE_PHONE_PAYLOAD, is_shared_chat, normalise_phone
 from permits.transcripts import link_phone
 
 log = logging.getLogger(__name__)
@@ -59,6 +61,10 @@ NOT_OWN_CONTACT = (
     'nomor telepon" di bawah kotak pesan.'
 )
 NOT_INDONESIAN = "Maaf, nomor {phone} bukan nomor HP Indonesia yang bisa kami cocokkan."
+GROUP_CONTACT = (
+    "Demi keamanan data pribadi, nomor telepon hanya bisa ditautkan di chat pribadi dengan "
+    "bot ini, bukan di grup. Silakan kirim pesan langsung ke bot."
+)
 
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup
@@ -69,8 +75,12 @@ def callback_data_for(index: int, title: str) -> str:
     return title if len(title.encode()) <= CALLBACK_DATA_LIMIT else str(index)
 
 
-def markup_for(buttons: list[dict[str, str]]) -> Markup | None:
-    if any(b.get("payload") == SHARE_PHONE_PAYLOAD for b in buttons):
+def markup_for(buttons: list[dict[str, str]], private: bool = True) -> Markup | None:
+    """Inline choices; the contact keyboard only in a private chat (Telegram offers it
+    nowhere else, and a group is never linked)."""
+    if not private:
+        buttons = [b for b in buttons if b.get("payload") != SHARE_PHONE_PAYLOAD]
+    elif any(b.get("payload") == SHARE_PHONE_PAYLOAD for b in buttons):
         share = KeyboardButton("Bagikan nomor telepon", request_contact=True)
         return ReplyKeyboardMarkup([[share]], one_time_keyboard=True, resize_keyboard=True)
     choices = [b for b in buttons if b.get("title")]
@@ -93,7 +103,9 @@ class TelegramChannel:
         chunks = split_text(message.text, MessageLimit.MAX_TEXT_LENGTH)
         sent: TelegramMessage | None = None
         for position, chunk in enumerate(chunks, 1):
-            markup = markup_for(message.buttons) if position == len(chunks) else None
+            last = position == len(chunks)
+            private = not is_shared_chat(message.conversation_id)
+            markup = markup_for(message.buttons, private) if last else None
             sent = await self._send_chunk(message.address, chunk, markup)
         return str(sent.message_id) if sent else None
 
@@ -158,6 +170,10 @@ async def _on_contact(
 ) -> None:
     contact, sender = message.contact, message.from_user
     assert contact is not None and sender is not None
+    if message.chat.type != ChatType.PRIVATE:
+        log.info("telegram contact shared in a group: not linked")
+        await turns.reply_directly(conversation_id, "[kontak di grup]", key, GROUP_CONTACT)
+        return
     if contact.user_id != sender.id:
         await turns.reply_directly(conversation_id, "[kontak orang lain]", key, NOT_OWN_CONTACT)
         return

@@ -289,3 +289,39 @@ async def test_a_kept_choice_is_read_with_the_buttons_of_the_answer_before_it(
         "izin bangunan",
         '/choose_permit{"permit_type":"pbg"}',
     ]
+
+
+def in_group(update: dict[str, Any], group: int) -> dict[str, Any]:
+    """The same update, sent in a Telegram group instead of the private chat."""
+    update["message"]["chat"] = {"id": group, "type": "supergroup", "title": "Warga RT 05"}
+    return update
+
+
+async def test_a_contact_shared_in_a_group_links_nothing(
+    telegram_gateway: Client, fake_telegram: tuple[FakeTelegram, TestServer]
+) -> None:
+    """Someone shares their own contact in a group the bot is in: the group is not
+    linked (everyone there would read the applications), and it is told to use a
+    private chat. Fails on 538ba62, which linked the group to the number."""
+    group = -1001234567890
+    await deliver(
+        telegram_gateway, in_group(contact_update(32, CHAT, "6281234567890", CHAT), group)
+    )
+    [sent] = await fake_telegram[0].wait_for_sent(1)
+    assert int(sent["chat_id"]) == group
+    assert "chat pribadi" in sent["text"] and "ditautkan ke percakapan" not in sent["text"]
+    async with telegram_gateway.app[SESSIONS]() as session:
+        conversation = await session.get(Conversation, f"telegram:{group}")
+        assert conversation is not None and conversation.linked_phone is None
+
+
+async def test_a_group_is_never_offered_the_contact_keyboard(
+    telegram_gateway: Client,
+    fake_telegram: tuple[FakeTelegram, TestServer],
+    fake_rasa: tuple[FakeRasa, TestServer],
+) -> None:
+    """Fails on 538ba62, which offered a group the "share my phone" keyboard."""
+    fake_rasa[0].buttons = [{"title": "Bagikan nomor telepon", "payload": "/share_phone"}]
+    await deliver(telegram_gateway, in_group(text_update(41, CHAT, "permohonan saya"), -4242))
+    [sent] = await fake_telegram[0].wait_for_sent(1)
+    assert "keyboard" not in str(sent.get("reply_markup") or "")

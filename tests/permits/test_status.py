@@ -69,6 +69,18 @@ async def test_unlinked_channels_cannot_list_until_linked(session: AsyncSession)
     assert [v.number for v in views] == ["PTSP-2026-M5N7PB"]
 
 
+async def test_a_telegram_group_never_sees_personal_data(session: AsyncSession) -> None:
+    """A group chat linked to a phone (538ba62 linked a group when someone shared their
+    contact in it) still cannot list or subscribe. Fails on 538ba62."""
+    group = "telegram:-1001234567890"
+    session.add(Conversation(id=group, channel="telegram", linked_phone="+6289876543210"))
+    await session.commit()
+    with pytest.raises(NotLinked):
+        await applications_for_conversation(session, group)
+    with pytest.raises(NotLinked):
+        await subscribe(session, group)
+
+
 async def test_subscribe_is_idempotent(session: AsyncSession) -> None:
     first = await subscribe(session, "whatsapp:+6281234567890")
     again = await subscribe(session, "whatsapp:+6281234567890")
