@@ -17,7 +17,7 @@ import jinja2
 from aiohttp import web
 
 import bot.admin
-from bot.console import assist, auth, canned, complaints, conversation, queue, stats
+from bot.console import assist, auth, canned, complaints, conversation, headers, queue, stats
 from bot.console.live import HUB, ConsoleHub
 from bot.keys import BUS, SESSIONS
 
@@ -50,6 +50,7 @@ def setup(app: web.Application) -> None:
         context_processors=[auth.staff_context, notices],
     )
     app.router.add_static("/console/static", HERE / "static")
+    headers.setup(app)
     app[HUB] = ConsoleHub(app[BUS])
     app.cleanup_ctx.append(live_updates)
     auth.setup(app)

@@ -194,3 +194,47 @@ async def test_console_pages_need_a_login(make_gateway: GatewayFactory) -> None:
     assert refused.status == 401
     socket = await gateway.get("/console/ws", headers={"Upgrade": "websocket"})
     assert socket.status == 401
+
+
+SECURITY_HEADERS = {
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "same-origin",
+}
+
+
+async def test_console_pages_cannot_be_framed_cached_or_sniffed(
+    make_gateway: GatewayFactory, gateway_database: str, aiohttp_client: Any
+) -> None:
+    """Every console and admin response (login, pages, refusals, exports, scripts) tells
+    the browser: no framing by another site, no caching, no type sniffing, no referrer,
+    scripts only from our own files; and no page holds an inline script that this
+    policy would block. Fails on 538ba62, which sent none of these headers."""
+    await with_demo(gateway_database, PASSWORD)
+    anonymous = await make_gateway()
+    admin = await agent_client(make_gateway, aiohttp_client, "admin")
+    responses = [
+        await anonymous.get("/console/login"),
+        await anonymous.get("/console/staff", headers={"Accept": "application/json"}),
+        await anonymous.get("/console/static/console.js"),
+    ]
+    for path in (
+        "/console",
+        "/console/assist",
+        "/console/staff",
+        "/console/canned",
+        "/console/admin/dashboard",
+        "/console/admin/audit",
+        "/console/admin/dashboard.csv",
+    ):
+        responses.append(await admin.get(path))
+    for response in responses:
+        where = f"{response.method} {response.url.path} ({response.status})"
+        for name, value in SECURITY_HEADERS.items():
+            assert response.headers.get(name) == value, where
+        policy = response.headers.get("Content-Security-Policy", "")
+        assert "frame-ancestors 'none'" in policy and "script-src 'self'" in policy, where
+        if response.content_type == "text/html":
+            assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", await response.text()), where
+    assert (await anonymous.get("/")).headers.get("X-Frame-Options") is None  # not the site
