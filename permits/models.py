@@ -218,6 +218,8 @@ class Message(Base):
     lease_until: Mapped[datetime | None] = mapped_column()
     provider_id: Mapped[str | None] = mapped_column(String(64), index=True)
     delivery_status: Mapped[str | None] = mapped_column(String(20))
+    # The channel's own error code of a failed delivery (Twilio's ErrorCode, e.g. 63016).
+    delivery_error_code: Mapped[str | None] = mapped_column(String(12))
     error: Mapped[str | None] = mapped_column(String(300))
     # For notifications that may have to go out as an approved WhatsApp template.
     template_variables: Mapped[dict[str, str] | None] = mapped_column()

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, exists, func, insert, select, update
+from sqlalchemy import Table, bindparam, exists, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -379,10 +379,49 @@ async def mark_attempt_failed(
     return state
 
 
-async def record_delivery_status(session: AsyncSession, provider_id: str, status: str) -> bool:
-    """Store a channel's delivery report (e.g. Twilio's status callback)."""
+# How far a delivery got, by Twilio's message statuses. A report never moves a message
+# back: callbacks are retried and arrive out of order ("sent" after "read"), and a
+# replayed old one must not undo a newer one. A failure outranks the steps before
+# it, not a confirmed delivery.
+DELIVERY_PROGRESS = {
+    "accepted": 1,
+    "scheduled": 1,
+    "queued": 2,
+    "sending": 3,
+    "sent": 4,
+    "canceled": 5,
+    "failed": 5,
+    "undelivered": 5,
+    "delivered": 6,
+    "read": 7,
+}
+
+
+def _behind(status: str) -> list[str]:
+    """The statuses a report of `status` may replace."""
+    rank = DELIVERY_PROGRESS[status]
+    return [known for known, step in DELIVERY_PROGRESS.items() if step < rank]
+
+
+async def record_delivery_status(
+    session: AsyncSession, provider_id: str, status: str, error_code: str | None = None
+) -> bool:
+    """Store a channel's delivery report (e.g. Twilio's status callback) when it is
+    further than what is stored; True when stored. The check is in the UPDATE itself,
+    so two callbacks racing on two replicas still keep the furthest. A status that is
+    not an outbound message's (unknown to DELIVERY_PROGRESS) is not stored."""
+    if status not in DELIVERY_PROGRESS:
+        return False
+    values: dict[str, Any] = {"delivery_status": status}
+    if error_code:
+        values["delivery_error_code"] = error_code[:12]
     result = await session.execute(
-        update(Message).where(Message.provider_id == provider_id).values(delivery_status=status)
+        update(Message)
+        .where(
+            Message.provider_id == provider_id,
+            or_(Message.delivery_status.is_(None), Message.delivery_status.in_(_behind(status))),
+        )
+        .values(**values)
     )
     await session.commit()
     return bool(getattr(result, "rowcount", 0))

@@ -149,10 +149,19 @@ async def status_callback(request: web.Request) -> web.Response:
     if isinstance(form, web.Response):
         return form
     sid, status = form.get("MessageSid", ""), form.get("MessageStatus", "")
+    error_code = form.get("ErrorCode") or None  # e.g. 63016: outside the 24-hour window
     if sid and status:
         async with request.app[SESSIONS]() as session:
-            await record_delivery_status(session, sid, status)
-        log.info("whatsapp delivery status", extra={"provider_id": sid, "status": status})
+            stored = await record_delivery_status(session, sid, status, error_code)
+        log.info(
+            "whatsapp delivery status",
+            extra={
+                "provider_id": sid,
+                "status": status,
+                "error_code": error_code,
+                "kept": stored,  # False: older than what is stored (a replay, out of order)
+            },
+        )
     return web.Response(text=EMPTY_TWIML, content_type="text/xml")
 
 

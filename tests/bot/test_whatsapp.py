@@ -283,6 +283,33 @@ async def test_delivery_reports_are_recorded_on_the_reply(
     assert reply.delivery_status == "read"
 
 
+async def test_late_or_replayed_status_callbacks_never_move_a_delivery_back(
+    whatsapp_gateway: Client, fake_twilio: tuple[FakeTwilio, TestServer]
+) -> None:
+    """Twilio retries callbacks and sends them out of order: "read" then a late "sent"
+    and a replayed "delivered" leave "read"; a failure keeps Twilio's ErrorCode, and a
+    replayed "sent" after it does not hide it. Fails on 538ba62, which stored whatever
+    came last and dropped the ErrorCode."""
+    fake, _ = fake_twilio
+    await ask(whatsapp_gateway, "jam buka")
+    await ask(whatsapp_gateway, "biaya pbg")
+    await fake.wait_for_sent(2)
+    await outbound_when(whatsapp_gateway, lambda row: row.state == "sent")
+    read, failed = (resource["sid"] for resource in fake.resources[:2])
+    callbacks = [
+        status_callback(read, "read", BUDI),
+        status_callback(read, "sent", BUDI),
+        status_callback(read, "delivered", BUDI),
+        status_callback(failed, "failed", BUDI, error_code="63016"),
+        status_callback(failed, "sent", BUDI),
+    ]
+    for form in callbacks:
+        assert await deliver(whatsapp_gateway, form, path="/whatsapp/status") == 200
+    rows = {row.provider_id: row for row in await stored(whatsapp_gateway, "out")}
+    assert (rows[read].delivery_status, rows[read].delivery_error_code) == ("read", None)
+    assert (rows[failed].delivery_status, rows[failed].delivery_error_code) == ("failed", "63016")
+
+
 async def _subscribe_budi(client: Client, last_inbound: timedelta | None) -> None:
     """Budi follows his applications; his last message was `last_inbound` ago (or never)."""
     async with client.app[SESSIONS]() as session:

@@ -25,6 +25,7 @@ from permits.transcripts import (
     mark_attempt_failed,
     mark_sent,
     queue_outbound,
+    record_delivery_status,
     record_inbound,
     settle_inbound,
 )
@@ -75,6 +76,38 @@ async def test_deliveries_are_claimed_one_per_conversation_in_order(session: Asy
             await mark_sent(session, message.id, None)
     assert [s for s in sent if s.startswith("web:a")] == ["web:a/satu", "web:a/dua", "web:a/tiga"]
     assert len(sent) == 6
+
+
+async def test_a_delivery_report_never_moves_a_message_back(session: AsyncSession) -> None:
+    """On both databases (and through migration 0007): the furthest status is kept,
+    whatever order the reports come in, and a failure's error code is stored.
+    Fails on 538ba62 (no delivery_error_code; the last report won)."""
+    await _queue_three(session, "whatsapp:+6281234567890")
+    lease = timedelta(seconds=30)
+    first, second, third = await _claim_all(session, lease)
+    for message, provider_id in ((first, "SM1"), (second, "SM2"), (third, "SM3")):
+        await mark_sent(session, message.id, provider_id)
+    assert await record_delivery_status(session, "SM1", "delivered")
+    assert not await record_delivery_status(session, "SM1", "sent")  # late
+    assert not await record_delivery_status(session, "SM1", "queued")
+    assert await record_delivery_status(session, "SM1", "read")
+    assert await record_delivery_status(session, "SM2", "undelivered", "63016")
+    assert not await record_delivery_status(session, "SM2", "sending")
+    assert not await record_delivery_status(session, "SM3", "no-such-status")
+    rows = {
+        row.provider_id: (row.delivery_status, row.delivery_error_code)
+        for row in await session.scalars(select(Message).execution_options(populate_existing=True))
+    }
+    assert rows == {"SM1": ("read", None), "SM2": ("undelivered", "63016"), "SM3": (None, None)}
+
+
+async def _claim_all(session: AsyncSession, lease: timedelta) -> list[Message]:
+    claimed: list[Message] = []
+    while batch := await claim_deliveries(session, lease):
+        claimed += batch
+        for message in batch:
+            await mark_sent(session, message.id, None)
+    return claimed
 
 
 async def test_a_leased_message_is_not_claimed_twice_until_the_lease_expires(
