@@ -47,6 +47,15 @@ class GatewaySettings(BaseSettings):
     # With replicas only one does; the others leave its trainings alone on restart.
     trainer: bool = True
 
+    # Console logins (bot/console/throttle.py): failed attempts allowed per client address
+    # and per submitted username, in lengthening moving windows (`limits` notation); how
+    # many logins may wait for a password check at once; and how many reverse proxies in
+    # front append to X-Forwarded-For (0: the client is the TCP peer).
+    login_limit_per_address: str = "20 per 5 minutes; 60 per hour; 200 per day"
+    login_limit_per_username: str = "5 per 5 minutes; 10 per hour; 30 per day"
+    login_max_pending: int = 8
+    trusted_proxy_hops: int = 0
+
     # Per-conversation flood limit, in the `limits` notation ("12/minute").
     conversation_rate_limit: str = "12/minute"
     # How often unanswered messages (Rasa was down) and due deliveries are retried.

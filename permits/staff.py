@@ -3,6 +3,12 @@
 A session cookie holds a random token; the database keeps only its SHA-256, so a
 leaked database does not let anyone sign in, and signing out (or an admin
 disabling an account) ends the session everywhere at once.
+
+Argon2 uses 64 MiB and tens of milliseconds per hash on purpose; hashes run on
+HASHING_THREADS dedicated threads, so a flood of logins queues instead of running
+hundreds of hashes (and gigabytes) at once. An unknown, inactive or locked account
+costs one hash too, so the answer takes as long either way. Failures older than
+FAILURE_MEMORY are forgotten before a new one is counted.
 """
 
 from __future__ import annotations
@@ -12,12 +18,15 @@ import functools
 import hashlib
 import re
 import secrets
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, TypeVar
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, select, update
+from sqlalchemy import case, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from permits.errors import PermitsError
@@ -26,12 +35,21 @@ from permits.models import StaffSession, StaffUser, utcnow
 ROLES = ("agent", "admin")
 MAX_FAILED_LOGINS = 5
 LOCK_OUT_FOR = timedelta(minutes=15)
+FAILURE_MEMORY = timedelta(minutes=15)  # a failure counts towards the lock this long
+HASHING_THREADS = 2  # argon2 hashes at once in this process: 2 × 64 MiB at most
 SESSION_LIFETIME = timedelta(hours=12)
 MIN_PASSWORD_LENGTH = 10
 # Lower case, so "Budi" and "budi" are one account; no spaces, so it is typed the same every time.
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{2,59}$")
 
 _hasher = PasswordHasher()
+T = TypeVar("T")
+
+
+@functools.cache
+def _hashing() -> ThreadPoolExecutor:
+    """Created on first use (no threads at import)."""
+    return ThreadPoolExecutor(max_workers=HASHING_THREADS, thread_name_prefix="argon2")
 
 
 @functools.cache
@@ -106,10 +124,11 @@ async def log_in(session: AsyncSession, username: str, password: str) -> SignedI
         .execution_options(populate_existing=True)
     )
     if user is None or not user.active:
-        await _verify(await asyncio.to_thread(_dummy_hash), password)
+        await _verify(await _in_hashing_thread(_dummy_hash), password)
         return LoginRefused(locked=False)
     now = utcnow()
     if user.locked_until is not None and user.locked_until > now:
+        await _verify(await _in_hashing_thread(_dummy_hash), password)  # the same time
         return LoginRefused(locked=True)
     if not await _verify(user.password_hash, password):
         return LoginRefused(locked=await _count_failure(session, user.id, now))
@@ -133,12 +152,20 @@ async def _count_failure(session: AsyncSession, user_id: int, now: datetime) -> 
     """Count a wrong password; True when it locks the account.
 
     The increment happens in the database, not in Python: guesses sent in parallel
-    would otherwise all read the same count and slip past the lock-out.
+    would otherwise all read the same count and slip past the lock-out. A count whose
+    last failure is older than FAILURE_MEMORY starts again from one.
     """
+    forgotten = or_(
+        StaffUser.last_failed_login_at.is_(None),
+        StaffUser.last_failed_login_at < now - FAILURE_MEMORY,
+    )
     failures = await session.scalar(
         update(StaffUser)
         .where(StaffUser.id == user_id)
-        .values(failed_logins=StaffUser.failed_logins + 1)
+        .values(
+            failed_logins=case((forgotten, 1), else_=StaffUser.failed_logins + 1),
+            last_failed_login_at=now,
+        )
         .returning(StaffUser.failed_logins)
         .execution_options(synchronize_session=False)
     )
@@ -183,14 +210,18 @@ async def set_password(session: AsyncSession, user: StaffUser, password: str) ->
     await session.commit()
 
 
-# Argon2 takes tens of milliseconds of CPU on purpose; in a thread, the gateway's
-# event loop (chats, webhooks) keeps running meanwhile.
+# Argon2 takes tens of milliseconds of CPU on purpose; on the hashing threads, the
+# gateway's event loop (chats, webhooks) keeps running meanwhile.
+async def _in_hashing_thread(function: Callable[..., T], *args: Any) -> T:
+    return await asyncio.get_running_loop().run_in_executor(_hashing(), function, *args)
+
+
 async def _hash(password: str) -> str:
-    return await asyncio.to_thread(_hasher.hash, password)
+    return await _in_hashing_thread(_hasher.hash, password)
 
 
 async def _verify(password_hash: str, password: str) -> bool:
     try:
-        return await asyncio.to_thread(_hasher.verify, password_hash, password)
+        return await _in_hashing_thread(_hasher.verify, password_hash, password)
     except (VerificationError, InvalidHashError):
         return False

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import hmac
 import logging
+import math
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -25,6 +26,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from yarl import URL
 
+from bot.console import throttle
+from bot.console.throttle import LOGIN_GUARD, client_address
 from bot.keys import SESSIONS, SETTINGS
 from permits.demo import DEMO_STAFF_PASSWORD
 from permits.models import StaffSession, StaffUser, utcnow
@@ -34,6 +37,7 @@ from permits.staff import (
     SESSION_LIFETIME,
     InvalidUsername,
     LoginRefused,
+    SignedIn,
     UsernameTaken,
     WeakPassword,
     create_user,
@@ -58,10 +62,15 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 LOCAL_ZONE = ZoneInfo("Asia/Jakarta")  # the office's clock, for "last login" on the staff page
 ROLE_LABELS = {"agent": "Petugas", "admin": "Admin"}
 
+# One answer for a wrong password, an unknown name and a locked or inactive account, so
+# the login form never tells an attacker which names exist.
 WRONG_CREDENTIALS = "Nama pengguna atau kata sandi salah."
-ACCOUNT_LOCKED = (
-    "Akun dikunci sementara karena terlalu banyak percobaan gagal. Coba lagi dalam 15 menit."
+TOO_MANY_ATTEMPTS = (
+    "Terlalu banyak percobaan masuk yang gagal. Demi keamanan, silakan coba lagi dalam "
+    "{wait}. Jika lupa kata sandi, hubungi admin."
 )
+BUSY = "Layanan masuk sedang sibuk. Silakan coba lagi dalam beberapa detik."
+BUSY_RETRY_SECONDS = 5
 CSRF_REFUSED = "Permintaan ditolak: token keamanan tidak sah. Muat ulang halaman lalu coba lagi."
 ORIGIN_REFUSED = "Permintaan ditolak: permintaan datang dari situs lain."
 SIGNED_OUT = "Sesi Anda sudah berakhir atau Anda belum masuk. Silakan masuk kembali."
@@ -331,7 +340,13 @@ def _cookie_secure(request: web.Request) -> bool:
 
 
 def _login_page(
-    request: web.Request, csrf_token: str, *, next_path: str, username: str = "", error: str = ""
+    request: web.Request,
+    csrf_token: str,
+    *,
+    next_path: str,
+    username: str = "",
+    error: str = "",
+    status: int | None = None,
 ) -> web.Response:
     context = {
         "staff": None,  # the login page shows no staff header, whoever the old cookie was
@@ -340,9 +355,9 @@ def _login_page(
         "username": username,
         "error": error,
     }
-    return aiohttp_jinja2.render_template(
-        "login.html", request, context, status=401 if error else 200
-    )
+    if status is None:
+        status = 401 if error else 200
+    return aiohttp_jinja2.render_template("login.html", request, context, status=status)
 
 
 def _with_login_csrf_cookie(request: web.Request, response: web.Response, token: str) -> None:
@@ -378,16 +393,29 @@ async def login_submit(request: web.Request) -> web.StreamResponse:
     password = str(form.get("password", ""))
     next_path = safe_next(str(form.get("next", "")))
     csrf_token = request.cookies.get(LOGIN_CSRF_COOKIE, "")  # checked by the middleware
-    if not username or not password or _demo_password_in_production(request, password):
-        return _login_page(
-            request, csrf_token, next_path=next_path, username=username, error=WRONG_CREDENTIALS
+    page = functools.partial(_login_page, request, csrf_token, next_path=next_path)
+    guard = request.app[LOGIN_GUARD]
+    address = client_address(request, request.app[SETTINGS].trusted_proxy_hops)
+    wait = await guard.wait_seconds(address, username)
+    if wait:
+        log.warning(
+            "staff login throttled",
+            extra={"event": "login_throttled", "username": username, "retry_after": wait},
         )
-    async with request.app[SESSIONS]() as session:
-        result = await log_in(session, username, password)
+        return _retry_later(page(username=username, error=_too_many(wait), status=429), wait)
+    if not username or not password:
+        return page(username=username, error=WRONG_CREDENTIALS)
+    async with guard.slot() as admitted:
+        if not admitted:
+            log.warning("staff login refused: too many waiting", extra={"event": "login_busy"})
+            busy = page(username=username, error=BUSY, status=429)
+            return _retry_later(busy, BUSY_RETRY_SECONDS)
+        result = await _check_password(request, username, password)
     if isinstance(result, LoginRefused):
+        await guard.failed(address, username)
         _log_refused_login(username, result)
-        error = ACCOUNT_LOCKED if result.locked else WRONG_CREDENTIALS
-        return _login_page(request, csrf_token, next_path=next_path, username=username, error=error)
+        return page(username=username, error=WRONG_CREDENTIALS)
+    await guard.succeeded(username)
     log.info(
         "staff signed in",
         extra={"event": "login_succeeded", "staff_id": result.user.id, "username": username},
@@ -403,6 +431,25 @@ async def login_submit(request: web.Request) -> web.StreamResponse:
         secure=_cookie_secure(request),
     )
     response.del_cookie(LOGIN_CSRF_COOKIE, path=LOGIN_PATH)
+    return response
+
+
+async def _check_password(
+    request: web.Request, username: str, password: str
+) -> SignedIn | LoginRefused:
+    if _demo_password_in_production(request, password):
+        return LoginRefused(locked=False)
+    async with request.app[SESSIONS]() as session:
+        return await log_in(session, username, password)
+
+
+def _too_many(wait: int) -> str:
+    minutes = math.ceil(wait / 60)
+    return TOO_MANY_ATTEMPTS.format(wait=f"{wait} detik" if wait < 60 else f"{minutes} menit")
+
+
+def _retry_later(response: web.Response, seconds: int) -> web.Response:
+    response.headers["Retry-After"] = str(seconds)
     return response
 
 
@@ -595,6 +642,7 @@ async def _change_active(request: web.Request, user_id: str, active: bool) -> we
 
 
 def setup(app: web.Application) -> None:
+    throttle.setup(app)
     app.middlewares.append(staff_middleware)
     app.router.add_get(LOGIN_PATH, login_form)
     app.router.add_post(LOGIN_PATH, login_submit)

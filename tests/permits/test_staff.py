@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from permits.models import StaffSession, StaffUser, utcnow
 from permits.staff import (
+    FAILURE_MEMORY,
     MAX_FAILED_LOGINS,
     InvalidUsername,
     LoginRefused,
@@ -122,6 +123,25 @@ async def test_the_lock_expires_and_a_good_login_clears_the_count(sessions: Sess
         await log_in(session, "budi", "salah-lagi-xxxx")
         signed_in = await _signed_in(session, "budi")
         assert signed_in.user.failed_logins == 0 and signed_in.user.locked_until is None
+
+
+async def test_old_failures_are_forgotten(sessions: Sessions) -> None:
+    """Four typos, then a quarter of an hour later four more: not locked, because the
+    count decays. Fails on 538ba62, where failures counted forever and this locked."""
+    async with sessions() as session:
+        await create_user(session, "budi", "Budi", "agent", PASSWORD)
+        for attempt in range(MAX_FAILED_LOGINS - 1):
+            await log_in(session, "budi", f"salah-{attempt}-xxxx")
+        an_hour_ago = utcnow() - FAILURE_MEMORY - timedelta(minutes=1)
+        await session.execute(update(StaffUser).values(last_failed_login_at=an_hour_ago))
+        await session.commit()
+    async with sessions() as session:
+        results = [
+            await log_in(session, "budi", f"lagi-{attempt}-xxxx")
+            for attempt in range(MAX_FAILED_LOGINS - 1)
+        ]
+        assert results == [LoginRefused(locked=False)] * (MAX_FAILED_LOGINS - 1)
+        await _signed_in(session, "budi")
 
 
 async def test_a_deactivated_account_can_neither_sign_in_nor_keep_its_session(
