@@ -1,13 +1,21 @@
 """The gateway's HTTP API for other systems, authorised by the API bearer token.
 
 POST /api/messages                          one message in, the bot's answer out,
-                                            in order per conversation
+                                            in order per conversation; only the API's
+                                            own conversations ("api:...")
 POST /api/applications/{number}/status      the office's back-office system reports
                                             a status change; subscribers are told
 
 Every refusal is JSON {"error": "<Indonesian>"}: 400 for a body that is not JSON
 in UTF-8, of the wrong shape, or with an empty, too long or unreadable text (none
-of them is stored), 401 without the token, 413 for a body over client_max_size.
+of them is stored), 401 without the token, 403 for a conversation of another
+channel, 413 for a body over client_max_size.
+
+A conversation id names its channel, and the channel's prefix is the identity the
+privacy rules trust ("whatsapp:+62..." is that number, verified by Twilio's
+signature). So the API speaks only as "api:...": with the API token nobody can
+read a WhatsApp or Telegram user's applications, write into their transcript or
+have an agent's reply sent to their phone.
 """
 
 from __future__ import annotations
@@ -46,6 +54,7 @@ class ApiChannel:
     """
 
     name: ClassVar[str] = "api"
+    prefix: ClassVar[str] = "api:"
 
     async def send(self, message: Outbound) -> str | None:
         return None
@@ -68,8 +77,13 @@ class StatusUpdate(BaseModel):
 
 NOT_JSON = "Permintaan harus berupa JSON yang sah."
 BAD_MESSAGE = (
-    'Kolom conversation_id (mis. "web:abc123") dan text wajib diisi; id boleh diisi '
+    'Kolom conversation_id (mis. "api:abc123") dan text wajib diisi; id boleh diisi '
     "(maks. 64 huruf, angka, titik, garis bawah atau tanda hubung)."
+)
+OTHER_CHANNEL = (
+    'API hanya menerima percakapannya sendiri: conversation_id harus diawali "api:" '
+    '(mis. "api:abc123"). Percakapan Telegram, WhatsApp dan web chat hanya lewat '
+    "kanalnya masing-masing."
 )
 BAD_STATUS = (
     "Kolom status wajib diisi; stage (maks. 120 karakter), agency (maks. 60) dan note "
@@ -116,6 +130,8 @@ async def _parse(request: web.Request) -> IncomingMessage | web.Response:
         return _error(400, NOT_JSON)
     if not readable(message.conversation_id):
         return _error(400, BAD_MESSAGE)
+    if not message.conversation_id.startswith(ApiChannel.prefix):
+        return _error(403, OTHER_CHANNEL)  # checked before anything is stored
     refused = refusal(message.text, request.app[SETTINGS].max_message_chars)
     if refused is not None:
         return _error(400, refused)  # nothing stored: the caller has the refusal

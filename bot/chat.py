@@ -24,7 +24,7 @@ def _show(messages: list[dict[str, Any]]) -> list[dict[str, str]]:
 
 
 async def chat(url: str, token: str, conversation_id: str | None = None) -> int:
-    conversation = conversation_id or f"cli:{secrets.token_hex(6)}"
+    conversation = conversation_id or f"api:cli-{secrets.token_hex(6)}"
     sys.stdout.write(
         "Tanya Izin: ketik pertanyaan Anda; angka untuk memilih tombol; "
         "'keluar' atau Ctrl-D untuk selesai.\n"

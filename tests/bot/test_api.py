@@ -29,7 +29,7 @@ async def send(client: Client, conversation: str, text: str) -> tuple[int, dict[
 
 
 async def test_a_message_gets_the_bots_answer_and_intent(gateway: Client) -> None:
-    status, body = await send(gateway, "web:abc", "biaya pbg")
+    status, body = await send(gateway, "api:abc", "biaya pbg")
     assert status == 200
     assert body["messages"] == [{"text": "jawaban: biaya pbg", "buttons": []}]
     assert body["intent"]["name"] == "ask_fee"
@@ -40,22 +40,22 @@ async def test_messages_of_one_conversation_are_answered_in_order(
 ) -> None:
     fake, _ = fake_rasa
     fake.delays["pertama"] = 0.5
-    first = asyncio.create_task(send(gateway, "web:one", "pertama"))
+    first = asyncio.create_task(send(gateway, "api:one", "pertama"))
     await asyncio.sleep(0.05)
-    second = asyncio.create_task(send(gateway, "web:one", "kedua"))
+    second = asyncio.create_task(send(gateway, "api:one", "kedua"))
     await asyncio.sleep(0.05)
-    other = asyncio.create_task(send(gateway, "web:two", "lain"))
+    other = asyncio.create_task(send(gateway, "api:two", "lain"))
     await asyncio.gather(first, second, other)
     # The other conversation was not held up by the slow one; one's order is kept.
-    assert fake.received == [("web:two", "lain"), ("web:one", "pertama"), ("web:one", "kedua")]
+    assert fake.received == [("api:two", "lain"), ("api:one", "pertama"), ("api:one", "kedua")]
 
 
 async def test_slash_text_cannot_trigger_intents(
     gateway: Client, fake_rasa: tuple[FakeRasa, TestServer]
 ) -> None:
     fake, _ = fake_rasa
-    await send(gateway, "web:s", "/restart")
-    assert fake.received[-1] == ("web:s", "restart")
+    await send(gateway, "api:s", "/restart")
+    assert fake.received[-1] == ("api:s", "restart")
 
 
 async def test_offered_button_payloads_and_titles_pass(
@@ -63,14 +63,14 @@ async def test_offered_button_payloads_and_titles_pass(
 ) -> None:
     fake, _ = fake_rasa
     fake.buttons = [{"title": "Biaya", "payload": '/ask_fee{"permit_type": "pbg"}'}]
-    await send(gateway, "web:b", "reklame")
-    await send(gateway, "web:b", '/ask_fee{"permit_type": "pbg"}')
+    await send(gateway, "api:b", "reklame")
+    await send(gateway, "api:b", '/ask_fee{"permit_type": "pbg"}')
     assert fake.received[-1][1] == '/ask_fee{"permit_type": "pbg"}'
-    await send(gateway, "web:b", "biaya")
+    await send(gateway, "api:b", "biaya")
     assert fake.received[-1][1] == '/ask_fee{"permit_type": "pbg"}'
     # A payload offered to someone else is not offered here.
-    await send(gateway, "web:c", '/ask_fee{"permit_type": "pbg"}')
-    assert fake.received[-1] == ("web:c", 'ask_fee{"permit_type": "pbg"}')
+    await send(gateway, "api:c", '/ask_fee{"permit_type": "pbg"}')
+    assert fake.received[-1] == ("api:c", 'ask_fee{"permit_type": "pbg"}')
 
 
 @pytest.mark.parametrize(
@@ -81,9 +81,31 @@ async def test_the_api_needs_its_token(
     gateway: Client, headers: dict[str, str], status: int
 ) -> None:
     response = await gateway.post(
-        "/api/messages", json={"conversation_id": "web:t", "text": "halo"}, headers=headers
+        "/api/messages", json={"conversation_id": "api:t", "text": "halo"}, headers=headers
     )
     assert response.status == status
+
+
+@pytest.mark.parametrize(
+    "conversation", ["whatsapp:+6281234567890", "telegram:5550042", "web:abc", "cli:x"]
+)
+async def test_the_api_cannot_speak_for_another_channels_user(
+    gateway: Client, fake_rasa: tuple[FakeRasa, TestServer], conversation: str
+) -> None:
+    """With the API token, posting as someone's WhatsApp number or Telegram chat is
+    refused: nothing reaches Rasa (their applications), nothing enters their transcript.
+    Fails on 538ba62, which answered 200 as that user."""
+    status, body = await send(gateway, conversation, "permohonan saya apa saja")
+    assert status == 403
+    assert '"api:"' in body["error"]
+    assert fake_rasa[0].received == []
+    async with gateway.app[SESSIONS]() as session:
+        stored = await session.scalars(
+            select(Message).where(Message.conversation_id == conversation)
+        )
+        assert stored.all() == []
+    status, _ = await send(gateway, "api:abc", "permohonan saya apa saja")
+    assert status == 200
 
 
 @pytest.mark.parametrize(
@@ -91,9 +113,9 @@ async def test_the_api_needs_its_token(
     [
         (b"{not json", "JSON"),
         (b'{"text": "halo"}', "conversation_id"),
-        (b'{"conversation_id": "web:x", "text": "   "}', "kosong"),
-        (b'{"conversation_id": "web:x", "text": "' + b"a" * 201 + b'"}', "terlalu panjang"),
-        (b'{"conversation_id": "web:x", "text": "\xff\xfe"}', "JSON"),
+        (b'{"conversation_id": "api:x", "text": "   "}', "kosong"),
+        (b'{"conversation_id": "api:x", "text": "' + b"a" * 201 + b'"}', "terlalu panjang"),
+        (b'{"conversation_id": "api:x", "text": "\xff\xfe"}', "JSON"),
     ],
 )
 async def test_bad_requests_get_a_clear_indonesian_message(
@@ -112,7 +134,7 @@ async def test_rasa_down_gets_an_apology_not_a_crash(
 ) -> None:
     settings = settings_for(f"http://127.0.0.1:{unused_tcp_port}", gateway_database)
     client = await aiohttp_client(create_app(settings))
-    status, body = await send(client, "web:down", "halo")
+    status, body = await send(client, "api:down", "halo")
     assert status == 503
     assert "sedang gangguan" in body["messages"][0]["text"]
 
@@ -157,7 +179,7 @@ async def test_rasa_restarting_is_retried(
 ) -> None:
     fake, _ = fake_rasa
     fake.failures_left = 2
-    status, body = await send(gateway, "web:r", "halo")
+    status, body = await send(gateway, "api:r", "halo")
     assert status == 200 and body["messages"][0]["text"] == "jawaban: halo"
 
 
@@ -172,7 +194,7 @@ async def test_a_silent_rasa_turn_becomes_an_apology(
 ) -> None:
     fake, _ = fake_rasa
     fake.silent = True  # what Rasa answers when the action server is down
-    status, body = await send(gateway, "web:quiet", "syarat imb")
+    status, body = await send(gateway, "api:quiet", "syarat imb")
     assert status == 200
     assert "sedang gangguan" in body["messages"][0]["text"]
 

@@ -52,7 +52,7 @@ UNREADABLE = "Pesan berisi karakter yang tidak bisa dibaca. Silakan tulis ulang 
 NOT_JSON = "Permintaan harus berupa JSON yang sah."
 TOO_LARGE = "Permintaan terlalu besar (maksimal 64 KiB)."
 NOT_A_MESSAGE = (
-    'Kolom conversation_id (mis. "web:abc123") dan text wajib diisi; id boleh diisi '
+    'Kolom conversation_id (mis. "api:abc123") dan text wajib diisi; id boleh diisi '
     "(maks. 64 huruf, angka, titik, garis bawah atau tanda hubung)."
 )
 NOT_A_STATUS = (

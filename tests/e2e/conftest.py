@@ -2,11 +2,18 @@
 
 It needs the trained model in models/ (`make test` trains it first). The stack
 runs on its own SQLite database with the demo data, in a temporary folder.
+
+Conversations are the API's own ("api:..."); a WhatsApp conversation
+("whatsapp:+62...") goes in as Twilio delivers it, through the signed webhook, and
+its answer is read from a fake Twilio, because the API refuses to speak for
+another channel's user.
 """
 
 from __future__ import annotations
 
+import asyncio
 import shutil
+import time
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -16,14 +23,23 @@ from typing import Any
 import aiohttp
 import pytest
 import pytest_asyncio
+from aiohttp import web
 from playwright.async_api import Browser, Page, async_playwright
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.stack import Stack, StackConfig
+from bot.stack import Stack, StackConfig, free_port
 from permits.db import create_engine, create_sessionmaker
 from permits.models import StaffUser
 from permits.staff import create_user
+from tests.fakes.twilio import (
+    ACCOUNT_SID,
+    AUTH_TOKEN,
+    WHATSAPP_FROM,
+    FakeTwilio,
+    sign,
+    whatsapp_message,
+)
 
 from .browser import CHROMIUM, CHROMIUM_ARGS, PHONE
 
@@ -48,8 +64,11 @@ class Reply:
 class Gateway:
     url: str
     http: aiohttp.ClientSession
+    twilio: FakeTwilio
 
     async def send(self, conversation_id: str, text: str) -> Reply:
+        if conversation_id.startswith("whatsapp:"):
+            return await self._send_whatsapp(conversation_id, text)
         async with self.http.post(
             f"{self.url}/api/messages",
             json={"conversation_id": conversation_id, "text": text},
@@ -58,6 +77,29 @@ class Gateway:
             body = await response.json()
             assert response.status == 200, f"{response.status}: {body}"
         return Reply(messages=body["messages"], intent=body.get("intent"))
+
+    async def _send_whatsapp(self, conversation_id: str, text: str, seconds: float = 30) -> Reply:
+        """Posts the message as Twilio would; the answer is what the gateway sends back
+        to that number through the fake Twilio (every message until a second of quiet)."""
+        to = conversation_id
+        before = len([m for m in self.twilio.sent if m["To"] == to])
+        form = whatsapp_message(conversation_id.removeprefix("whatsapp:"), text)
+        path = "/whatsapp/webhook"
+        async with self.http.post(
+            self.url + path, data=form, headers=sign(self.url + path, form)
+        ) as response:
+            assert response.status == 200, f"{response.status}: {await response.text()}"
+        deadline, last_count, last_change = time.monotonic() + seconds, before, time.monotonic()
+        while time.monotonic() < deadline:
+            count = len([m for m in self.twilio.sent if m["To"] == to])
+            if count != last_count:
+                last_count, last_change = count, time.monotonic()
+            elif count > before and time.monotonic() - last_change > 1.0:
+                break
+            await asyncio.sleep(0.1)
+        answers = [m for m in self.twilio.sent if m["To"] == to][before:]
+        assert answers, f"no WhatsApp answer to {text!r} in {seconds:.0f} s"
+        return Reply(messages=[{"text": m.get("Body", "")} for m in answers])
 
 
 @pytest.fixture(scope="session")
@@ -79,8 +121,23 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def twilio() -> AsyncIterator[tuple[FakeTwilio, str]]:
+    """A fake Twilio on a free port: the stack's WhatsApp answers arrive here."""
+    fake = FakeTwilio()
+    runner = web.AppRunner(fake.app())
+    await runner.setup()
+    port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    yield fake, f"http://127.0.0.1:{port}"
+    await runner.cleanup()
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
 async def stack(
-    model_dir: Path, database_url: str, tmp_path_factory: pytest.TempPathFactory
+    model_dir: Path,
+    database_url: str,
+    tmp_path_factory: pytest.TempPathFactory,
+    twilio: tuple[FakeTwilio, str],
 ) -> AsyncIterator[Stack]:
     config = StackConfig.for_tests(
         root=ROOT,
@@ -91,6 +148,15 @@ async def stack(
     )
     # Agents on duty whatever the hour the tests run at.
     config.extra_env["TANYA_OFFICE_HOURS"] = ALWAYS_OPEN
+    config.extra_env.update(
+        {
+            "TANYA_PUBLIC_URL": f"http://127.0.0.1:{config.gateway_port}",
+            "TANYA_TWILIO_ACCOUNT_SID": ACCOUNT_SID,
+            "TANYA_TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+            "TANYA_TWILIO_WHATSAPP_FROM": WHATSAPP_FROM,
+            "TANYA_TWILIO_API_URL": twilio[1],
+        }
+    )
     running = Stack(config)
     await running.start()
     yield running
@@ -98,9 +164,9 @@ async def stack(
 
 
 @pytest_asyncio.fixture(loop_scope="session")
-async def gateway(stack: Stack) -> AsyncIterator[Gateway]:
+async def gateway(stack: Stack, twilio: tuple[FakeTwilio, str]) -> AsyncIterator[Gateway]:
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60)) as http:
-        yield Gateway(url=stack.gateway_url, http=http)
+        yield Gateway(url=stack.gateway_url, http=http, twilio=twilio[0])
 
 
 @pytest_asyncio.fixture(loop_scope="session")
@@ -112,7 +178,7 @@ async def sessions(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncS
 
 @pytest.fixture
 def fresh_conversation_id() -> str:
-    return f"web:e2e-{uuid.uuid4().hex[:12]}"
+    return f"api:e2e-{uuid.uuid4().hex[:12]}"
 
 
 @pytest.fixture(scope="session")

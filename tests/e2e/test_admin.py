@@ -37,7 +37,7 @@ async def test_an_edited_faq_answer_is_the_next_answer_in_the_web_chat(
 
 async def test_the_inbox_groups_what_the_bot_missed(admin_page: Page, gateway: Gateway) -> None:
     for text in ("beli pulsa dong", "mau beli pulsa 50rb", "jual pulsa ga min"):
-        await gateway.send(f"web:e2e-{uuid.uuid4().hex[:8]}", text)
+        await gateway.send(f"api:e2e-{uuid.uuid4().hex[:8]}", text)
     await admin_page.get_by_role("link", name="Pesan Tak Dikenali").click()
     pulsa = admin_page.locator("[data-admin=inbox-group]").filter(has_text="pulsa").first
     await expect(pulsa).to_be_visible()

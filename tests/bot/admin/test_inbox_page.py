@@ -45,7 +45,7 @@ async def test_messages_appear_grouped_and_an_assigned_group_becomes_examples(
     for number, text in enumerate([*NOT_UNDERSTOOD, "syarat pbg"]):
         response = await admin.post(
             "/api/messages",
-            json={"conversation_id": f"web:warga{number}", "text": text},
+            json={"conversation_id": f"api:warga{number}", "text": text},
             headers={"Authorization": f"Bearer {API_TOKEN}"},
         )
         assert response.status == 200
