@@ -1,4 +1,7 @@
-"""The gateway's HTTP API for other systems, authorised by the API bearer token.
+"""The gateway's HTTP API for other systems, authorised by bearer tokens: the API
+token (TANYA_API_TOKEN) for messages, the status token (TANYA_STATUS_TOKEN) for status
+changes, so a chat partner holding the first cannot change statuses or send the
+office's official notifications.
 
 POST /api/messages                          one message in, the bot's answer out,
                                             in order per conversation; only the API's
@@ -8,7 +11,7 @@ POST /api/applications/{number}/status      the office's back-office system repo
 
 Every refusal is JSON {"error": "<Indonesian>"}: 400 for a body that is not JSON
 in UTF-8, of the wrong shape, or with an empty, too long or unreadable text (none
-of them is stored), 401 without the token, 403 for a conversation of another
+of them is stored), 401 without the right token, 403 for a conversation of another
 channel, 413 for a body over client_max_size.
 
 A conversation id names its channel, and the channel's prefix is the identity the
@@ -114,10 +117,10 @@ def http_error(request: web.Request, exc: web.HTTPException) -> web.Response:
     )
 
 
-def _authorised(request: web.Request) -> bool:
+def _authorised(request: web.Request, token: str) -> bool:
     header = request.headers.get("Authorization", "")
     given = header.removeprefix("Bearer ") if header.startswith("Bearer ") else ""
-    return hmac.compare_digest(given.encode(), request.app[SETTINGS].api_token.encode())
+    return hmac.compare_digest(given.encode(), token.encode())
 
 
 async def _parse(request: web.Request) -> IncomingMessage | web.Response:
@@ -139,7 +142,7 @@ async def _parse(request: web.Request) -> IncomingMessage | web.Response:
 
 
 async def post_message(request: web.Request) -> web.Response:
-    if not _authorised(request):
+    if not _authorised(request, request.app[SETTINGS].api_token):
         return _error(401, "Token API tidak sah.")
     parsed = await _parse(request)
     if isinstance(parsed, web.Response):
@@ -163,8 +166,8 @@ async def post_message(request: web.Request) -> web.Response:
 
 
 async def post_status(request: web.Request) -> web.Response:
-    if not _authorised(request):
-        return _error(401, "Token API tidak sah.")
+    if not _authorised(request, request.app[SETTINGS].status_token):
+        return _error(401, "Token status tidak sah.")
     number = request.match_info["number"]
     try:
         update = StatusUpdate.model_validate(await request_json(request))

@@ -11,6 +11,7 @@ from permits.settings import DEFAULT_DATABASE_URL
 
 DEV_RASA_TOKEN = "dev-rasa-token"
 DEV_API_TOKEN = "dev-api-token"
+DEV_STATUS_TOKEN = "dev-status-token"
 
 
 class GatewaySettings(BaseSettings):
@@ -24,7 +25,11 @@ class GatewaySettings(BaseSettings):
     rasa_token: str = DEV_RASA_TOKEN
     rasa_timeout_seconds: float = 30.0
     rasa_retry_seconds: float = 8.0  # total time spent retrying an unreachable Rasa
+    # Bearer token of POST /api/messages (chat partners' systems).
     api_token: str = DEV_API_TOKEN
+    # Bearer token of POST /api/applications/{number}/status (the office's back office
+    # only): changes statuses and sends official notifications.
+    status_token: str = DEV_STATUS_TOKEN
     database_url: str = DEFAULT_DATABASE_URL
     # Empty: one gateway process keeps locks, the flood limit and live events in memory.
     # Set (redis://host:6379/0) when several gateway replicas serve behind a load balancer.
@@ -103,10 +108,13 @@ class GatewaySettings(BaseSettings):
             defaults = {
                 "TANYA_RASA_TOKEN": (self.rasa_token, DEV_RASA_TOKEN),
                 "TANYA_API_TOKEN": (self.api_token, DEV_API_TOKEN),
+                "TANYA_STATUS_TOKEN": (self.status_token, DEV_STATUS_TOKEN),
             }
             weak = [
                 name for name, (value, dev) in defaults.items() if value == dev or len(value) < 16
             ]
+            if self.status_token == self.api_token:
+                weak.append("TANYA_STATUS_TOKEN (must differ from TANYA_API_TOKEN)")
             if self.telegram_mode == "webhook" and len(self.telegram_secret_token) < 16:
                 weak.append("TANYA_TELEGRAM_SECRET_TOKEN")
             if weak:

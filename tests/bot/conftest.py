@@ -21,6 +21,7 @@ from tests.fakes.twilio import ACCOUNT_SID, AUTH_TOKEN, WHATSAPP_FROM, FakeTwili
 
 RASA_TOKEN = "fake-rasa-token"
 API_TOKEN = "test-api-token"
+STATUS_TOKEN = "test-status-token"
 
 
 @dataclass
@@ -108,6 +109,7 @@ def settings_for(rasa_url: str, database_url: str, **overrides: Any) -> GatewayS
         "recovery_interval_seconds": 0.5,
         "rasa_token": RASA_TOKEN,
         "api_token": API_TOKEN,
+        "status_token": STATUS_TOKEN,
         "rasa_retry_seconds": 1.5,
         "max_message_chars": 200,
     }

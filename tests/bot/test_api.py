@@ -13,9 +13,11 @@ from sqlalchemy import select
 from bot.app import create_app
 from bot.keys import SESSIONS
 from bot.settings import GatewaySettings
-from permits.models import Message, UnrecognisedMessage
+from permits.db import create_engine, create_sessionmaker
+from permits.demo import load_demo
+from permits.models import Application, Message, UnrecognisedMessage
 from permits.transcripts import record_inbound
-from tests.bot.conftest import API_TOKEN, FakeRasa, settings_for
+from tests.bot.conftest import API_TOKEN, STATUS_TOKEN, FakeRasa, settings_for
 
 AUTH = {"Authorization": f"Bearer {API_TOKEN}"}
 Client = TestClient[web.Request, web.Application]
@@ -186,7 +188,9 @@ async def test_rasa_restarting_is_retried(
 def test_production_refuses_default_secrets() -> None:
     with pytest.raises(ValidationError, match="TANYA_API_TOKEN"):
         GatewaySettings(env="production", rasa_token="x" * 32)
-    GatewaySettings(env="production", rasa_token="r" * 32, api_token="a" * 32)
+    GatewaySettings(
+        env="production", rasa_token="r" * 32, api_token="a" * 32, status_token="s" * 32
+    )
 
 
 async def test_a_silent_rasa_turn_becomes_an_apology(
@@ -218,3 +222,45 @@ async def test_messages_the_bot_did_not_understand_reach_the_inbox(
         ("izin apa ya yg itu", "ask_requirements"),
         ("xkcd qwer", "nlu_fallback"),
     ]
+
+
+async def test_status_changes_need_the_status_token_not_the_api_token(
+    gateway: Client, gateway_database: str
+) -> None:
+    """A chat partner holding the API token cannot change an application's status (and
+    so send the office's official notifications); the back office's own token can, and
+    it does not open the chat API. Fails on 538ba62, where the API token did both."""
+    engine = create_engine(gateway_database)
+    async with create_sessionmaker(engine)() as session:
+        await load_demo(session)
+    await engine.dispose()
+    url, change = "/api/applications/PTSP-2025-7KQ4MZ/status", {"status": "selesai"}
+    refused = await gateway.post(url, json=change, headers=AUTH)
+    assert refused.status == 401
+    assert (await refused.json())["error"] == "Token status tidak sah."
+    async with gateway.app[SESSIONS]() as session:
+        number = "PTSP-2025-7KQ4MZ"
+        status = await session.scalar(
+            select(Application.status).where(Application.number == number)
+        )
+        assert status != "selesai"
+    status_auth = {"Authorization": f"Bearer {STATUS_TOKEN}"}
+    accepted = await gateway.post(url, json=change, headers=status_auth)
+    assert accepted.status == 200 and (await accepted.json())["status"] == "selesai"
+    chat = await gateway.post(
+        "/api/messages", json={"conversation_id": "api:x", "text": "halo"}, headers=status_auth
+    )
+    assert chat.status == 401
+
+
+def test_production_wants_a_status_token_of_its_own() -> None:
+    """Fails on 538ba62, which had no status token."""
+    with pytest.raises(ValidationError, match="TANYA_STATUS_TOKEN"):
+        GatewaySettings(env="production", rasa_token="r" * 32, api_token="a" * 32)
+    with pytest.raises(ValidationError, match="must differ"):
+        GatewaySettings(
+            env="production", rasa_token="r" * 32, api_token="a" * 32, status_token="a" * 32
+        )
+    GatewaySettings(
+        env="production", rasa_token="r" * 32, api_token="a" * 32, status_token="s" * 32
+    )

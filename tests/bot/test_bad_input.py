@@ -33,6 +33,7 @@ from permits.models import ApplicationEvent, Conversation, Message
 from tests.bot.conftest import (
     API_TOKEN,
     PUBLIC_URL,
+    STATUS_TOKEN,
     TELEGRAM_SECRET,
     FakeRasa,
     GatewayFactory,
@@ -44,6 +45,7 @@ from tests.fakes.twilio import FakeTwilio, sign, whatsapp_message, whatsapp_phot
 
 Client = TestClient[web.Request, web.Application]
 AUTH = {"Authorization": f"Bearer {API_TOKEN}"}
+STATUS_AUTH = {"Authorization": f"Bearer {STATUS_TOKEN}"}
 LATE_PBG = "PTSP-2025-7KQ4MZ"  # a demo application
 
 # max_message_chars is 200 in these tests (tests/bot/conftest.py).
@@ -316,7 +318,7 @@ async def _another_status_change(world: World) -> None:
     response = await world.client.post(
         f"/api/applications/{LATE_PBG}/status",
         json={"status": "perlu_perbaikan", "note": "gambar kurang"},
-        headers=AUTH,
+        headers=STATUS_AUTH,
     )
     assert response.status == 200, await response.text()
     assert (await response.json())["status"] == "perlu_perbaikan"
@@ -361,7 +363,7 @@ JSON = {"Content-Type": "application/json"}
 API = Entry("/api/messages", AUTH | JSON, _api_message, _others_on(ApiDriver))
 STATUS = Entry(
     f"/api/applications/{LATE_PBG}/status",
-    AUTH | JSON,
+    STATUS_AUTH | JSON,
     _status_change,
     _another_status_change,  # of the same application
     needs_demo=True,

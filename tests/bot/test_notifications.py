@@ -35,6 +35,7 @@ from permits.transcripts import ensure_conversation
 from tests.bot.conftest import (
     API_TOKEN,
     RASA_TOKEN,
+    STATUS_TOKEN,
     GatewayFactory,
     telegram_settings,
     whatsapp_settings,
@@ -140,7 +141,7 @@ async def test_every_subscriber_hears_of_a_status_change_once_on_its_channel(
         response = await gateway.post(
             f"/api/applications/{subscribers.number.lower()}/status",
             json={"status": "perlu_perbaikan", "stage": "Verifikasi teknis", "note": "gambar"},
-            headers={"Authorization": f"Bearer {API_TOKEN}"},
+            headers={"Authorization": f"Bearer {STATUS_TOKEN}"},
         )
         assert response.status == 200, await response.text()
 
@@ -186,7 +187,7 @@ async def test_an_unknown_application_or_status_is_refused_with_a_reason(
 ) -> None:
     subscribers = await subscribe_three_channels(gateway_database)
     gateway = await make_gateway()
-    headers = {"Authorization": f"Bearer {API_TOKEN}"}
+    headers = {"Authorization": f"Bearer {STATUS_TOKEN}"}
     missing = await gateway.post(
         "/api/applications/PTSP-2025-ZZZZZZ/status", json={"status": "selesai"}, headers=headers
     )
