@@ -29,6 +29,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import case, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from permits.audit import Actor, record
 from permits.errors import PermitsError
 from permits.models import StaffSession, StaffUser, utcnow
 
@@ -63,7 +64,44 @@ class StaffError(PermitsError):
 
 
 class WeakPassword(StaffError):
+    """The password is refused; `reason` says why (one of PASSWORD_PROBLEMS)."""
+
+    def __init__(self, reason: str = "short") -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class WrongPassword(StaffError):
     pass
+
+
+# Why a new password is refused: too short, one of the passwords every guesser tries
+# first, the account's own name, or the same character or the old password again.
+PASSWORD_PROBLEMS = ("short", "common", "username", "repetitive", "unchanged")
+COMMON_PASSWORDS = frozenset(
+    {
+        "1234567890",
+        "12345678910",
+        "0123456789",
+        "qwertyuiop",
+        "password123",
+        "passw0rd123",
+        "password1234",
+        "iloveyou123",
+        "katasandi123",
+        "katasandi1",
+        "rahasia123",
+        "bismillah123",
+        "indonesia123",
+        "jakarta123",
+        "admin12345",
+        "administrator",
+        "petugas123",
+        "ptsp123456",
+        "dpmptsp123",
+        "demo-tanya-izin",
+    }
+)
 
 
 class UsernameTaken(StaffError):
@@ -200,6 +238,35 @@ async def session_for(session: AsyncSession, token: str) -> tuple[StaffSession, 
 async def log_out(session: AsyncSession, token: str) -> None:
     await session.execute(delete(StaffSession).where(StaffSession.token_hash == hash_token(token)))
     await session.commit()
+
+
+def check_strength(password: str, username: str) -> None:
+    """Raise WeakPassword unless `password` is fit for the account `username`."""
+    lowered = password.lower()
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise WeakPassword("short")
+    if lowered in COMMON_PASSWORDS:
+        raise WeakPassword("common")
+    if username.lower() in lowered:
+        raise WeakPassword("username")
+    if len(set(password)) < 4:
+        raise WeakPassword("repetitive")
+
+
+async def change_password(
+    session: AsyncSession, user_id: int, old: str, new: str, actor: Actor
+) -> None:
+    """A staff member's own change: the old password first, then the strength check.
+    Every session of the account ends (the caller signs in again); the audit log
+    records that the password changed, never the password or its hash."""
+    user = await session.get_one(StaffUser, user_id, populate_existing=True)
+    if not await _verify(user.password_hash, old):
+        raise WrongPassword(user.username)
+    if new == old:
+        raise WeakPassword("unchanged")
+    check_strength(new, user.username)
+    record(session, actor, "staff.password", f"staff:{user.username}", None, {"password": "***"})
+    await set_password(session, user, new)
 
 
 async def set_password(session: AsyncSession, user: StaffUser, password: str) -> None:

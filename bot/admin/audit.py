@@ -13,10 +13,10 @@ import aiohttp_jinja2
 from aiohttp import web
 from pydantic import ValidationError
 
-from bot.console.auth import admin_only, current_staff
+from bot.console.auth import admin_only
 from bot.keys import SESSIONS
 from permits.answers import WIB
-from permits.audit import Actor, recent_entries
+from permits.audit import recent_entries
 from permits.fees import FeeRule
 from permits.models import AuditEntry
 
@@ -42,6 +42,8 @@ KINDS: dict[str, tuple[str, str]] = {
     "instansi": ("agency.", "Instansi"),
     "kotak-masuk": ("inbox.", "Pesan tak dikenali"),
     "model": ("model.", "Pelatihan model"),
+    "petugas": ("staff.", "Akun petugas"),
+    "balasan": ("canned.", "Balasan siap pakai"),
 }
 ACTION_LABELS = {
     "faq.create": "Topik FAQ ditambahkan",
@@ -58,6 +60,13 @@ ACTION_LABELS = {
     "model.train": "Pelatihan model dimulai",
     "model.deployed": "Model baru diterapkan",
     "model.refused": "Model baru ditolak",
+    "staff.create": "Akun petugas dibuat",
+    "staff.activate": "Akun petugas diaktifkan",
+    "staff.deactivate": "Akun petugas dinonaktifkan",
+    "staff.password": "Kata sandi diganti sendiri",
+    "canned.create": "Balasan siap pakai ditambahkan",
+    "canned.update": "Balasan siap pakai diubah",
+    "canned.delete": "Balasan siap pakai dihapus",
     "model.rollback": "Model sebelumnya dipakai kembali",
 }
 FIELD_LABELS = {
@@ -77,19 +86,20 @@ FIELD_LABELS = {
     "intent": "Maksud (intent)",
     "texts": "Pesan",
     "messages": "Jumlah pesan",
+    "username": "Nama pengguna",
+    "full_name": "Nama lengkap",
+    "role": "Peran",
+    "password": "Kata sandi",
+    "text": "Isi balasan",
 }
 # Where a target is edited: "faq:lokasi" → /console/admin/faq/lokasi.
 TARGET_PAGES = {
     "faq": "/console/admin/faq/{key}",
     "permit": "/console/admin/permits/{key}",
     "agency": "/console/admin/agencies",
+    "staff": "/console/staff",
+    "canned": "/console/canned",
 }
-
-
-def actor_of(request: web.Request) -> Actor:
-    """The signed-in administrator, as the audit log records them."""
-    staff = current_staff(request)
-    return Actor(staff.id, staff.full_name)
 
 
 # --- the readable diff ---------------------------------------------------------

@@ -15,8 +15,8 @@ import aiohttp_jinja2
 from aiohttp import web
 from multidict import MultiDictProxy
 
-from bot.admin.audit import LIVE, RETRAIN, UNCHANGED, actor_of
-from bot.console.auth import admin_only
+from bot.admin.audit import LIVE, RETRAIN, UNCHANGED
+from bot.console.auth import actor_of, admin_only
 from bot.keys import SESSIONS
 from permits.catalogue_admin import (
     FEE_KINDS,

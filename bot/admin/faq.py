@@ -13,8 +13,8 @@ import aiohttp_jinja2
 from aiohttp import web
 from multidict import MultiDictProxy
 
-from bot.admin.audit import LIVE, RETRAIN, UNCHANGED, actor_of, local_time
-from bot.console.auth import admin_only
+from bot.admin.audit import LIVE, RETRAIN, UNCHANGED, local_time
+from bot.console.auth import actor_of, admin_only
 from bot.keys import SESSIONS
 from permits.errors import UnknownTopic
 from permits.faq_admin import (

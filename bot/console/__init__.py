@@ -17,7 +17,17 @@ import jinja2
 from aiohttp import web
 
 import bot.admin
-from bot.console import assist, auth, canned, complaints, conversation, headers, queue, stats
+from bot.console import (
+    assist,
+    auth,
+    canned,
+    complaints,
+    conversation,
+    headers,
+    password,
+    queue,
+    stats,
+)
 from bot.console.live import HUB, ConsoleHub
 from bot.keys import BUS, SESSIONS
 
@@ -31,6 +41,7 @@ NOTICES: dict[str, tuple[str, str]] = {
     **conversation.NOTICES,
     **complaints.NOTICES,
     **canned.NOTICES,
+    **password.NOTICES,
     **bot.admin.NOTICES,
 }
 QUEUE_POLL_SECONDS = 1.0
@@ -54,7 +65,7 @@ def setup(app: web.Application) -> None:
     app[HUB] = ConsoleHub(app[BUS])
     app.cleanup_ctx.append(live_updates)
     auth.setup(app)
-    for module in (queue, conversation, assist, complaints, stats, canned):
+    for module in (queue, conversation, assist, complaints, stats, canned, password):
         module.setup(app)
     bot.admin.setup(app)
 

@@ -29,6 +29,7 @@ from yarl import URL
 from bot.console import throttle
 from bot.console.throttle import LOGIN_GUARD, client_address
 from bot.keys import SESSIONS, SETTINGS
+from permits.audit import Actor, record
 from permits.demo import DEMO_STAFF_PASSWORD
 from permits.models import StaffSession, StaffUser, utcnow
 from permits.staff import (
@@ -124,6 +125,12 @@ _REFUSAL_TEMPLATE = """{% extends "base.html" %}
 </section>
 {% endblock %}
 """
+
+
+def actor_of(request: web.Request) -> Actor:
+    """The signed-in staff member, as the audit log records them."""
+    staff = current_staff(request)
+    return Actor(staff.id, staff.full_name)
 
 
 def current_staff(request: web.Request) -> Staff:
@@ -588,6 +595,8 @@ async def _create_account(request: web.Request, fields: dict[str, str]) -> web.R
         return await _staff_page(request, error=error, form=shown, status=400)
     try:
         async with request.app[SESSIONS]() as session:
+            # Added first: create_user's commit stores the account and its entry together.
+            _record_account(request, session, "staff.create", fields, active=True)
             user = await create_user(
                 session, fields["username"], fields["full_name"], fields["role"], fields["password"]
             )
@@ -611,6 +620,25 @@ async def _create_account(request: web.Request, fields: dict[str, str]) -> web.R
     return _redirect(f"{STAFF_PATH}?pesan=petugas-dibuat")
 
 
+def _record_account(
+    request: web.Request,
+    session: AsyncSession,
+    action: str,
+    fields: dict[str, str],
+    *,
+    active: bool,
+) -> None:
+    """An account change in the audit log (never a password)."""
+    after = {
+        "username": fields["username"].strip().lower(),
+        "full_name": fields["full_name"].strip(),
+        "role": fields["role"],
+        "active": active,
+    }
+    before = None if action == "staff.create" else {**after, "active": not active}
+    record(session, actor_of(request), action, f"staff:{after['username']}", before, after)
+
+
 async def _change_active(request: web.Request, user_id: str, active: bool) -> web.Response:
     me = current_staff(request)
     if not user_id.isdigit():
@@ -623,6 +651,9 @@ async def _change_active(request: web.Request, user_id: str, active: bool) -> we
         user = await session.get(StaffUser, int(user_id))
         if user is None:
             return await _staff_page(request, error="Akun tidak ditemukan.", status=404)
+        fields = {"username": user.username, "full_name": user.full_name, "role": user.role}
+        action = "staff.activate" if active else "staff.deactivate"
+        _record_account(request, session, action, fields, active=active)
         user.active = active
         if not active:
             # Deactivation takes effect at once: every browser of that account is signed out.

@@ -8,7 +8,7 @@ from typing import Any
 import aiohttp_jinja2
 from aiohttp import web
 
-from bot.console.auth import admin_only
+from bot.console.auth import actor_of, admin_only
 from bot.keys import SESSIONS
 from permits.canned import canned_replies, delete_canned, save_canned
 
@@ -35,14 +35,14 @@ async def save(request: web.Request) -> web.StreamResponse:
         raise web.HTTPSeeOther("/console/canned?pesan=balasan-tidak-lengkap")
     canned_id = int(str(form["id"])) if str(form.get("id", "")).isdigit() else None
     async with request.app[SESSIONS]() as session:
-        await save_canned(session, title[:120], text[:4000], canned_id)
+        await save_canned(session, title[:120], text[:4000], canned_id, actor_of(request))
     raise web.HTTPSeeOther("/console/canned?pesan=balasan-tersimpan")
 
 
 @admin_only
 async def delete(request: web.Request) -> web.StreamResponse:
     async with request.app[SESSIONS]() as session:
-        await delete_canned(session, int(request.match_info["canned_id"]))
+        await delete_canned(session, int(request.match_info["canned_id"]), actor_of(request))
     raise web.HTTPSeeOther("/console/canned?pesan=balasan-dihapus")
 
 

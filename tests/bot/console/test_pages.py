@@ -13,10 +13,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.web import conversation_for
+from bot.keys import SESSIONS
 from permits.complaints import file_complaint
 from permits.db import create_engine, create_sessionmaker
 from permits.handoff import claim, close, mark_survey_asked, record_survey, request_handoff
-from permits.models import StaffUser
+from permits.models import CannedReply, StaffUser
 from permits.transcripts import record_inbound
 from tests.bot.conftest import FakeRasa, GatewayFactory
 from tests.bot.console.conftest import csrf_in, signed_in, with_demo
@@ -238,3 +239,59 @@ async def test_console_pages_cannot_be_framed_cached_or_sniffed(
         if response.content_type == "text/html":
             assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", await response.text()), where
     assert (await anonymous.get("/")).headers.get("X-Frame-Options") is None  # not the site
+
+
+async def test_staff_account_and_canned_reply_changes_are_audited(
+    make_gateway: GatewayFactory, gateway_database: str, aiohttp_client: Any
+) -> None:
+    """The audit page, which says every administrator's change is there, lists staff
+    accounts created, deactivated and activated, and canned replies added, edited and
+    deleted, with who did it and what changed; never a password. Fails on 538ba62,
+    which logged none of them."""
+    await with_demo(gateway_database, PASSWORD)
+    admin = await agent_client(make_gateway, aiohttp_client, "admin")
+    token = csrf_in(await (await admin.get("/console/staff")).text())
+    created = await admin.post(
+        "/console/staff",
+        data={
+            "csrf_token": token,
+            "action": "create",
+            "username": "bayu",
+            "full_name": "Bayu Pratama",
+            "role": "agent",
+            "password": "sandi-awal-bayu-77",
+        },
+        allow_redirects=False,
+    )
+    assert created.status == 302
+    async with admin.app[SESSIONS]() as session:
+        bayu = await staff_id(session, "bayu")
+    for action in ("deactivate", "activate"):
+        await admin.post(
+            "/console/staff",
+            data={"csrf_token": token, "action": action, "user_id": str(bayu)},
+            allow_redirects=False,
+        )
+    await admin.post(
+        "/console/canned",
+        data={"csrf_token": token, "title": "Jam loket", "text": "Loket buka 08.00."},
+    )
+    async with admin.app[SESSIONS]() as session:
+        canned = await session.scalar(
+            select(CannedReply.id).where(CannedReply.title == "Jam loket")
+        )
+    await admin.post(
+        "/console/canned",
+        data={"csrf_token": token, "id": str(canned), "title": "Jam loket", "text": "Buka 07.30."},
+    )
+    await admin.post(f"/console/canned/{canned}/delete", data={"csrf_token": token})
+
+    staff_log = await (await admin.get("/console/admin/audit", params={"jenis": "petugas"})).text()
+    for label in ("Akun petugas dibuat", "Akun petugas dinonaktifkan", "Akun petugas diaktifkan"):
+        assert label in staff_log
+    assert "staff:bayu" in staff_log and "Bayu Pratama" in staff_log
+    assert "sandi-awal-bayu-77" not in staff_log
+    canned_log = await (await admin.get("/console/admin/audit", params={"jenis": "balasan"})).text()
+    for label in ("ditambahkan", "diubah", "dihapus"):
+        assert f"Balasan siap pakai {label}" in canned_log
+    assert "Loket buka 08.00." in canned_log and "Buka 07.30." in canned_log
