@@ -1,7 +1,8 @@
 """The action server: `python -m actions`.
 
 Actions are registered as instances sharing one ActionContext, whose database
-engine is opened when the server starts and disposed when it stops.
+engine is opened when the server starts and disposed when it stops. Only Rasa may
+call it: every request but /health needs TANYA_ACTIONS_TOKEN (actions/auth.py).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from rasa_sdk.endpoint import create_app
 from rasa_sdk.executor import ActionExecutor
 from sanic import Sanic
 
+from actions.auth import require_token
 from actions.base import DatabaseAction
 from actions.catalogue import (
     ActionAnswerDuration,
@@ -59,6 +61,7 @@ def build_executor(context: ActionContext) -> ActionExecutor:
 def create_action_app(settings: ActionSettings) -> Sanic[Any, Any]:
     context = ActionContext(settings)
     app: Sanic[Any, Any] = create_app(build_executor(context), cors_origins=[])
+    app.register_middleware(require_token(settings.actions_token), "request")
     app.register_listener(context.open, "before_server_start")
     app.register_listener(context.close, "after_server_stop")
     return app

@@ -47,6 +47,7 @@ class StackConfig:
     database_url: str = "sqlite+aiosqlite:///var/tanya.db"
     rasa_token: str = "dev-rasa-token"
     api_token: str = "dev-api-token"
+    actions_token: str = "dev-actions-token"  # Rasa → action server (actions/auth.py)
     model_dir: Path = ROOT / "models"
     rasa_port: int = 5005
     actions_port: int = 5055
@@ -88,6 +89,7 @@ class StackConfig:
             api_token=api_token,
             model_dir=model_dir,
             rasa_token="test-rasa-token",
+            actions_token="test-actions-token",
             rasa_port=free_port(),
             actions_port=free_port(),
             gateway_port=free_port(),
@@ -152,6 +154,7 @@ class Stack:
                 "TANYA_DATABASE_URL": c.database_url,
                 "TANYA_RASA_TOKEN": c.rasa_token,
                 "TANYA_API_TOKEN": c.api_token,
+                "TANYA_ACTIONS_TOKEN": c.actions_token,
                 "TANYA_RASA_URL": ",".join(self.url_of(n) for n in self.rasa_names),
                 "TANYA_REDIS_URL": c.redis_url,
                 "TANYA_ACTIONS_PORT": str(c.actions_port),
@@ -175,7 +178,10 @@ class Stack:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(
             rasa_endpoints(
-                f"{self.actions_url}/webhook", self.config.tracker_store_url, self.config.redis_url
+                f"{self.actions_url}/webhook",
+                self.config.actions_token,
+                self.config.tracker_store_url,
+                self.config.redis_url,
             )
         )
         return path
@@ -318,9 +324,18 @@ def _replica_names(kind: str, replicas: int) -> list[str]:
     return [kind if n == 1 else f"{kind}-{n}" for n in range(1, replicas + 1)]
 
 
-def rasa_endpoints(action_url: str, tracker_store_url: str = "", redis_url: str = "") -> str:
-    """endpoints.yml: the action server; in production PostgreSQL and Redis stores."""
-    lines = ["action_endpoint:", f'  url: "{action_url}"']
+def rasa_endpoints(
+    action_url: str, actions_token: str, tracker_store_url: str = "", redis_url: str = ""
+) -> str:
+    """endpoints.yml: the action server and its token; in production PostgreSQL and Redis
+    stores. The token is written as it is (a development or test one: production uses
+    deploy/k8s/rasa-config.yaml, which takes it from the environment)."""
+    lines = [
+        "action_endpoint:",
+        f'  url: "{action_url}"',
+        "  headers:",
+        f'    Authorization: "Bearer {actions_token}"',
+    ]
     if tracker_store_url:
         db = urlsplit(tracker_store_url)
         lines += [

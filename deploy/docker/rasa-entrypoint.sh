@@ -10,10 +10,12 @@
 # Environment: TANYA_RASA_TOKEN (required), TANYA_MODELS_DIR (default /app/models),
 # RASA_ENDPOINTS_FILE (default /app/endpoints.yml: in-memory stores, actions on
 # 127.0.0.1), RASA_PORT (default 5005). Extra arguments go to `rasa run`.
-# TANYA_RASA_TOKEN is the token engine/channel.py checks on every gateway request.
+# TANYA_RASA_TOKEN is the token engine/channel.py checks on every gateway request;
+# TANYA_ACTIONS_TOKEN the one Rasa sends to the action server (endpoints.yml).
 set -eu
 
 : "${TANYA_RASA_TOKEN:?set TANYA_RASA_TOKEN (shared with the gateway)}"
+: "${TANYA_ACTIONS_TOKEN:?set TANYA_ACTIONS_TOKEN (shared with the action server)}"
 models="${TANYA_MODELS_DIR:-/app/models}"
 baked="${RASA_BAKED_MODEL:-/opt/tanya/model/tanya-izin.tar.gz}"
 endpoints="${RASA_ENDPOINTS_FILE:-/app/endpoints.yml}"

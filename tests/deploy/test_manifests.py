@@ -527,6 +527,7 @@ def test_the_production_rasa_keeps_its_rest_api_off(tmp_path: Path) -> None:
     env = {
         "PATH": f"{bin_dir}:{os.environ['PATH']}",
         "TANYA_RASA_TOKEN": "t" * 32,
+        "TANYA_ACTIONS_TOKEN": "a" * 32,
         "TANYA_MODELS_DIR": str(tmp_path / "models"),
         "RASA_BAKED_MODEL": str(baked),
     }
@@ -543,3 +544,40 @@ def test_the_production_rasa_keeps_its_rest_api_off(tmp_path: Path) -> None:
     assert "--enable-api" not in arguments
     for _, container in all_containers():
         assert "--enable-api" not in [*container.get("command", []), *container.get("args", [])]
+
+
+def allowed_peers(target: str, port: int) -> set[str]:
+    """The components whose pods a NetworkPolicy lets reach `target`'s pods on `port`
+    ("*" when some policy admits every pod or source)."""
+    peers: set[str] = set()
+    for policy in of_kind("NetworkPolicy"):
+        selected = policy["spec"]["podSelector"].get("matchLabels", {})
+        if selected.get("app.kubernetes.io/component") != target:
+            continue
+        for rule in policy["spec"].get("ingress", []):
+            if port not in [p["port"] for p in rule.get("ports", [{"port": port}])]:
+                continue
+            for source in rule.get("from", [{}]):
+                labels = source.get("podSelector", {}).get("matchLabels")
+                if labels is None or "namespaceSelector" in source or "ipBlock" in source:
+                    peers.add("*")
+                else:
+                    peers.add(labels.get("app.kubernetes.io/component", "*"))
+    return peers
+
+
+def test_only_rasa_reaches_the_actions_and_only_gateway_and_trainer_reach_rasa() -> None:
+    """NetworkPolicies, and the token Rasa sends the action server from the Secret.
+    Fails on 538ba62, which had neither."""
+    assert allowed_peers("actions", 5055) == {"rasa"}
+    assert allowed_peers("rasa", 5005) == {"gateway", "trainer"}
+    endpoints = yaml.safe_load(named("ConfigMap", "rasa-endpoints")["data"]["endpoints.yml"])
+    header = endpoints["action_endpoint"]["headers"]["Authorization"]
+    assert header == "Bearer ${TANYA_ACTIONS_TOKEN}"
+    for workload in (named("StatefulSet", "rasa"), named("Deployment", "actions")):
+        (container,) = containers(workload)
+        [item] = [e for e in container["env"] if e["name"] == "TANYA_ACTIONS_TOKEN"]
+        assert item["valueFrom"]["secretKeyRef"] == {
+            "name": "tanya-secrets",
+            "key": "TANYA_ACTIONS_TOKEN",
+        }
