@@ -33,6 +33,7 @@ async def parse_all(model_path, texts, skipped):
             {
                 "text": text,
                 "intent": parsed.get("intent", {}),
+                "intent_ranking": parsed.get("intent_ranking", []),
                 "entities": [
                     {"entity": e["entity"], "value": e.get("value")}
                     for e in parsed.get("entities", [])

@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from random import Random
+from typing import Any
 
 import yaml
 
@@ -51,20 +52,39 @@ FOLD_SEED = 7
 class Variant:
     """The pipeline with one part changed, for the ablation table.
 
-    Components that are trained with the model (tokenizer, featurizers) are replaced
-    or removed in a new config and a model is trained; components that only
+    Components that are trained with the model (tokenizer, featurizers, classifiers)
+    are replaced by another name, changed by settings merged into their step, or removed
+    (None), in a new config, and a model is trained; components that only
     post-process a parse are skipped when the model in service parses (`skipped`),
     which is that model without them.
     """
 
     name: str
-    replace: dict[str, str | None] = field(default_factory=dict)  # name → replacement
+    replace: dict[str, str | dict[str, Any] | None] = field(default_factory=dict)
     skipped: tuple[str, ...] = ()  # class names (nlu/eval_engine.py)
 
 
 TOKENIZER = "nlu.components.tokenizer.IndonesianTokenizer"
 STEMS = "nlu.components.stems.StemFeaturizer"
+LINEAR_INTENTS = "nlu.components.linear_intents.LinearIntentClassifier"
+LINEAR_FAQ = "nlu.components.linear_intents.LinearFaqSelector"
 VARIANTS = [
+    Variant(
+        "DIET for intents and Rasa's ResponseSelector for FAQ topics (the pipeline of c2cf32a)",
+        replace={
+            LINEAR_INTENTS: None,
+            "DIETClassifier": {"intent_classification": True},
+            LINEAR_FAQ: {
+                "name": "ResponseSelector",
+                "retrieval_intent": "faq",
+                "dense_dimension": {"text": 128, "label": 128},
+                "epochs": 60,
+                "random_seed": 42,
+                "constrain_similarities": True,
+            },
+            "FallbackClassifier": {"threshold": 0.45, "ambiguity_threshold": 0.05},
+        },
+    ),
     Variant(
         "without the lexicon tokenizer (Rasa's WhitespaceTokenizer)",
         replace={TOKENIZER: "WhitespaceTokenizer"},
@@ -88,7 +108,9 @@ def variant_config(variant: Variant, folder: Path) -> Path:
         name = step["name"]
         if name not in variant.replace:
             pipeline.append(step)
-        elif (replacement := variant.replace[name]) is not None:
+        elif isinstance(replacement := variant.replace[name], dict):
+            pipeline.append({**step, **replacement})
+        elif replacement is not None:
             pipeline.append({**step, "name": replacement})
     config["pipeline"] = pipeline
     path = folder / "config.yml"
@@ -191,7 +213,16 @@ PIPELINE = """## The pipeline (config.yml) and its decisions
 - `nlu.components.stems.StemFeaturizer`: word counts of the lemmas' Sastrawi stems
   (`nlu/stemming.py`), so "persyaratannya", "diperpanjang" and "pengajuan" share
   features with "syarat", "panjang" and "aju".
-- DIETClassifier learns intents and entities; EntitySynonymMapper canonicalises.
+- DIETClassifier learns the entities only; EntitySynonymMapper canonicalises.
+- `nlu.components.linear_intents.LinearIntentClassifier`: the intent, from a logistic
+  regression over TF-IDF weights of lemmas (words and pairs), stems and character
+  n-grams. On the development set it read 96.7 % of intents where DIET, trained on the
+  same data, read 92.3 %; its probabilities are close to calibrated, so the thresholds
+  below keep their meaning. The first row of the ablation table is the pipeline with
+  DIET's intents and Rasa's ResponseSelector.
+- `nlu.components.linear_intents.LinearFaqSelector`: the FAQ topic (faq/jam_layanan, …)
+  the same way, in the ResponseSelector's output shape (dev set: every FAQ question's
+  topic right, against 95.7 % with the ResponseSelector).
 - `nlu.components.permit_gazetteer.PermitGazetteer`: every permit name and alias of the
   training data, typos allowed; fixes and adds permit_type.
 - `nlu.components.entity_values.EntityValueMapper`: permit_action and public_service
@@ -203,7 +234,7 @@ PIPELINE = """## The pipeline (config.yml) and its decisions
   number is about that application (check_status) unless it asks for notifications, a
   complaint, a person or the list; a message that is nothing but the number is the
   number given as an answer (inform).
-- FallbackClassifier: below 0.45, or with the two top intents within 0.05, the bot asks
+- FallbackClassifier: below 0.35, or with the two top intents within 0.02, the bot asks
   one clarifying question with the two likeliest topics as buttons
   (`actions/fallback.py`); a second miss in a row offers a person.
 - A complaint read with confidence below 0.8 is confirmed before a ticket is filed

@@ -9,16 +9,18 @@ from random import Random
 ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud on the phone
 # How people write the separators: spaces, dots, slashes, and the dashes phones and
 # word processors substitute for "-". The number may be glued to the word before it
-# ("noPTSP…") or followed by the suffix "-nya" ("PTSP-2025-7KQ4MZnya").
+# ("noPTSP…") or followed by the suffix "-nya" ("PTSP-2025-7KQ4MZnya"); the code
+# may be read off a receipt in two halves ("7KQ 4MZ").
 _SEP = r"[\s.\-_/:#\u2010-\u2015\u2212]*"
+_HALF = r"[\s\-\u2010-\u2015\u2212]?"
 _LOOSE = re.compile(
-    rf"PTSP{_SEP}(\d{{4}}){_SEP}([A-Z0-9]{{6}})(?=nya\b|[^A-Z0-9]|$)",
+    rf"PTSP{_SEP}(\d{{4}}){_SEP}([A-Z0-9]{{3}}){_HALF}([A-Z0-9]{{3}})(?=nya\b|[^A-Z0-9]|$)",
     re.IGNORECASE,
 )
 
 
 def _canonical(match: re.Match[str]) -> str:
-    return f"PTSP-{match.group(1)}-{match.group(2).upper()}"
+    return f"PTSP-{match.group(1)}-{(match.group(2) + match.group(3)).upper()}"
 
 
 def canonical_number(text: str) -> str | None:

@@ -79,7 +79,7 @@ def _read_as(message: Message, name: str) -> None:
     """`name` on top with at least CONFIDENCE_FLOOR; the other intents keep their order
     and share what is left, so the fallback does not find two intents close together."""
     intent = message.get(INTENT) or {}
-    if intent.get("name") == name:
+    if intent.get("name") == name and float(intent.get("confidence") or 0) >= CONFIDENCE_FLOOR:
         return
     confidence = max(float(intent.get("confidence") or 0.0), CONFIDENCE_FLOOR)
     others = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != name]

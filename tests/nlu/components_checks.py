@@ -3,19 +3,27 @@
     PYTHONPATH=. .venv-engine/bin/python tests/nlu/components_checks.py
 
 Prints one JSON object: the lemmas the tokenizer gives, the tokens the stem
-featurizer counts, and the intent NumberMeansStatus leaves on messages whose
-classifier intent and application numbers are given.
+featurizer counts, the intent NumberMeansStatus leaves on messages whose
+classifier intent and application numbers are given, and what the linear intent
+classifier, trained on a handful of examples and loaded back from its model
+storage, reads in messages it was not trained on.
 """
 
 import json
+import tempfile
+from pathlib import Path
 
 from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
 from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from nlu.components.entity_values import EntityValueMapper
 from nlu.components.intent_rules import NumberMeansStatus
+from nlu.components.linear_intents import LinearIntentClassifier
 from nlu.components.stems import StemFeaturizer
 from nlu.components.tokenizer import IndonesianTokenizer
 from permits.numbers import find_numbers
@@ -28,6 +36,7 @@ RULED = [
     ("kabari saya kalau PTSP-2025-H3D9XA selesai", "subscribe_updates"),
     ("petugas PTSP-2025-H3D9XA minta uang", "complaint"),
     ("berapa lama proses izin reklame", "ask_duration"),
+    ("PTSP-2025-H3D9XA", "inform", 0.54),  # right, but unsure
 ]
 
 
@@ -50,7 +59,8 @@ def tokenized() -> list[list[list[str]]]:
 def ruled() -> list[list[str]]:
     rule = NumberMeansStatus()
     out = []
-    for text, intent in RULED:
+    for text, intent, *given in RULED:
+        confidence = given[0] if given else 0.95
         entities = [
             {"entity": "application_number", "start": s, "end": e, "value": v}
             for s, e, v in find_numbers(text)
@@ -58,10 +68,10 @@ def ruled() -> list[list[str]]:
         message = Message(
             {
                 TEXT: text,
-                INTENT: {"name": intent, "confidence": 0.95},
+                INTENT: {"name": intent, "confidence": confidence},
                 INTENT_RANKING_KEY: [
-                    {"name": intent, "confidence": 0.95},
-                    {"name": "greet", "confidence": 0.05},
+                    {"name": intent, "confidence": confidence},
+                    {"name": "greet", "confidence": 1 - confidence},
                 ],
                 ENTITIES: entities,
             }
@@ -69,7 +79,10 @@ def ruled() -> list[list[str]]:
         rule.process([message])
         ranking = message.get(INTENT_RANKING_KEY)
         runner_up = ranking[1]["confidence"] if len(ranking) > 1 else 0.0
-        out.append([text, message.get(INTENT)["name"], ranking[0]["name"], runner_up])
+        intent_read = message.get(INTENT)
+        out.append(
+            [text, intent_read["name"], ranking[0]["name"], runner_up, intent_read["confidence"]]
+        )
     return out
 
 
@@ -113,4 +126,54 @@ def mapped() -> list[list[object]]:
     return out
 
 
-print(json.dumps({"tokenized": tokenized(), "ruled": ruled(), "mapped": mapped()}))
+EXAMPLES = {
+    "ask_duration": ["berapa lama mengurus izin", "izin selesai berapa hari", "kapan izin jadi"],
+    "ask_fee": ["berapa biaya izin", "izin bayar berapa", "apakah izin gratis"],
+    "greet": ["halo", "selamat pagi", "assalamualaikum"],
+}
+UNSEEN = ["brp lama ngurus ijin", "biayanya brp ya", "halooo"]
+
+
+def classified() -> dict[str, list[list[object]]]:
+    """Each unseen message's top intent and confidence, as trained and as loaded."""
+    tokenizer = IndonesianTokenizer(WhitespaceTokenizer.get_default_config())
+    examples = [
+        Message({TEXT: text, INTENT: intent})
+        for intent, texts in EXAMPLES.items()
+        for text in texts
+    ]
+    tokenizer.process_training_data(TrainingData(examples))
+    with tempfile.TemporaryDirectory() as folder:
+        storage = LocalModelStorage(Path(folder))
+        resource = Resource("linear_intents")
+        context = ExecutionContext(GraphSchema({}), node_name="linear_intents")
+        trained = LinearIntentClassifier.create({}, storage, resource, context)
+        trained.train(TrainingData(examples))
+        loaded = LinearIntentClassifier.load({}, storage, resource, context)
+        out: dict[str, list[list[object]]] = {}
+        for name, classifier in (("trained", trained), ("loaded", loaded)):
+            messages = [Message({TEXT: text}) for text in UNSEEN]
+            tokenizer.process(messages)
+            classifier.process(messages)
+            out[name] = [
+                [
+                    m.get(TEXT),
+                    m.get(INTENT)["name"],
+                    m.get(INTENT)["confidence"],
+                    [r["confidence"] for r in m.get(INTENT_RANKING_KEY)],
+                ]
+                for m in messages
+            ]
+    return out
+
+
+print(
+    json.dumps(
+        {
+            "tokenized": tokenized(),
+            "ruled": ruled(),
+            "mapped": mapped(),
+            "classified": classified(),
+        }
+    )
+)
