@@ -25,6 +25,9 @@ class ActionSettings(BaseSettings):
     actions_token: str = DEV_ACTIONS_TOKEN
     call_centre: str = "1500164"
     db_timeout_seconds: float = 5.0
+    # Failed application-number look-ups per hour from all conversations together
+    # (permits.status.FAILED_LOOKUP_BUDGET explains it).
+    failed_lookup_budget: int = 300
     # When call-centre agents are on duty (permits/office_hours.py explains the format).
     office_hours: str = "Mon-Thu 08:00-15:00; Fri 08:00-11:00"
     office_timezone: str = "Asia/Jakarta"

@@ -54,7 +54,12 @@ class ActionCheckStatus(DatabaseAction):
     ) -> Events:
         call_centre = self.context.settings.call_centre
         try:
-            view = await public_status(session, number, conversation_id=sender)
+            view = await public_status(
+                session,
+                number,
+                conversation_id=sender,
+                failed_lookup_budget=self.context.settings.failed_lookup_budget,
+            )
         except InvalidNumber:
             dispatcher.utter_message(text=f"Nomor permohonan itu tidak dikenali. {FORMAT_HINT}")
             return [SlotSet("application_number", None), SlotSet("pending_question", "status")]
@@ -64,14 +69,24 @@ class ActionCheckStatus(DatabaseAction):
                 f"tanda terima Anda. {FORMAT_HINT}"
             )
             return [SlotSet("application_number", None), SlotSet("pending_question", None)]
-        except TooManyLookups:
-            dispatcher.utter_message(
-                text="Maaf, terlalu banyak nomor yang tidak ditemukan dari percakapan ini. "
-                f"Demi keamanan, coba lagi 1 jam lagi atau hubungi call center {call_centre}."
-            )
+        except TooManyLookups as refused:
+            dispatcher.utter_message(text=_too_many_lookups(refused, call_centre))
             return [SlotSet("application_number", None), SlotSet("pending_question", None)]
         dispatcher.utter_message(text=status_answer(view))
         return [SlotSet("application_number", view.number), SlotSet("pending_question", None)]
+
+
+def _too_many_lookups(refused: TooManyLookups, call_centre: str) -> str:
+    if refused.everyone:
+        return (
+            "Maaf, pengecekan status sedang dibatasi sementara karena terlalu banyak nomor "
+            "yang tidak ditemukan. Demi keamanan data, coba lagi nanti, cek lewat WhatsApp, "
+            f"atau hubungi call center {call_centre}."
+        )
+    return (
+        "Maaf, terlalu banyak nomor yang tidak ditemukan dari percakapan ini. "
+        f"Demi keamanan, coba lagi 1 jam lagi atau hubungi call center {call_centre}."
+    )
 
 
 class ActionListMyApplications(DatabaseAction):

@@ -63,6 +63,11 @@ class GatewaySettings(BaseSettings):
 
     # Per-conversation flood limit, in the `limits` notation ("12/minute").
     conversation_rate_limit: str = "12/minute"
+    # The web chat per client address: new websocket connections, and messages over all
+    # its conversations (a new connection starts a new conversation, so the limit per
+    # conversation alone is reset by reconnecting). Over them nothing is stored.
+    web_connection_limit_per_address: str = "30/minute"
+    web_message_limit_per_address: str = "60/minute"
     # How often unanswered messages (Rasa was down) and due deliveries are retried.
     recovery_interval_seconds: float = 5.0
     delivery_poll_seconds: float = 2.0

@@ -120,8 +120,14 @@ class Turns:
         self._on_queued = on_queued
         self._tasks: set[asyncio.Task[None]] = set()
 
-    async def receive(self, conversation_id: str, text: str, external_id: str | None) -> bool:
-        """Accept a message from a channel; False if it is a repeated delivery."""
+    async def receive(
+        self, conversation_id: str, text: str, external_id: str | None, *, limited: bool = True
+    ) -> bool:
+        """Accept a message from a channel; False if it is a repeated delivery.
+
+        `limited=False`: the caller applied the flood limit already and drops what is
+        over it unstored (the web chat); otherwise a message over it is kept, marked
+        limited and not answered (a webhook's sender is verified by its platform)."""
         current_conversation.set(conversation_id)
         async with self._sessions() as session:
             inbound = await record_inbound(
@@ -133,7 +139,7 @@ class Turns:
                 log.info("duplicate delivery dropped", extra={"external_id": external_id})
                 return False
             self._metrics.received.labels(channel).inc()
-            if not await self._within_flood_limit(conversation_id):
+            if limited and not await self.within_flood_limit(conversation_id):
                 inbound.state = "limited"
                 await session.commit()
                 self._metrics.flood_limited.inc()
@@ -145,7 +151,7 @@ class Turns:
         self._spawn(self.drain(conversation_id, new=inbound.id))
         return True
 
-    async def _within_flood_limit(self, conversation_id: str) -> bool:
+    async def within_flood_limit(self, conversation_id: str) -> bool:
         """The limit protects the service; when its store (Redis) is away, let messages in."""
         try:
             return await self._limiter.hit(self._limit, conversation_id)
@@ -164,7 +170,7 @@ class Turns:
             )
             if inbound is None:
                 return False
-            if not await self._within_flood_limit(conversation_id):
+            if not await self.within_flood_limit(conversation_id):
                 inbound.state = "limited"  # a flood of photos is not echoed either
                 await session.commit()
                 self._metrics.flood_limited.inc()

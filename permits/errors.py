@@ -25,7 +25,12 @@ class ApplicationNotFound(PermitsError):
 
 
 class TooManyLookups(PermitsError):
-    """Too many failed number lookups from one conversation: guessing is stopped."""
+    """Too many failed number lookups from one conversation (or, `everyone`, from all
+    conversations together, beyond the service's budget): guessing is stopped."""
+
+    def __init__(self, conversation_id: str, *, everyone: bool = False) -> None:
+        super().__init__(conversation_id)
+        self.everyone = everyone
 
 
 class NotLinked(PermitsError):

@@ -402,6 +402,8 @@ class LookupAttempt(Base):
     """Status lookups per conversation, to stop number guessing."""
 
     __tablename__ = "lookup_attempts"
+    # The service-wide count of recent failures (permits.status: the global budget).
+    __table_args__ = (Index("ix_lookup_attempts_found_at", "found", "at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     conversation_id: Mapped[str] = mapped_column(String(120), index=True)

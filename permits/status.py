@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -28,6 +28,11 @@ from permits.workdays import working_days_between
 
 MAX_FAILED_LOOKUPS = 10
 LOOKUP_WINDOW = timedelta(hours=1)
+# Failed look-ups allowed per LOOKUP_WINDOW from all conversations together: the limit
+# per conversation alone is reset by opening new conversations (a new web chat, a new
+# Telegram account). Past it, only WhatsApp conversations (a verified number each) may
+# look numbers up until the window moves on.
+FAILED_LOOKUP_BUDGET = 300
 FINISHED = ("selesai", "ditolak")
 
 STATUS_LABELS = {
@@ -103,28 +108,42 @@ def _with_details() -> tuple[object, object]:
     )
 
 
-async def _check_rate(session: AsyncSession, conversation_id: str, now: datetime) -> None:
-    failed = await session.scalar(
+def _recent_failures(now: datetime) -> Select[int]:
+    return (
         select(func.count())
         .select_from(LookupAttempt)
-        .where(
-            LookupAttempt.conversation_id == conversation_id,
-            LookupAttempt.found.is_(False),
-            LookupAttempt.at > now - LOOKUP_WINDOW,
-        )
+        .where(LookupAttempt.found.is_(False), LookupAttempt.at > now - LOOKUP_WINDOW)
+    )
+
+
+async def _check_rate(
+    session: AsyncSession, conversation_id: str, now: datetime, budget: int
+) -> None:
+    failed = await session.scalar(
+        _recent_failures(now).where(LookupAttempt.conversation_id == conversation_id)
     )
     if (failed or 0) >= MAX_FAILED_LOOKUPS:
         raise TooManyLookups(conversation_id)
+    channel, _, external = conversation_id.partition(":")
+    if channel == "whatsapp" and external.startswith("+"):
+        return  # a verified number: its own limit is enough
+    if (await session.scalar(_recent_failures(now)) or 0) >= budget:
+        raise TooManyLookups(conversation_id, everyone=True)
 
 
 async def public_status(
-    session: AsyncSession, number: str, *, conversation_id: str, now: datetime | None = None
+    session: AsyncSession,
+    number: str,
+    *,
+    conversation_id: str,
+    now: datetime | None = None,
+    failed_lookup_budget: int = FAILED_LOOKUP_BUDGET,
 ) -> StatusView:
     now = now or utcnow()
     canonical = canonical_number(number)
     if canonical is None:
         raise InvalidNumber(number)
-    await _check_rate(session, conversation_id, now)
+    await _check_rate(session, conversation_id, now, failed_lookup_budget)
     application = await _application(session, canonical)
     session.add(
         LookupAttempt(

@@ -11,6 +11,11 @@ Wire format (JSON over the websocket at /chat/ws?session=TOKEN):
   client → server  {"type": "message", "id": CLIENT_ID, "text": ...}
 The widget resends unacknowledged messages after a reconnect; the client id
 makes the copy a duplicate that the transcript drops.
+Limits: per conversation (TANYA_CONVERSATION_RATE_LIMIT) and per client address, for
+messages over all its conversations and for new connections (TANYA_WEB_*_LIMIT_PER_
+ADDRESS), since a new connection starts a new conversation. A message over a limit is
+dropped unstored and never reaches Rasa: the window gets {"type": "error", "id", "text"}
+saying to slow down; a connection over the limit is refused with HTTP 429.
 A frame over MAX_FRAME_BYTES or a text frame that is not UTF-8 makes aiohttp close
 that socket (1009, 1007); the widget never sends either, and other sockets go on.
 The session token is a secret held by the browser; the conversation id is
@@ -24,16 +29,24 @@ import logging
 import re
 import secrets
 from collections import defaultdict
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
 from aiohttp import WSMsgType, web
+from limits import RateLimitItem, parse
+from limits.aio.storage import Storage
+from limits.aio.strategies import MovingWindowRateLimiter
 
 from bot.bus import Bus
 from bot.channels.base import Outbound, visible_buttons
 from bot.inbound import loads, refusal
 from bot.keys import BUS, CHANNELS, SESSIONS, SETTINGS, TURNS
+from bot.limiting import client_address, limit_storage
+from bot.metrics import METRICS
+from bot.settings import GatewaySettings
+from bot.turns import SLOW_DOWN
 from permits.transcripts import history, serialise
 
 log = logging.getLogger(__name__)
@@ -108,9 +121,50 @@ class WebChannel:
 
 
 WEB = web.AppKey("web", WebChannel)
+TOO_MANY_CONNECTIONS = "Terlalu banyak sambungan obrolan dari alamat Anda. Coba lagi sebentar lagi."
 
 
-async def chat_socket(request: web.Request) -> web.WebSocketResponse:
+class AddressLimits:
+    """The web chat's limits per client address (shared through Redis by replicas)."""
+
+    def __init__(self, storage: Storage, connections: str, messages: str) -> None:
+        self._limiter = MovingWindowRateLimiter(storage)
+        self._connections = parse(connections)
+        self._messages = parse(messages)
+
+    async def connection_allowed(self, address: str) -> bool:
+        return await self._hit(self._connections, "connect", address)
+
+    async def message_allowed(self, address: str) -> bool:
+        return await self._hit(self._messages, "message", address)
+
+    async def _hit(self, limit: RateLimitItem, kind: str, address: str) -> bool:
+        try:
+            return await self._limiter.hit(limit, kind, address)
+        except Exception:  # the store (Redis) is away: the service goes on
+            log.warning("web chat limit unavailable; let through", exc_info=True)
+            return True
+
+
+def address_limits_for(settings: GatewaySettings) -> AddressLimits:
+    return AddressLimits(
+        limit_storage(settings.redis_url, "tanya:web"),
+        settings.web_connection_limit_per_address,
+        settings.web_message_limit_per_address,
+    )
+
+
+WEB_LIMITS = web.AppKey("web_limits", AddressLimits)
+
+
+def _address(request: web.Request) -> str:
+    return client_address(request, request.app[SETTINGS].trusted_proxy_hops)
+
+
+async def chat_socket(request: web.Request) -> web.StreamResponse:
+    if not await request.app[WEB_LIMITS].connection_allowed(_address(request)):
+        log.warning("web chat connection over the limit refused")
+        return web.json_response({"error": TOO_MANY_CONNECTIONS}, status=429)
     socket = web.WebSocketResponse(heartbeat=30, max_msg_size=MAX_FRAME_BYTES)
     await socket.prepare(request)
     token = request.query.get("session", "")
@@ -161,10 +215,25 @@ async def _on_text(
         await socket.send_json(event)
         return
     client_id, text = parsed
-    accepted = await request.app[TURNS].receive(conversation_id, text, f"web-{client_id}")
+    if not await _within_limits(request, conversation_id):
+        request.app[METRICS].flood_limited.inc()
+        await socket.send_json({"type": "error", "text": SLOW_DOWN, "id": client_id})
+        return  # dropped: not stored, not answered
+    turns = request.app[TURNS]
+    accepted = await turns.receive(conversation_id, text, f"web-{client_id}", limited=False)
     await socket.send_json({"type": "received", "id": client_id})
     if accepted:
         await request.app[WEB].publish(conversation_id, {"type": "typing"})
+
+
+async def _within_limits(request: web.Request, conversation_id: str) -> bool:
+    if not await request.app[WEB_LIMITS].message_allowed(_address(request)):
+        log.warning("web chat messages over the limit of their address dropped")
+        return False
+    if not await request.app[TURNS].within_flood_limit(conversation_id):
+        log.warning("web chat messages over the conversation's limit dropped")
+        return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -211,9 +280,15 @@ def _static_headers() -> dict[str, str]:
     return {"Access-Control-Allow-Origin": "*", "Cache-Control": "public, max-age=300"}
 
 
+async def web_limits(app: web.Application) -> AsyncIterator[None]:
+    app[WEB_LIMITS] = address_limits_for(app[SETTINGS])
+    yield
+
+
 def setup(app: web.Application) -> WebChannel:
     channel = WebChannel(app[BUS])
     app[WEB] = channel
+    app.cleanup_ctx.append(web_limits)
     app[CHANNELS][channel.name] = channel
     app.router.add_get("/chat/ws", chat_socket)
     app.router.add_get("/widget.js", widget_script)

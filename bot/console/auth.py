@@ -27,8 +27,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from yarl import URL
 
 from bot.console import throttle
-from bot.console.throttle import LOGIN_GUARD, client_address
+from bot.console.throttle import LOGIN_GUARD
 from bot.keys import SESSIONS, SETTINGS
+from bot.limiting import client_address
 from permits.audit import Actor, record
 from permits.demo import DEMO_STAFF_PASSWORD
 from permits.models import StaffSession, StaffUser, utcnow

@@ -12,8 +12,9 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from bot.console.auth import actor_of, current_staff
-from bot.console.throttle import LOGIN_GUARD, client_address
+from bot.console.throttle import LOGIN_GUARD
 from bot.keys import SESSIONS, SETTINGS
+from bot.limiting import client_address
 from permits.staff import MIN_PASSWORD_LENGTH, WeakPassword, WrongPassword, change_password
 
 PASSWORD_PATH = "/console/password"

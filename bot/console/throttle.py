@@ -23,10 +23,11 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 from limits import RateLimitItem, parse_many
-from limits.aio.storage import MemoryStorage, RedisStorage, Storage
+from limits.aio.storage import Storage
 from limits.aio.strategies import MovingWindowRateLimiter
 
 from bot.keys import SETTINGS
+from bot.limiting import limit_storage
 from bot.settings import GatewaySettings
 
 USERNAME_KEY_CHARS = 60  # longer submitted names count as their first 60 characters
@@ -85,34 +86,9 @@ class LoginGuard:
             self._pending -= 1
 
 
-def client_address(request: web.Request, trusted_hops: int) -> str:
-    """The client's address: the peer, or behind `trusted_hops` proxies the entry of
-    X-Forwarded-For the outermost trusted proxy appended (earlier ones can be forged)."""
-    if trusted_hops > 0:
-        forwarded = [
-            part.strip()
-            for header in request.headers.getall("X-Forwarded-For", [])
-            for part in header.split(",")
-            if part.strip()
-        ]
-        if len(forwarded) >= trusted_hops:
-            return forwarded[-trusted_hops]
-    return request.remote or "unknown"
-
-
-def _storage(redis_url: str) -> Storage:
-    if not redis_url:
-        return MemoryStorage()
-    return RedisStorage(
-        redis_url.replace("redis://", "async+redis://", 1),
-        implementation="redispy",
-        key_prefix="tanya:login",
-    )
-
-
 def guard_for(settings: GatewaySettings) -> LoginGuard:
     return LoginGuard(
-        _storage(settings.redis_url),
+        limit_storage(settings.redis_url, "tanya:login"),
         per_address=settings.login_limit_per_address,
         per_username=settings.login_limit_per_username,
         max_pending=settings.login_max_pending,

@@ -131,3 +131,37 @@ async def test_a_database_that_is_down_gets_an_apology(url: str) -> None:
     await context.close()
     assert "sedang gangguan" in text
     assert buttons == [{"title": "Hubungkan ke petugas", "payload": "/human_handoff"}]
+
+
+def status_call(number: str, sender: str) -> dict[str, object]:
+    entities = [{"entity": "application_number", "value": number, "start": 0, "end": 1}]
+    return action_call(
+        "action_check_status", f"cek {number}", "check_status", entities=entities, sender=sender
+    )
+
+
+async def test_numbers_cannot_be_enumerated_by_opening_new_conversations(
+    database_url: str, demo: async_sessionmaker[AsyncSession]
+) -> None:
+    """Three misses each from two fresh web chats exhaust a budget of six failed look-ups
+    for the whole service: a third new chat is refused even a real number, while a
+    WhatsApp user (a verified number) still gets theirs. Fails on 538ba62, where each new
+    conversation brought ten fresh guesses."""
+    settings = ActionSettings(database_url=database_url, failed_lookup_budget=6)
+    context = ActionContext(settings)
+    await context.open()
+    try:
+        executor = build_executor(context)
+        for visitor in ("web:tamu-1", "web:tamu-2"):
+            for guess in range(3):
+                text, _, _ = await run(
+                    executor, status_call(f"PTSP-2025-ZZZZZ{guess + 2}", visitor)
+                )
+                assert "tidak ditemukan" in text
+        text, _, _ = await run(executor, status_call("PTSP-2025-7KQ4MZ", "web:tamu-3"))
+        assert "sedang dibatasi sementara" in text and "Dinas Pekerjaan Umum" not in text
+        whatsapp = "whatsapp:+6285711112222"
+        text, _, _ = await run(executor, status_call("PTSP-2025-7KQ4MZ", whatsapp))
+        assert "Dinas Pekerjaan Umum" in text
+    finally:
+        await context.close()

@@ -6,10 +6,15 @@ import asyncio
 from typing import Any
 
 import aiohttp
+import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
+from sqlalchemy import select
 
 from bot.channels.web import conversation_for
+from bot.keys import SESSIONS
+from bot.turns import SLOW_DOWN
+from permits.models import Message
 from tests.bot.conftest import FakeRasa, GatewayFactory
 
 Client = TestClient[web.Request, web.Application]
@@ -107,9 +112,20 @@ async def test_bad_frames_get_an_indonesian_explanation(
     assert rasa.received == []
 
 
-async def test_a_flood_is_held_back_with_one_notice(
+async def inbound_texts(client: Client) -> list[str]:
+    async with client.app[SESSIONS]() as session:
+        rows = await session.scalars(
+            select(Message.text).where(Message.direction == "in").order_by(Message.id)
+        )
+        return list(rows.all())
+
+
+async def test_a_flood_is_dropped_unstored_and_each_dropped_message_is_told(
     make_gateway: GatewayFactory, fake_rasa: tuple[FakeRasa, TestServer]
 ) -> None:
+    """Over the conversation's limit, frames are neither stored nor sent to Rasa; each
+    gets an error with its id (the widget stops resending it). Fails on 538ba62, which
+    stored every frame of the flood."""
     rasa, _ = fake_rasa
     gateway = await make_gateway(conversation_rate_limit="3/minute")
     async with gateway.ws_connect(f"/chat/ws?session={TOKEN}") as socket:
@@ -117,10 +133,47 @@ async def test_a_flood_is_held_back_with_one_notice(
         for number in range(6):
             await say(socket, f"c{number}", f"cek status PTSP-2025-AAAA{number:02d}")
         events = await quiet_for(socket, 1.5)
-    texts = [e["text"] for e in events if e["type"] == "message"]
-    assert len(rasa.received) == 3
-    assert sum("terlalu banyak" in text for text in texts) == 1
-    assert sum(text.startswith("jawaban:") for text in texts) == 3
+    answers = [e["text"] for e in events if e["type"] == "message"]
+    dropped = [e for e in events if e["type"] == "error"]
+    assert len(rasa.received) == 3 and len(answers) == 3
+    assert all(text.startswith("jawaban:") for text in answers)
+    assert sorted(e["id"] for e in dropped) == ["c3", "c4", "c5"]
+    assert all(e["text"] == SLOW_DOWN for e in dropped)
+    assert len(await inbound_texts(gateway)) == 3
+
+
+async def test_new_connections_do_not_reset_the_limit_of_an_address(
+    make_gateway: GatewayFactory, fake_rasa: tuple[FakeRasa, TestServer]
+) -> None:
+    """Reconnecting without the session starts a new conversation, with a fresh limit of
+    its own; the address's limit still holds. Fails on 538ba62 (no limit per address)."""
+    gateway = await make_gateway(web_message_limit_per_address="4/minute")
+    told: list[dict[str, Any]] = []
+    for visit in range(3):
+        async with gateway.ws_connect("/chat/ws") as socket:
+            await events_until(socket, "history")
+            for number in range(2):
+                await say(socket, f"v{visit}-{number}", f"syarat izin {visit}{number}")
+            told += await quiet_for(socket, 0.8)
+    assert [e["id"] for e in told if e["type"] == "error"] == ["v2-0", "v2-1"]
+    assert len(await inbound_texts(gateway)) == 4
+    assert len(fake_rasa[0].received) == 4
+
+
+async def test_too_many_connections_from_one_address_are_refused(
+    make_gateway: GatewayFactory,
+) -> None:
+    """Fails on 538ba62, which accepted any number of connections."""
+    gateway = await make_gateway(web_connection_limit_per_address="3/minute", trusted_proxy_hops=1)
+    crowd = {"X-Forwarded-For": "203.0.113.9"}
+    for _ in range(3):
+        async with gateway.ws_connect("/chat/ws", headers=crowd) as socket:
+            await events_until(socket, "history")
+    with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
+        await gateway.ws_connect("/chat/ws", headers=crowd)
+    assert refused.value.status == 429
+    async with gateway.ws_connect("/chat/ws", headers={"X-Forwarded-For": "198.51.100.4"}) as other:
+        await events_until(other, "history")
 
 
 async def test_another_visitors_conversation_cannot_be_read(make_gateway: GatewayFactory) -> None:
