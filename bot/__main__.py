@@ -16,7 +16,7 @@ from aiohttp import web
 from bot.app import create_app
 from bot.chat import chat
 from bot.heap import freeze_startup_objects
-from bot.logging import configure_logging
+from bot.logging import PrivateAccessLogger, configure_logging
 from bot.settings import GatewaySettings
 from bot.stack import StackConfig, run_stack
 
@@ -42,6 +42,7 @@ def main() -> int:
             host=settings.gateway_host,
             port=settings.gateway_port,
             print=None,
+            access_log_class=PrivateAccessLogger,
             loop=uvloop.new_event_loop(),
         )
         return 0

@@ -1,6 +1,9 @@
 """The "Tanya PTSP" web live chat: a websocket, the embeddable widget and a demo page.
 
-Wire format (JSON over the websocket at /chat/ws?session=TOKEN):
+Wire format (JSON over the websocket at /chat/ws):
+  client → server  {"type": "hello", "session": TOKEN}     first frame; without a valid
+                                                           token (or within 5 s) a new
+                                                           conversation starts
   server → client  {"type": "session", "token": ...}       keep it to resume later
                    {"type": "history", "messages": [...]}  the conversation so far
                    {"type": "message", "id", "from", "text", "buttons"}
@@ -19,7 +22,8 @@ saying to slow down; a connection over the limit is refused with HTTP 429.
 A frame over MAX_FRAME_BYTES or a text frame that is not UTF-8 makes aiohttp close
 that socket (1009, 1007); the widget never sends either, and other sockets go on.
 The session token is a secret held by the browser; the conversation id is
-derived from it, so knowing a conversation id does not let anyone read it.
+derived from it, so knowing a conversation id does not let anyone read it. It
+travels in the first frame, never in the URL, which access and proxy logs keep.
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
-from aiohttp import WSMsgType, web
+from aiohttp import WSMessage, WSMsgType, web
 from limits import RateLimitItem, parse
 from limits.aio.storage import Storage
 from limits.aio.strategies import MovingWindowRateLimiter
@@ -58,6 +62,7 @@ CLIENT_ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 # the socket (aiohttp, 1009) before it is read whole.
 MAX_FRAME_BYTES = 16 * 1024
 UNKNOWN_FORMAT = "Format pesan tidak dikenal."
+HELLO_SECONDS = 5.0  # how long a new socket may take to send its hello
 
 
 def conversation_for(token: str) -> str:
@@ -167,9 +172,9 @@ async def chat_socket(request: web.Request) -> web.StreamResponse:
         return web.json_response({"error": TOO_MANY_CONNECTIONS}, status=429)
     socket = web.WebSocketResponse(heartbeat=30, max_msg_size=MAX_FRAME_BYTES)
     await socket.prepare(request)
-    token = request.query.get("session", "")
-    if not TOKEN_PATTERN.match(token):
-        token = secrets.token_urlsafe(24)
+    token, first = await _hello(socket)
+    if first is not None and first.type not in (WSMsgType.TEXT, WSMsgType.BINARY):
+        return socket  # closed before saying anything
     conversation_id = conversation_for(token)
     channel = request.app[WEB]
     # The widget clips what is typed to the gateway's own limit: one number for both.
@@ -180,19 +185,47 @@ async def chat_socket(request: web.Request) -> web.StreamResponse:
     )
     channel.join(conversation_id, socket)
     try:
+        if first is not None:  # a frame that was not a hello: an ordinary one
+            await _on_frame(request, socket, conversation_id, first)
         async for frame in socket:
-            if frame.type == WSMsgType.TEXT:
-                await _on_text(request, socket, conversation_id, frame.data)
-            elif frame.type == WSMsgType.BINARY:
-                await socket.send_json({"type": "error", "text": UNKNOWN_FORMAT})
-            elif frame.type == WSMsgType.ERROR:  # aiohttp has closed this socket
-                log.info(
-                    "web chat socket closed on a bad frame",
-                    extra={"code": socket.close_code, "reason": str(frame.data)},
-                )
+            await _on_frame(request, socket, conversation_id, frame)
     finally:
         channel.leave(conversation_id, socket)
     return socket
+
+
+async def _hello(socket: web.WebSocketResponse) -> tuple[str, WSMessage | None]:
+    """The session token of the first frame, {"type": "hello", "session": TOKEN}, or a
+    new one; and the first frame when it was something else (to be handled as usual)."""
+    try:
+        frame = await socket.receive(timeout=HELLO_SECONDS)
+    except TimeoutError:  # an old widget, which waits for the session event
+        return secrets.token_urlsafe(24), None
+    if frame.type == WSMsgType.TEXT:
+        try:
+            data = loads(frame.data)
+        except ValueError:
+            data = None
+        if isinstance(data, dict) and data.get("type") == "hello":
+            token = data.get("session")
+            if isinstance(token, str) and TOKEN_PATTERN.match(token):
+                return token, None
+            return secrets.token_urlsafe(24), None
+    return secrets.token_urlsafe(24), frame
+
+
+async def _on_frame(
+    request: web.Request, socket: web.WebSocketResponse, conversation_id: str, frame: WSMessage
+) -> None:
+    if frame.type == WSMsgType.TEXT:
+        await _on_text(request, socket, conversation_id, frame.data)
+    elif frame.type == WSMsgType.BINARY:
+        await socket.send_json({"type": "error", "text": UNKNOWN_FORMAT})
+    elif frame.type == WSMsgType.ERROR:  # aiohttp has closed this socket
+        log.info(
+            "web chat socket closed on a bad frame",
+            extra={"code": socket.close_code, "reason": str(frame.data)},
+        )
 
 
 async def _history(request: web.Request, conversation_id: str) -> list[dict[str, Any]]:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
@@ -188,3 +190,24 @@ def whatsapp_settings(server: TestServer) -> dict[str, Any]:
         "twilio_whatsapp_from": WHATSAPP_FROM,
         "twilio_api_url": str(server.make_url("")).rstrip("/"),
     }
+
+
+async def open_chat(
+    client: TestClient[web.Request, web.Application], token: str | None = None, **kwargs: Any
+) -> aiohttp.ClientWebSocketResponse:
+    """A chat window's socket, as the widget opens it: the session token (if any) in the
+    first frame, never in the URL."""
+    socket = await client.ws_connect("/chat/ws", **kwargs)
+    await socket.send_json({"type": "hello", "session": token} if token else {"type": "hello"})
+    return socket
+
+
+@contextlib.asynccontextmanager
+async def chat_window(
+    client: TestClient[web.Request, web.Application], token: str | None = None, **kwargs: Any
+) -> AsyncIterator[aiohttp.ClientWebSocketResponse]:
+    socket = await open_chat(client, token, **kwargs)
+    try:
+        yield socket
+    finally:
+        await socket.close()

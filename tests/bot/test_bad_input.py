@@ -37,6 +37,7 @@ from tests.bot.conftest import (
     TELEGRAM_SECRET,
     FakeRasa,
     GatewayFactory,
+    open_chat,
     telegram_settings,
     whatsapp_settings,
 )
@@ -267,7 +268,7 @@ class WebDriver(Driver):
 
     async def socket(self, user: int) -> aiohttp.ClientWebSocketResponse:
         if user not in self.sockets:
-            socket = await self.world.client.ws_connect(f"/chat/ws?session={self.token(user)}")
+            socket = await open_chat(self.world.client, self.token(user))
             while (await socket.receive_json())["type"] != "history":
                 pass
             self.sockets[user] = socket

@@ -37,6 +37,7 @@ from tests.bot.conftest import (
     RASA_TOKEN,
     STATUS_TOKEN,
     GatewayFactory,
+    chat_window,
     telegram_settings,
     whatsapp_settings,
 )
@@ -137,7 +138,7 @@ async def test_every_subscriber_hears_of_a_status_change_once_on_its_channel(
     telegram, telegram_server, twilio, twilio_server = fakes
     subscribers = await subscribe_three_channels(gateway_database)
     gateway = await make_gateway(**channel_settings(telegram_server, twilio_server))
-    async with gateway.ws_connect(f"/chat/ws?session={WEB_TOKEN}") as socket:
+    async with chat_window(gateway, WEB_TOKEN) as socket:
         response = await gateway.post(
             f"/api/applications/{subscribers.number.lower()}/status",
             json={"status": "perlu_perbaikan", "stage": "Verifikasi teknis", "note": "gambar"},

@@ -20,6 +20,7 @@ from tests.bot.conftest import (
     TELEGRAM_SECRET,
     FakeRasa,
     GatewayFactory,
+    chat_window,
     telegram_settings,
 )
 from tests.bot.console.conftest import add_staff, signed_in
@@ -126,8 +127,8 @@ async def test_chat_windows_on_both_replicas_see_the_answer(make_gateway: Gatewa
     first_replica, second_replica = await two_replicas(make_gateway)
     token = f"jendela-{uuid.uuid4().hex}"
     async with (
-        first_replica.ws_connect(f"/chat/ws?session={token}") as window_1,
-        second_replica.ws_connect(f"/chat/ws?session={token}") as window_2,
+        chat_window(first_replica, token) as window_1,
+        chat_window(second_replica, token) as window_2,
     ):
         await events_until(window_1, "history")
         await events_until(window_2, "history")
@@ -177,7 +178,7 @@ async def test_an_agent_on_one_replica_sees_a_citizens_message_sent_to_the_other
     token = f"warga-{uuid.uuid4().hex}"
     async with (
         agent.ws_connect("/console/ws") as console,
-        citizen_side.ws_connect(f"/chat/ws?session={token}") as window,
+        chat_window(citizen_side, token) as window,
     ):
         await events_until(window, "history")
         await say(window, "c1", "mau tanya izin reklame")

@@ -15,7 +15,7 @@ from bot.channels.web import conversation_for
 from bot.keys import SESSIONS
 from bot.turns import SLOW_DOWN
 from permits.models import Message
-from tests.bot.conftest import FakeRasa, GatewayFactory
+from tests.bot.conftest import FakeRasa, GatewayFactory, chat_window, open_chat
 
 Client = TestClient[web.Request, web.Application]
 Socket = aiohttp.ClientWebSocketResponse
@@ -49,7 +49,7 @@ async def test_a_new_visitor_gets_a_session_and_an_answer(
 ) -> None:
     rasa, _ = fake_rasa
     gateway = await make_gateway()
-    async with gateway.ws_connect("/chat/ws") as socket:
+    async with chat_window(gateway) as socket:
         session, history = await events_until(socket, "history")
         assert session["type"] == "session" and len(session["token"]) >= 20
         assert history["messages"] == []
@@ -62,11 +62,11 @@ async def test_a_new_visitor_gets_a_session_and_an_answer(
 
 async def test_reconnecting_with_the_token_shows_the_history(make_gateway: GatewayFactory) -> None:
     gateway = await make_gateway()
-    async with gateway.ws_connect(f"/chat/ws?session={TOKEN}") as socket:
+    async with chat_window(gateway, TOKEN) as socket:
         await events_until(socket, "history")
         await say(socket, "c1", "biaya reklame")
         await events_until(socket, "message")
-    async with gateway.ws_connect(f"/chat/ws?session={TOKEN}") as socket:
+    async with chat_window(gateway, TOKEN) as socket:
         session, history = await events_until(socket, "history")
     assert session["token"] == TOKEN
     assert [(m["from"], m["text"]) for m in history["messages"]] == [
@@ -80,7 +80,7 @@ async def test_a_message_resent_after_a_reconnect_is_answered_once(
 ) -> None:
     rasa, _ = fake_rasa
     gateway = await make_gateway()
-    async with gateway.ws_connect(f"/chat/ws?session={TOKEN}") as socket:
+    async with chat_window(gateway, TOKEN) as socket:
         await events_until(socket, "history")
         await say(socket, "same-id", "lama proses nib")
         await events_until(socket, "message")
@@ -95,7 +95,7 @@ async def test_bad_frames_get_an_indonesian_explanation(
 ) -> None:
     rasa, _ = fake_rasa
     gateway = await make_gateway()  # max_message_chars is 200 in these tests
-    async with gateway.ws_connect(f"/chat/ws?session={TOKEN}") as socket:
+    async with chat_window(gateway, TOKEN) as socket:
         await events_until(socket, "history")
         await socket.send_str("bukan json")
         not_json = await events_until(socket, "error")
@@ -128,7 +128,7 @@ async def test_a_flood_is_dropped_unstored_and_each_dropped_message_is_told(
     stored every frame of the flood."""
     rasa, _ = fake_rasa
     gateway = await make_gateway(conversation_rate_limit="3/minute")
-    async with gateway.ws_connect(f"/chat/ws?session={TOKEN}") as socket:
+    async with chat_window(gateway, TOKEN) as socket:
         await events_until(socket, "history")
         for number in range(6):
             await say(socket, f"c{number}", f"cek status PTSP-2025-AAAA{number:02d}")
@@ -150,7 +150,7 @@ async def test_new_connections_do_not_reset_the_limit_of_an_address(
     gateway = await make_gateway(web_message_limit_per_address="4/minute")
     told: list[dict[str, Any]] = []
     for visit in range(3):
-        async with gateway.ws_connect("/chat/ws") as socket:
+        async with chat_window(gateway) as socket:
             await events_until(socket, "history")
             for number in range(2):
                 await say(socket, f"v{visit}-{number}", f"syarat izin {visit}{number}")
@@ -167,24 +167,45 @@ async def test_too_many_connections_from_one_address_are_refused(
     gateway = await make_gateway(web_connection_limit_per_address="3/minute", trusted_proxy_hops=1)
     crowd = {"X-Forwarded-For": "203.0.113.9"}
     for _ in range(3):
-        async with gateway.ws_connect("/chat/ws", headers=crowd) as socket:
+        async with chat_window(gateway, headers=crowd) as socket:
             await events_until(socket, "history")
     with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
-        await gateway.ws_connect("/chat/ws", headers=crowd)
+        await open_chat(gateway, headers=crowd)
     assert refused.value.status == 429
-    async with gateway.ws_connect("/chat/ws", headers={"X-Forwarded-For": "198.51.100.4"}) as other:
+    async with chat_window(gateway, headers={"X-Forwarded-For": "198.51.100.4"}) as other:
         await events_until(other, "history")
 
 
 async def test_another_visitors_conversation_cannot_be_read(make_gateway: GatewayFactory) -> None:
     gateway = await make_gateway()
-    async with gateway.ws_connect(f"/chat/ws?session={TOKEN}") as socket:
+    async with chat_window(gateway, TOKEN) as socket:
         await events_until(socket, "history")
         await say(socket, "c1", "cek status PTSP-2025-7KQ4MZ")
         await events_until(socket, "message")
     # The conversation id is not a session token: using it starts a new conversation.
     guessed = conversation_for(TOKEN).removeprefix("web:")
-    async with gateway.ws_connect(f"/chat/ws?session={guessed}") as socket:
+    async with chat_window(gateway, guessed) as socket:
         session, history = await events_until(socket, "history")
     assert history["messages"] == []
     assert session["token"] == guessed
+
+
+async def test_the_session_token_travels_in_the_first_frame_not_the_url(
+    make_gateway: GatewayFactory,
+) -> None:
+    """The token resumes a conversation only from the first frame; in the URL (where
+    access and proxy logs keep it) it opens nothing. Fails on 538ba62, where
+    ?session= in the URL was the way to resume."""
+    gateway = await make_gateway()
+    async with chat_window(gateway, TOKEN) as socket:
+        session, _ = await events_until(socket, "history")
+        assert session["token"] == TOKEN
+        await say(socket, "c1", "jam buka")
+        await events_until(socket, "message")
+    async with gateway.ws_connect(f"/chat/ws?session={TOKEN}") as socket:
+        await socket.send_json({"type": "hello"})
+        session, history = await events_until(socket, "history")
+    assert session["token"] != TOKEN and history["messages"] == []
+    async with chat_window(gateway, TOKEN) as socket:
+        _, history = await events_until(socket, "history")
+    assert [m["text"] for m in history["messages"]] == ["jam buka", "jawaban: jam buka"]

@@ -203,11 +203,13 @@ async def test_a_visitors_two_chat_windows_on_different_gateways_both_see_the_an
     cluster: Cluster, balancer: Balancer
 ) -> None:
     token = f"jendela-replika-{uuid.uuid4().hex}"
-    first, second = (f"{url}/chat/ws?session={token}" for url in cluster.gateways)
+    first, second = (f"{url}/chat/ws" for url in cluster.gateways)
     async with (
         balancer.http.ws_connect(first) as window_1,
         balancer.http.ws_connect(second) as window_2,
     ):
+        for window in (window_1, window_2):  # the session in the first frame, as the widget
+            await window.send_json({"type": "hello", "session": token})
         await next_event(window_1, "history")
         await next_event(window_2, "history")
         await window_2.send_json({"type": "message", "id": "w1", "text": SCRIPT[0][0]})

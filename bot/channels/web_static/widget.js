@@ -257,10 +257,9 @@
   /* ---- connection ------------------------------------------------------ */
 
   function socketUrl() {
+    // The session token goes in the first frame, never in the URL (logs keep URLs).
     var url = new URL("/chat/ws", ORIGIN);
     url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
-    var token = readToken();
-    if (token) url.searchParams.set("session", token);
     return url.toString();
   }
 
@@ -277,6 +276,10 @@
     var socket = new WebSocket(socketUrl());
     state.socket = socket;
     socket.onopen = function () {
+      var hello = { type: "hello" };
+      var token = readToken();
+      if (token) hello.session = token;
+      socket.send(JSON.stringify(hello));
       state.connected = true;
       state.backoff = 1000;
       setStatus("");

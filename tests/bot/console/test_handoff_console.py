@@ -17,7 +17,7 @@ from permits.db import create_engine, create_sessionmaker
 from permits.demo import load_demo
 from permits.handoff import request_callback, request_handoff
 from permits.models import Handoff, Message
-from tests.bot.conftest import FakeRasa, GatewayFactory
+from tests.bot.conftest import FakeRasa, GatewayFactory, chat_window
 from tests.bot.console.conftest import add_staff, csrf_in, signed_in
 
 Client = TestClient[web.Request, web.Application]
@@ -82,7 +82,7 @@ async def test_an_agent_claims_answers_and_hands_back(
     agent = await aiohttp_client(user.server)  # the same gateway, another browser
     await signed_in(agent, "siti", PASSWORD)
 
-    async with user.ws_connect(f"/chat/ws?session={TOKEN}") as socket:
+    async with chat_window(user, TOKEN) as socket:
         await say(socket, "m1", "mau bicara dengan petugas")
         await next_message(socket)
         await queue_user(gateway_database)
@@ -154,7 +154,7 @@ async def test_only_one_agent_can_take_a_conversation(
     siti, budi = await aiohttp_client(user.server), await aiohttp_client(user.server)
     await signed_in(siti, "siti", PASSWORD)
     await signed_in(budi, "budi", PASSWORD)
-    async with user.ws_connect(f"/chat/ws?session={TOKEN}") as socket:
+    async with chat_window(user, TOKEN) as socket:
         await say(socket, "m1", "halo")
         await next_message(socket)
     await queue_user(gateway_database)
@@ -208,7 +208,7 @@ async def test_after_hours_a_call_back_number_is_taken_and_shown_to_agents(
     async with create_sessionmaker(engine)() as session:
         await request_callback(session, CONVERSATION, "request")  # as the action does
     await engine.dispose()
-    async with user.ws_connect(f"/chat/ws?session={TOKEN}") as socket:
+    async with chat_window(user, TOKEN) as socket:
         await say(socket, "m1", "telp aja ke 0812-3456-7890 ya")
         noted = await next_message(socket)
     assert "+6281234567890 sudah kami catat" in noted["text"]

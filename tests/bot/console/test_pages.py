@@ -19,7 +19,7 @@ from permits.db import create_engine, create_sessionmaker
 from permits.handoff import claim, close, mark_survey_asked, record_survey, request_handoff
 from permits.models import CannedReply, StaffUser
 from permits.transcripts import record_inbound
-from tests.bot.conftest import FakeRasa, GatewayFactory
+from tests.bot.conftest import FakeRasa, GatewayFactory, chat_window
 from tests.bot.console.conftest import csrf_in, signed_in, with_demo
 
 Client = TestClient[web.Request, web.Application]
@@ -90,7 +90,7 @@ async def test_a_complaint_answer_reaches_the_user_and_moves_its_state(
     gateway = await make_gateway()
     agent: Client = await aiohttp_client(gateway.server)
     await signed_in(agent, "siti", PASSWORD)
-    async with gateway.ws_connect(f"/chat/ws?session={TOKEN}") as socket:
+    async with chat_window(gateway, TOKEN) as socket:
         await socket.send_json({"type": "message", "id": "c1", "text": "loket lama sekali"})
         engine = create_engine(gateway_database)
         async with create_sessionmaker(engine)() as session:
