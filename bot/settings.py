@@ -60,6 +60,8 @@ class GatewaySettings(BaseSettings):
     login_limit_per_username: str = "5 per 5 minutes; 10 per hour; 30 per day"
     login_max_pending: int = 8
     trusted_proxy_hops: int = 0
+    # How often each replica re-checks that its console websockets' sessions are live.
+    console_session_check_seconds: float = 30.0
 
     # Per-conversation flood limit, in the `limits` notation ("12/minute").
     conversation_rate_limit: str = "12/minute"

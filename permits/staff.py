@@ -235,6 +235,23 @@ async def session_for(session: AsyncSession, token: str) -> tuple[StaffSession, 
     return staff_session, user
 
 
+async def live_sessions(session: AsyncSession, token_hashes: set[str]) -> set[str]:
+    """Which of these sessions (by token hash) are still live: not signed out, not
+    expired, their account active."""
+    if not token_hashes:
+        return set()
+    rows = await session.scalars(
+        select(StaffSession.token_hash)
+        .join(StaffUser, StaffUser.id == StaffSession.user_id)
+        .where(
+            StaffSession.token_hash.in_(token_hashes),
+            StaffSession.expires_at > utcnow(),
+            StaffUser.active.is_(True),
+        )
+    )
+    return set(rows.all())
+
+
 async def log_out(session: AsyncSession, token: str) -> None:
     await session.execute(delete(StaffSession).where(StaffSession.token_hash == hash_token(token)))
     await session.commit()

@@ -29,7 +29,7 @@ from bot.console import (
     stats,
 )
 from bot.console.live import HUB, ConsoleHub
-from bot.keys import BUS, SESSIONS
+from bot.keys import BUS, SESSIONS, SETTINGS
 
 HERE = Path(__file__).parent
 
@@ -73,9 +73,14 @@ def setup(app: web.Application) -> None:
 async def live_updates(app: web.Application) -> AsyncIterator[None]:
     """Watch the queue for every agent's console; close their sockets on shutdown."""
     hub = app[HUB]
-    watcher = asyncio.create_task(hub.watch_queue(app[SESSIONS], QUEUE_POLL_SECONDS))
+    interval = app[SETTINGS].console_session_check_seconds
+    watchers = [
+        asyncio.create_task(hub.watch_queue(app[SESSIONS], QUEUE_POLL_SECONDS)),
+        asyncio.create_task(hub.watch_sessions(app[SESSIONS], interval)),
+    ]
     yield
-    watcher.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await watcher
+    for watcher in watchers:
+        watcher.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await watcher
     await hub.close()

@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from yarl import URL
 
 from bot.console import throttle
+from bot.console.live import HUB
 from bot.console.throttle import LOGIN_GUARD
 from bot.keys import SESSIONS, SETTINGS
 from bot.limiting import client_address
@@ -43,6 +44,7 @@ from permits.staff import (
     UsernameTaken,
     WeakPassword,
     create_user,
+    hash_token,
     log_in,
     log_out,
     session_for,
@@ -487,8 +489,10 @@ def _log_refused_login(username: str, result: LoginRefused) -> None:
 
 async def logout(request: web.Request) -> web.StreamResponse:
     staff = current_staff(request)
+    token = request.cookies[STAFF_COOKIE]
     async with request.app[SESSIONS]() as session:
-        await log_out(session, request.cookies[STAFF_COOKIE])
+        await log_out(session, token)
+    await request.app[HUB].end_sessions(token_hash=hash_token(token))  # its open tabs
     log.info("staff signed out", extra={"event": "logout", "staff_id": staff.id})
     response = _redirect(_login_url(notice="keluar"))
     response.del_cookie(STAFF_COOKIE, path=CONSOLE)
@@ -660,6 +664,8 @@ async def _change_active(request: web.Request, user_id: str, active: bool) -> we
             # Deactivation takes effect at once: every browser of that account is signed out.
             await session.execute(delete(StaffSession).where(StaffSession.user_id == user.id))
         await session.commit()
+    if not active:
+        await request.app[HUB].end_sessions(staff_id=user.id)
     log.info(
         "staff account activated" if active else "staff account deactivated",
         extra={

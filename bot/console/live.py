@@ -4,7 +4,13 @@
   {"type": "message", "conversation_id", "message"}   a transcript line was written
 
 Events go over the bus (bot/bus.py), so an agent connected to one gateway
-replica sees lines written by another. Queue changes may also come from outside
+replica sees lines written by another.
+
+A socket lives no longer than its staff session: signing out, an administrator
+deactivating the account, or a password change closes that session's sockets on
+every replica at once (close code 4401, and the page goes to the login form), and
+each replica re-checks its sockets' sessions every `session_interval` seconds, which
+also catches expiry. Queue changes may also come from outside
 the gateways (the action server queues conversations), so while an agent is
 connected each replica compares a fingerprint of the open handoffs in the
 database every `interval` seconds and tells its own agents.
@@ -15,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
@@ -23,24 +30,85 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.bus import Bus
 from permits.models import Handoff, Message
+from permits.staff import live_sessions
 from permits.transcripts import console_line
 
 log = logging.getLogger(__name__)
 TOPIC = "console"
+SESSIONS_TOPIC = "console-sessions"
+SESSION_ENDED = 4401  # the websocket close code: the page sends the agent to the login form
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Whose session a console socket belongs to."""
+
+    token_hash: str
+    staff_id: int
 
 
 class ConsoleHub:
     def __init__(self, bus: Bus) -> None:
-        self._sockets: set[web.WebSocketResponse] = set()
+        self._sockets: dict[web.WebSocketResponse, Viewer] = {}
         self._pending: set[asyncio.Task[None]] = set()
         self._bus = bus
         bus.subscribe(TOPIC, self._push)
+        bus.subscribe(SESSIONS_TOPIC, self._close_ended)
 
-    def join(self, socket: web.WebSocketResponse) -> None:
-        self._sockets.add(socket)
+    def join(self, socket: web.WebSocketResponse, viewer: Viewer) -> None:
+        self._sockets[socket] = viewer
 
     def leave(self, socket: web.WebSocketResponse) -> None:
-        self._sockets.discard(socket)
+        self._sockets.pop(socket, None)
+
+    async def end_sessions(
+        self, *, token_hash: str | None = None, staff_id: int | None = None
+    ) -> None:
+        """Close the sockets of a session (token_hash) or of an account (staff_id), on
+        every replica. Without the bus, the periodic re-check still closes them."""
+        event = {"token_hash": token_hash, "staff_id": staff_id}
+        try:
+            await self._bus.publish(SESSIONS_TOPIC, event)
+        except Exception:
+            log.warning("console session end not published", exc_info=True)
+            await self._close_ended(event)
+
+    async def _close_ended(self, event: dict[str, Any]) -> None:
+        ended = [
+            socket
+            for socket, viewer in list(self._sockets.items())
+            if viewer.token_hash == event.get("token_hash")
+            or viewer.staff_id == event.get("staff_id")
+        ]
+        await self._close(ended)
+
+    async def _close(self, sockets: list[web.WebSocketResponse]) -> None:
+        for socket in sockets:
+            self.leave(socket)
+            with contextlib.suppress(Exception):
+                await socket.close(code=SESSION_ENDED, message=b"sesi berakhir")
+        if sockets:
+            log.info("console sockets of ended sessions closed", extra={"sockets": len(sockets)})
+
+    async def watch_sessions(
+        self, sessions: async_sessionmaker[AsyncSession], interval: float
+    ) -> None:
+        """Close the sockets whose session has ended (expired, signed out elsewhere)."""
+        while True:
+            await asyncio.sleep(interval)
+            if not self._sockets:
+                continue
+            try:
+                async with sessions() as session:
+                    live = await live_sessions(
+                        session, {v.token_hash for v in self._sockets.values()}
+                    )
+            except Exception:
+                log.exception("could not check the console sessions")
+                continue
+            await self._close(
+                [s for s, v in list(self._sockets.items()) if v.token_hash not in live]
+            )
 
     def transcript(self, conversation_id: str, rows: list[Message]) -> None:
         """The Turns observer: schedule one event per transcript line."""

@@ -12,6 +12,7 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from bot.console.auth import actor_of, current_staff
+from bot.console.live import HUB
 from bot.console.throttle import LOGIN_GUARD
 from bot.keys import SESSIONS, SETTINGS
 from bot.limiting import client_address
@@ -58,6 +59,7 @@ async def password_submit(request: web.Request) -> web.StreamResponse:
     try:
         async with request.app[SESSIONS]() as session:
             await change_password(session, staff.id, old, new, actor_of(request))
+        await request.app[HUB].end_sessions(staff_id=staff.id)
     except WrongPassword:
         await guard.failed(address, staff.username)
         return _page(request, WRONG_OLD, 400)

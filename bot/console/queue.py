@@ -14,11 +14,12 @@ from urllib.parse import quote
 import aiohttp_jinja2
 from aiohttp import WSMsgType, web
 
-from bot.console.auth import current_staff
-from bot.console.live import HUB
+from bot.console.auth import STAFF_COOKIE, current_staff
+from bot.console.live import HUB, Viewer
 from bot.keys import SESSIONS
 from permits.handoff import QueueItem, claim, close_callback, queue_items
 from permits.models import utcnow
+from permits.staff import hash_token
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +102,9 @@ async def console_socket(request: web.Request) -> web.WebSocketResponse:
     socket = web.WebSocketResponse(heartbeat=30, max_msg_size=4096)
     await socket.prepare(request)
     hub = request.app[HUB]
-    hub.join(socket)
+    # Behind the staff middleware: the cookie is a live session's.
+    viewer = Viewer(hash_token(request.cookies[STAFF_COOKIE]), current_staff(request).id)
+    hub.join(socket, viewer)
     try:
         async for frame in socket:
             if frame.type == WSMsgType.ERROR:

@@ -20,7 +20,11 @@
       if (data.type === "queue") refreshQueue();
       if (data.type === "message") addLine(data.conversation_id, data.message);
     };
-    socket.onclose = function () {
+    socket.onclose = function (event) {
+      if (event.code === 4401) { // the session ended: signed out, deactivated or expired
+        location.assign("/console/login?pesan=masuk-dulu");
+        return;
+      }
       if (statusLabel) statusLabel.textContent = "(koneksi langsung terputus, menyambung ulang…)";
       setTimeout(connect, backoff);
       backoff = Math.min(backoff * 2, 30000);
