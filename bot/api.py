@@ -34,8 +34,8 @@ from bot.channels.base import Outbound
 from bot.inbound import readable, refusal, request_json
 from bot.keys import DELIVERY, SESSIONS, SETTINGS, TURNS
 from bot.logging import conversation_id as current_conversation
-from permits.errors import ApplicationNotFound
-from permits.progress import StatusChange, UnknownAgency, UnknownStatus, change_status
+from permits.errors import ApplicationNotFound, UnknownAgency, UnknownStatus
+from permits.progress import StatusChange, change_status
 from permits.status import STATUS_LABELS
 
 log = logging.getLogger(__name__)

@@ -22,9 +22,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from permits.db import create_engine, create_sessionmaker, migrate
 from permits.demo import DEMO_STAFF_PASSWORD, load_demo, load_demo_staff
-from permits.errors import ApplicationNotFound
+from permits.errors import ApplicationNotFound, UnknownAgency
 from permits.importer import import_path
-from permits.progress import StatusChange, UnknownAgency, change_status
+from permits.progress import StatusChange, change_status
 from permits.settings import DatabaseSettings
 from permits.staff import (
     MIN_PASSWORD_LENGTH,

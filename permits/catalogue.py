@@ -61,7 +61,8 @@ async def _active_permits(session: AsyncSession) -> list[PermitType]:
     return list((await session.scalars(query)).all())
 
 
-def _names(permit: PermitType) -> list[str]:
+def permit_names(permit: PermitType) -> list[str]:
+    """The names resolve_permit and the NLU's synonyms know a permit by."""
     return [permit.slug.replace("_", " "), permit.name, *permit.aliases]
 
 
@@ -86,22 +87,18 @@ async def get_permit(session: AsyncSession, slug: str) -> PermitInfo:
     return permit_info(permit)
 
 
-async def all_permits(session: AsyncSession) -> list[PermitInfo]:
-    return [permit_info(permit) for permit in await _active_permits(session)]
-
-
 async def resolve_permit(session: AsyncSession, text: str) -> PermitInfo:
     """A slug, an alias (IMB, SIUP, AMDAL...) or a near spelling → the permit."""
     permits = await _active_permits(session)
     wanted = text.strip().lower()
     for permit in permits:
-        if wanted in (name.lower() for name in _names(permit)):
+        if wanted in (name.lower() for name in permit_names(permit)):
             return permit_info(permit)
     cleaned = _clean(text)
     choices = {
         (index, name): _clean(name)
         for index, permit in enumerate(permits)
-        for name in _names(permit)
+        for name in permit_names(permit)
     }
     best = process.extractOne(cleaned, choices, scorer=fuzz.WRatio, score_cutoff=_FUZZY_CUTOFF)
     if cleaned and best is not None:
@@ -114,7 +111,7 @@ async def closest_permits(session: AsyncSession, text: str, limit: int = 3) -> l
     cleaned = _clean(text) or text.lower()
     scored = sorted(
         permits,
-        key=lambda p: max(fuzz.WRatio(cleaned, _clean(n)) for n in _names(p)),
+        key=lambda p: max(fuzz.WRatio(cleaned, _clean(n)) for n in permit_names(p)),
         reverse=True,
     )
     return [permit_info(permit) for permit in scored[:limit]]

@@ -15,7 +15,6 @@ permits.fees.FeeRule itself.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from typing import Any, get_args
 
@@ -26,8 +25,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from permits.audit import Actor, record
-from permits.catalogue import PermitInfo, permit_info
-from permits.errors import PermitsError, UnknownPermit
+from permits.catalogue import PermitInfo, permit_info, permit_names
+from permits.errors import UnknownAgency, UnknownPermit
 from permits.faq_admin import UNCHANGED, Change, InvalidEdit, split_lines
 from permits.fees import FeeRule
 from permits.models import Agency, PermitType
@@ -50,12 +49,6 @@ SUPPORTED_FEE_KINDS: tuple[str, ...] = get_args(FeeRule.model_fields["kind"].ann
 _THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?")  # 1.500.000 or 1.500.000,50
 _PLAIN_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")  # 1500000, 0,8 or 0.8
 AMOUNT_INVALID = "Tulis nominal rupiah berupa angka, misalnya 1.500.000."
-
-
-class UnknownAgency(PermitsError):
-    def __init__(self, slug: str) -> None:
-        super().__init__(f"unknown agency {slug!r}")
-        self.slug = slug
 
 
 # --- views ---------------------------------------------------------------------
@@ -251,15 +244,10 @@ def _list_error(items: list[str], label: str, *, required: bool) -> str:
     return ""
 
 
-def _names_of(permit: PermitType) -> Iterable[str]:
-    """The names resolve_permit and the NLU's synonyms know a permit by."""
-    return [permit.slug.replace("_", " "), permit.name, *permit.aliases]
-
-
 async def _names_taken(session: AsyncSession, slug: str) -> dict[str, str]:
     """Every other permit type's names (case-folded) → that permit's name."""
     others = (await session.scalars(select(PermitType).where(PermitType.slug != slug))).all()
-    return {name.casefold(): other.name for other in others for name in _names_of(other)}
+    return {name.casefold(): other.name for other in others for name in permit_names(other)}
 
 
 def _name_error(name: str, taken: dict[str, str]) -> str:

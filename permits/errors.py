@@ -37,6 +37,18 @@ class NotLinked(PermitsError):
     """The conversation's channel identity does not match a registered contact."""
 
 
+class UnknownAgency(PermitsError):
+    def __init__(self, slug: str) -> None:
+        super().__init__(f"unknown agency {slug!r}")
+        self.slug = slug
+
+
+class UnknownStatus(PermitsError):
+    def __init__(self, status: str) -> None:
+        super().__init__(f"unknown status {status!r}")
+        self.status = status
+
+
 class UnknownTopic(PermitsError):
     def __init__(self, slug: str) -> None:
         super().__init__(f"unknown FAQ topic {slug!r}")

@@ -157,11 +157,6 @@ def holder_of(
     )
 
 
-async def holding_agent(session: AsyncSession, conversation_id: str) -> int | None:
-    """The agent holding the conversation (the bot stays silent), or None."""
-    return await session.scalar(holder_of(conversation_id))
-
-
 async def claim(session: AsyncSession, handoff_id: int, agent_id: int) -> bool:
     """Take a queued conversation. False when someone else was first (or it left the queue)."""
     result = await session.execute(

@@ -13,21 +13,11 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from permits.errors import ApplicationNotFound
+from permits.errors import ApplicationNotFound, UnknownAgency, UnknownStatus
 from permits.models import Agency, Application, ApplicationEvent, Subscription, utcnow
 from permits.numbers import canonical_number
-from permits.status import STATUS_LABELS
+from permits.status import FINISHED, STATUS_LABELS
 from permits.transcripts import Outgoing, ensure_conversation, queue_outbound
-
-FINISHED = ("selesai", "ditolak")
-
-
-class UnknownStatus(ValueError):
-    pass
-
-
-class UnknownAgency(ValueError):
-    pass
 
 
 @dataclass(frozen=True)

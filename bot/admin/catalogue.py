@@ -25,7 +25,6 @@ from permits.catalogue_admin import (
     AgencyDraft,
     PermitDraft,
     PermitView,
-    UnknownAgency,
     create_agency,
     get_permit_for_edit,
     list_agencies,
@@ -34,7 +33,7 @@ from permits.catalogue_admin import (
     update_agency,
     update_permit,
 )
-from permits.errors import UnknownPermit
+from permits.errors import UnknownAgency, UnknownPermit
 from permits.faq_admin import InvalidEdit
 from permits.fees import PBG_FUNCTION_INDEX
 

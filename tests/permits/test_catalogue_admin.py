@@ -15,7 +15,6 @@ from permits.catalogue_admin import (
     SUPPORTED_FEE_KINDS,
     AgencyDraft,
     PermitDraft,
-    UnknownAgency,
     create_agency,
     fee_rule_from,
     get_permit_for_edit,
@@ -26,7 +25,7 @@ from permits.catalogue_admin import (
     update_agency,
     update_permit,
 )
-from permits.errors import UnknownPermit
+from permits.errors import UnknownAgency, UnknownPermit
 from permits.faq_admin import InvalidEdit
 from permits.fees import FeeRule
 from permits.models import AuditEntry

@@ -16,7 +16,7 @@ from permits.handoff import (
     claim,
     close,
     daily_totals,
-    holding_agent,
+    holder_of,
     mark_survey_asked,
     queue_items,
     record_callback_number,
@@ -78,14 +78,14 @@ async def test_an_agent_holds_until_closing_and_only_the_holder_can_close(
     siti, budi = await make_agents(sessions, "siti", "budi")
     async with sessions() as session:
         queued = await request_handoff(session, "telegram:42", "request")
-        assert await holding_agent(session, "telegram:42") is None
+        assert await session.scalar(holder_of("telegram:42")) is None
         assert await claim(session, queued.handoff_id, siti)
         assert not await claim(session, queued.handoff_id, budi)  # already taken
-        assert await holding_agent(session, "telegram:42") == siti
+        assert await session.scalar(holder_of("telegram:42")) == siti
         assert await close(session, queued.handoff_id, budi, "answered") is None
         closed = await close(session, queued.handoff_id, siti, "referred", "ke DPUPR")
         assert closed is not None and (closed.outcome, closed.note) == ("referred", "ke DPUPR")
-        assert await holding_agent(session, "telegram:42") is None
+        assert await session.scalar(holder_of("telegram:42")) is None
         with pytest.raises(ValueError):
             await close(session, queued.handoff_id, siti, "entah")
         # A new request after closing is a new stay in the queue.

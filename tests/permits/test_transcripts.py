@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from permits.errors import ApplicationNotFound
+from permits.errors import ApplicationNotFound, UnknownAgency
 from permits.importer import import_path
 from permits.models import Application, ApplicationEvent, Message, Subscription, utcnow
-from permits.progress import StatusChange, UnknownAgency, change_status
+from permits.progress import StatusChange, change_status
 from permits.status import subscribe
 from permits.transcripts import (
     Outgoing,
