@@ -11,7 +11,8 @@ from permits.faq import faq_answer
 
 
 def faq_topic(tracker: Tracker) -> str | None:
-    """The sub-intent chosen by the ResponseSelector, e.g. "faq/jam_layanan"."""
+    """The FAQ topic chosen by LinearFaqSelector (nlu/components/linear_intents.py),
+    e.g. "faq/jam_layanan"."""
     selector = tracker.latest_message.get("response_selector", {})
     key = selector.get("faq", {}).get("response", {}).get("intent_response_key")
     if key:

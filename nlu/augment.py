@@ -21,6 +21,7 @@ import yaml
 
 from nlu.templates import (
     FAQ,
+    PERMIT_ALIASES,
     PERMIT_MENTIONS,
     PERMIT_TEMPLATES,
     PLAIN_INTENTS,
@@ -183,7 +184,7 @@ def _write(name: str, blocks: dict[str, list[str]], header: str) -> None:
 def _write_synonyms() -> None:
     body = ""
     for slug, names in PERMIT_MENTIONS.items():
-        variants = sorted({n.lower() for n in names} - {slug})
+        variants = sorted({n.lower() for n in [*names, *PERMIT_ALIASES[slug]]} - {slug})
         lines = "\n".join(f"      - {v}" for v in variants)
         body += f"  - synonym: {slug}\n    examples: |\n{lines}\n"
     (DATA / "synonyms.yml").write_text(

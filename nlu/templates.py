@@ -137,6 +137,111 @@ PERMIT_MENTIONS: dict[str, list[str]] = {
     ],
 }
 
+# Further names people use for each permit, for the gazetteer and the synonym mapper
+# only (no templated examples are made from them): official abbreviations, older
+# names, English, and the kind of business or practice said for the permit.
+PERMIT_ALIASES: dict[str, list[str]] = {
+    "pbg": [
+        "persetujuan bangunan",
+        "izin renovasi",
+        "izin renovasi rumah",
+        "izin membangun",
+        "izin bangun gedung",
+        "izin mendirikan gedung",
+        "building permit",
+        "building approval",
+    ],
+    "slf": ["sertifikat layak fungsi", "slf bangunan", "certificate of occupancy"],
+    "nib": [
+        "nomor induk usaha",
+        "izin berusaha",
+        "iumk",
+        "izin usaha mikro",
+        "izin umkm",
+        "izin usaha umkm",
+        "business license",
+        "business identification number",
+    ],
+    "reklame": [
+        "neon box",
+        "neonbox",
+        "papan iklan",
+        "videotron",
+        "umbul umbul",
+        "pemasangan reklame",
+        "izin spanduk",
+        "izin baliho",
+        "signboard",
+    ],
+    "sip_dokter": [
+        "sip drg",
+        "izin praktik dokter gigi",
+        "izin praktek dokter gigi",
+        "sip dokter spesialis",
+        "izin praktik dokter spesialis",
+        "doctor practice license",
+    ],
+    "sip_bidan": ["izin praktik bidan", "praktik mandiri bidan", "midwife license"],
+    "sip_perawat": [
+        "sikp",
+        "izin kerja perawat",
+        "izin praktik perawat",
+        "praktik mandiri perawat",
+        "nurse license",
+    ],
+    "sipa": [
+        "sika",
+        "izin praktik apoteker",
+        "izin kerja apoteker",
+        "surat izin praktik apoteker",
+        "pharmacist license",
+    ],
+    "izin_apotek": ["surat izin apotek", "izin buka apotek", "pharmacy license"],
+    "izin_klinik": [
+        "izin klinik utama",
+        "izin klinik pratama",
+        "izin klinik gigi",
+        "izin klinik kecantikan",
+        "clinic license",
+    ],
+    "tdup": [
+        "izin villa",
+        "izin penginapan",
+        "izin kafe",
+        "izin guest house",
+        "izin usaha wisata",
+        "tourism business registration",
+    ],
+    "izin_penelitian": [
+        "rekomendasi penelitian",
+        "surat rekomendasi penelitian",
+        "izin pengambilan data",
+        "izin observasi",
+        "research permit",
+    ],
+    "pkkpr": [
+        "keterangan rencana kota",
+        "izin pemanfaatan ruang",
+        "kesesuaian kegiatan pemanfaatan ruang",
+        "izin peruntukan lahan",
+    ],
+    "izin_trayek": ["izin angkutan kota", "izin bus", "izin angkutan pedesaan", "route permit"],
+    "persetujuan_lingkungan": [
+        "dokumen amdal",
+        "surat pernyataan pengelolaan lingkungan",
+        "environmental approval",
+        "environmental permit",
+    ],
+    "izin_operasional_sekolah": [
+        "izin operasional paud",
+        "izin lkp",
+        "izin kursus",
+        "izin lembaga kursus",
+        "izin pendirian satuan pendidikan",
+        "school permit",
+    ],
+}
+
 PERMIT_TEMPLATES: dict[str, list[str]] = {
     "ask_requirements": [
         "syarat {p} apa aja",
