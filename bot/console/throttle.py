@@ -17,6 +17,7 @@ gateway (and every chat channel on it) down.
 from __future__ import annotations
 
 import contextlib
+import logging
 import math
 import time
 from collections.abc import AsyncIterator
@@ -30,6 +31,7 @@ from bot.keys import SETTINGS
 from bot.limiting import limit_storage
 from bot.settings import GatewaySettings
 
+log = logging.getLogger(__name__)
 USERNAME_KEY_CHARS = 60  # longer submitted names count as their first 60 characters
 
 
@@ -55,23 +57,36 @@ class LoginGuard:
         ]
 
     async def wait_seconds(self, address: str, username: str) -> int:
-        """0 when a login may be tried now, else the seconds until it may."""
+        """0 when a login may be tried now, else the seconds until it may.
+
+        With the counts' store (Redis) away, logins go on: the account lock-out in the
+        database and the bounded hashing still hold, and staff can still work."""
         wait = 0.0
-        for limit, kind, key in self._keyed(address, username):
-            if not await self._limiter.test(limit, kind, key):
-                stats = await self._limiter.get_window_stats(limit, kind, key)
-                wait = max(wait, stats.reset_time - time.time())
+        try:
+            for limit, kind, key in self._keyed(address, username):
+                if not await self._limiter.test(limit, kind, key):
+                    stats = await self._limiter.get_window_stats(limit, kind, key)
+                    wait = max(wait, stats.reset_time - time.time())
+        except Exception:
+            log.warning("login limits unavailable; login let through", exc_info=True)
+            return 0
         return max(1, math.ceil(wait)) if wait > 0 else 0
 
     async def failed(self, address: str, username: str) -> None:
-        for limit, kind, key in self._keyed(address, username):
-            await self._limiter.hit(limit, kind, key)
+        try:
+            for limit, kind, key in self._keyed(address, username):
+                await self._limiter.hit(limit, kind, key)
+        except Exception:
+            log.warning("login failure not counted: limits unavailable", exc_info=True)
 
     async def succeeded(self, username: str) -> None:
         """The account's own count starts again (the address's does not)."""
-        for limit, kind, key in self._keyed("", username):
-            if kind == "username":
-                await self._limiter.clear(limit, kind, key)
+        try:
+            for limit, kind, key in self._keyed("", username):
+                if kind == "username":
+                    await self._limiter.clear(limit, kind, key)
+        except Exception:
+            log.warning("login count not cleared: limits unavailable", exc_info=True)
 
     @contextlib.asynccontextmanager
     async def slot(self) -> AsyncIterator[bool]:

@@ -647,3 +647,15 @@ async def test_gateway_replicas_share_the_login_counts_through_redis(
     assert (await sign_in(second, name, "tebakan-salah-2")).status == 401
     assert (await sign_in(first, name, "tebakan-salah-3")).status == 429
     assert (await sign_in(second, name, "tebakan-salah-4")).status == 429
+
+
+async def test_staff_can_still_sign_in_when_redis_is_away(
+    make_gateway: GatewayFactory, gateway_database: str
+) -> None:
+    """The login counts live in Redis; without it, logins go on (the account lock-out and
+    the bounded hashing still hold) instead of failing with 500. Passes on 538ba62 too,
+    which used no Redis at login: it guards the login limits added since."""
+    await add_staff(gateway_database, "admin", "admin", ADMIN_PASSWORD)
+    gateway = await make_gateway(redis_url="redis://127.0.0.1:9/0")
+    assert (await sign_in(gateway, "admin", "tebakan-salah-1")).status == 401
+    await signed_in(gateway, "admin", ADMIN_PASSWORD)
