@@ -303,7 +303,7 @@ def render(
         "# NLU report",
         "",
         "Made by `make nlu-report` (`.venv/bin/python -m nlu.report`) on the project machine "
-        "(2 cores); besides the model in service (`make train`) it trains three ablation "
+        "(2 cores); besides the model in service (`make train`) it trains four ablation "
         "variants and five cross-validation folds, without Rasa's training cache, and takes "
         "about an hour and a half. It rewrites this page after each stage.",
         "",
@@ -330,11 +330,11 @@ def render(
             "## Ablation: what each custom component is worth on the blind set",
             "",
             "Each row is the pipeline of `config.yml` with one part removed or replaced by "
-            "Rasa's own, scored on the blind set. The tokenizer and the stem featurizer shape "
-            "what DIET learns, so their rows are models trained without them on all the "
-            "training data (train s); the number rule, the gazetteer and the value mapper "
-            "only correct a parse, so their rows are the model in service with that step "
-            "skipped.",
+            "Rasa's own, scored on the blind set. The linear classifiers, the tokenizer and "
+            "the stem featurizer shape what is learnt, so their rows are models trained "
+            "without them on all the training data (train s); the number rule, the gazetteer "
+            "and the value mapper only correct a parse, so their rows are the model in "
+            "service with that step skipped.",
             "",
             "| pipeline | intent accuracy | Δ | macro-F1 | permit_type | permit_action | "
             "public_service | train s |",
