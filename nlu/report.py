@@ -94,7 +94,7 @@ VARIANTS = [
     Variant("without the permit gazetteer", skipped=("PermitGazetteer",)),
     Variant("without the entity value mapper", skipped=("EntityValueMapper",)),
     Variant(
-        "none of the five (Rasa's components only)",
+        "none of the five (tokenizer, stems, number rule, gazetteer, value mapper)",
         replace={TOKENIZER: "WhitespaceTokenizer", STEMS: None},
         skipped=("NumberMeansStatus", "PermitGazetteer", "EntityValueMapper"),
     ),
