@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import logging
 from dataclasses import asdict, fields
-from typing import Any
 
 import aiohttp_jinja2
 from aiohttp import web
-from multidict import MultiDictProxy
 
 from bot.admin.audit import LIVE, RETRAIN, UNCHANGED
+from bot.admin.forms import form_text
 from bot.console.auth import actor_of, admin_only
 from bot.keys import SESSIONS
 from permits.catalogue_admin import (
@@ -65,11 +64,6 @@ NOTICES: dict[str, tuple[str, str]] = {
 }
 _DRAFT_FIELDS = tuple(field.name for field in fields(PermitDraft))
 _AGENCY_FIELDS = ("slug", "name", "short_name")
-
-
-def _field(form: MultiDictProxy[Any], name: str) -> str:
-    value = form.get(name, "")
-    return value if isinstance(value, str) else ""
 
 
 # --- permit types ----------------------------------------------------------------
@@ -126,7 +120,7 @@ async def permit_save(request: web.Request) -> web.StreamResponse:
     slug = request.match_info["slug"]
     permit = await _permit_or_redirect(request, slug)
     form = await request.post()
-    draft = PermitDraft(**{name: _field(form, name) for name in _DRAFT_FIELDS})
+    draft = PermitDraft(**{name: form_text(form, name) for name in _DRAFT_FIELDS})
     try:
         async with request.app[SESSIONS]() as session:
             change = await update_permit(session, actor_of(request), slug, draft)
@@ -143,7 +137,7 @@ async def permit_save(request: web.Request) -> web.StreamResponse:
 async def permit_status(request: web.Request) -> web.StreamResponse:
     slug = request.match_info["slug"]
     await _permit_or_redirect(request, slug)
-    action = _field(await request.post(), "action")
+    action = form_text(await request.post(), "action")
     if action not in ("activate", "deactivate"):
         raise web.HTTPBadRequest(text="Permintaan tidak dikenal.")
     active = action == "activate"
@@ -191,7 +185,7 @@ async def agencies_page(request: web.Request) -> web.StreamResponse:
 @admin_only
 async def agency_create(request: web.Request) -> web.StreamResponse:
     form = await request.post()
-    typed = {name: _field(form, name) for name in _AGENCY_FIELDS}
+    typed = {name: form_text(form, name) for name in _AGENCY_FIELDS}
     draft = AgencyDraft(typed["name"], typed["short_name"])
     try:
         async with request.app[SESSIONS]() as session:
@@ -206,7 +200,11 @@ async def agency_create(request: web.Request) -> web.StreamResponse:
 async def agency_save(request: web.Request) -> web.StreamResponse:
     slug = request.match_info["slug"]
     form = await request.post()
-    typed = {"slug": slug, "name": _field(form, "name"), "short_name": _field(form, "short_name")}
+    typed = {
+        "slug": slug,
+        "name": form_text(form, "name"),
+        "short_name": form_text(form, "short_name"),
+    }
     try:
         async with request.app[SESSIONS]() as session:
             change = await update_agency(

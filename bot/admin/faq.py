@@ -14,6 +14,7 @@ from aiohttp import web
 from multidict import MultiDictProxy
 
 from bot.admin.audit import LIVE, RETRAIN, UNCHANGED, local_time
+from bot.admin.forms import form_text
 from bot.console.auth import actor_of, admin_only
 from bot.keys import SESSIONS
 from permits.errors import UnknownTopic
@@ -45,16 +46,11 @@ NOTICES: dict[str, tuple[str, str]] = {
 _EMPTY_FORM = {"slug": "", "title": "", "examples": "", "answer": ""}
 
 
-def _field(form: MultiDictProxy[Any], name: str) -> str:
-    value = form.get(name, "")
-    return value if isinstance(value, str) else ""
-
-
 def _draft(form: MultiDictProxy[Any]) -> TopicDraft:
     return TopicDraft(
-        title=_field(form, "title"),
-        examples=_field(form, "examples"),
-        answer=_field(form, "answer"),
+        title=form_text(form, "title"),
+        examples=form_text(form, "examples"),
+        answer=form_text(form, "answer"),
     )
 
 
@@ -121,7 +117,7 @@ async def faq_list(request: web.Request) -> web.StreamResponse:
 @admin_only
 async def faq_create(request: web.Request) -> web.StreamResponse:
     form = await request.post()
-    slug, draft = _field(form, "slug").strip(), _draft(form)
+    slug, draft = form_text(form, "slug").strip(), _draft(form)
     try:
         async with request.app[SESSIONS]() as session:
             await create_topic(session, actor_of(request), slug, draft)
@@ -163,7 +159,7 @@ async def faq_status(request: web.Request) -> web.StreamResponse:
     """Retire or reactivate; reactivating is refused when its examples now clash."""
     slug = request.match_info["slug"]
     topic = await _topic_or_redirect(request, slug)
-    action = _field(await request.post(), "action")
+    action = form_text(await request.post(), "action")
     if action not in ("retire", "reactivate"):
         raise web.HTTPBadRequest(text="Permintaan tidak dikenal.")
     active = action == "reactivate"

@@ -8,9 +8,8 @@ import logging
 import aiohttp_jinja2
 from aiohttp import web
 
-from bot.console.auth import admin_only, current_staff
+from bot.console.auth import actor_of, admin_only
 from bot.keys import SESSIONS
-from permits.audit import Actor
 from permits.inbox import (
     UnknownIntent,
     assign_group,
@@ -31,11 +30,6 @@ NOTICES = {
     "kelompok-berubah": ("error", "Kelompok itu sudah ditangani. Daftar sudah diperbarui."),
     "intent-tidak-dikenal": ("error", "Pilih maksud (intent) atau topik FAQ dari daftar."),
 }
-
-
-def actor_of(request: web.Request) -> Actor:
-    staff = current_staff(request)
-    return Actor(staff.id, staff.full_name)
 
 
 @admin_only

@@ -11,8 +11,7 @@ import aiohttp
 import aiohttp_jinja2
 from aiohttp import web
 
-from bot.admin.inbox import actor_of
-from bot.console.auth import admin_only
+from bot.console.auth import actor_of, admin_only
 from bot.keys import SESSIONS, SETTINGS
 from bot.training import RasaModels, Trainer
 from permits.model_versions import TrainingBusy, recent_versions
