@@ -22,10 +22,10 @@ demo: setup  ## create the SQLite database and load the demo catalogue
 	@$(APP_PY) -m permits demo
 
 run: train  ## start Rasa, the action server and the gateway with demo data
-	@$(APP_PY) -m bot stack
+	@$(APP_PY) -m devstack run
 
 chat: setup  ## chat in the terminal with the running stack
-	@$(APP_PY) -m bot chat
+	@$(APP_PY) -m devstack chat
 
 test: train  ## run every test (unit, SQLite + PostgreSQL, end-to-end through Rasa)
 	@$(APP_PY) -m pytest -q

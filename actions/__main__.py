@@ -32,7 +32,7 @@ from actions.pending import ActionResumePending
 from actions.settings import ActionSettings
 from actions.status import ActionCheckStatus, ActionListMyApplications, ActionSubscribeUpdates
 from bot.heap import freeze_startup_objects
-from bot.logging import configure_logging
+from bot.logs import configure_logging
 
 ACTIONS: list[type[DatabaseAction]] = [
     ActionAnswerRequirements,

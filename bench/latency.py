@@ -24,7 +24,7 @@ from pathlib import Path
 
 import aiohttp
 
-from bot.stack import Stack, StackConfig
+from devstack.supervisor import Stack, StackConfig
 
 ROOT = Path(__file__).resolve().parents[1]
 API_TOKEN = "bench-api-token"

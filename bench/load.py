@@ -43,7 +43,7 @@ import psutil
 import uvloop
 
 from bench.stock_rasa import StockStack, ensure_stock_model
-from bot.stack import Stack, StackConfig
+from devstack.supervisor import Stack, StackConfig
 
 ROOT = Path(__file__).resolve().parents[1]
 API_TOKEN = "bench-api-token"

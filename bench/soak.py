@@ -56,7 +56,7 @@ from bench.load import (
     stack_config,
     via_gateway,
 )
-from bot.stack import Stack
+from devstack.supervisor import Stack
 
 WARMUP_SECONDS = 60.0  # left out of the verdict
 WINDOW_SECONDS = 300.0  # first and last window compared

@@ -20,9 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from bot.stack import Stack, StackConfig
-from bot.training import rasa_env
-from nlu.train import rasa
+from devstack.supervisor import Stack, StackConfig
+from nlu.train import rasa, rasa_env
 
 log = logging.getLogger(__name__)
 

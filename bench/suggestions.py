@@ -23,8 +23,8 @@ import aiohttp
 import yaml
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.rasa import RasaClient
-from bot.stack import Stack, StackConfig
+from bot.conversation.rasa import RasaClient
+from devstack.supervisor import Stack, StackConfig
 from permits.answers import (
     duration_answer,
     fee_answer,

@@ -30,10 +30,10 @@ from typing import Any, ClassVar
 from aiohttp import web
 from pydantic import BaseModel, Field, ValidationError
 
-from bot.channels.base import Outbound
-from bot.inbound import readable, refusal, request_json
+from bot.conversation.inbound import readable, refusal, request_json
+from bot.conversation.outbound import Outbound
 from bot.keys import DELIVERY, SESSIONS, SETTINGS, TURNS
-from bot.logging import conversation_id as current_conversation
+from bot.logs import conversation_id as current_conversation
 from permits.errors import ApplicationNotFound, UnknownAgency, UnknownStatus
 from permits.progress import StatusChange, change_status
 from permits.status import STATUS_LABELS
@@ -161,7 +161,8 @@ async def post_message(request: web.Request) -> web.Response:
         )
     messages = [{"text": r.text, "buttons": r.buttons} for r in answer.replies]
     return web.json_response(
-        {"conversation_id": conversation, "messages": messages, "intent": answer.intent}
+        {"conversation_id": conversation, "messages": messages, "intent": answer.intent},
+        status=429 if answer.limited else 200,
     )
 
 

@@ -9,7 +9,6 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 
 import aiohttp
 from aiohttp import web
-from limits.aio.storage import MemoryStorage, RedisStorage, Storage
 from prometheus_client import CONTENT_TYPE_LATEST
 from redis.asyncio import Redis
 from sqlalchemy import text
@@ -20,14 +19,15 @@ from bot.bus import bus_for
 from bot.channels import telegram, whatsapp
 from bot.channels import web as web_chat
 from bot.console.live import HUB
-from bot.delivery import DeliveryWorker
+from bot.conversation.delivery import DeliveryWorker
+from bot.conversation.diversions import Diversions
+from bot.conversation.ordering import ConversationLocks
+from bot.conversation.rasa import RasaClient
+from bot.conversation.turns import Turns, TurnsConfig
 from bot.keys import BUS, CHANNELS, DELIVERY, RASA, REDIS, SESSIONS, SETTINGS, TURNS
+from bot.limiting import limit_storage
 from bot.metrics import METRICS, Metrics
-from bot.ordering import ConversationLocks
-from bot.rasa import RasaClient
-from bot.routing import Routing
 from bot.settings import GatewaySettings
-from bot.turns import Turns
 from permits.db import create_engine, create_sessionmaker
 from permits.handoff import open_handoff_counts
 from permits.office_hours import OfficeHours
@@ -85,16 +85,6 @@ async def rasa_client(app: web.Application) -> AsyncIterator[None]:
         yield
 
 
-def flood_limit_storage(redis_url: str) -> Storage:
-    if not redis_url:
-        return MemoryStorage()
-    return RedisStorage(
-        redis_url.replace("redis://", "async+redis://", 1),
-        implementation="redispy",
-        key_prefix="tanya:flood",
-    )
-
-
 async def conversation_services(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
     delivery = DeliveryWorker(
@@ -104,18 +94,17 @@ async def conversation_services(app: web.Application) -> AsyncIterator[None]:
         poll_seconds=settings.delivery_poll_seconds,
         metrics=app[METRICS],
     )
-    turns = Turns(
-        app[SESSIONS],
-        app[RASA],
-        routing=Routing(OfficeHours.parse(settings.office_hours, settings.office_timezone)),
+    config = TurnsConfig(
+        diversions=Diversions(OfficeHours.parse(settings.office_hours, settings.office_timezone)),
         rate_limit=settings.conversation_rate_limit,
         call_centre=settings.call_centre,
         on_queued=delivery.wake,
         observer=app[HUB].transcript,
         locks=ConversationLocks(app[REDIS]),
-        limiter_storage=flood_limit_storage(settings.redis_url),
+        limiter_storage=limit_storage(settings.redis_url, "tanya:flood"),
         metrics=app[METRICS],
     )
+    turns = Turns(app[SESSIONS], app[RASA], config)
     app[DELIVERY], app[TURNS] = delivery, turns
     yield
 

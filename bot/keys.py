@@ -7,11 +7,11 @@ from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.bus import Bus
-from bot.channels.base import Channel
-from bot.delivery import DeliveryWorker
-from bot.rasa import RasaClient
+from bot.conversation.delivery import DeliveryWorker
+from bot.conversation.outbound import Channel
+from bot.conversation.rasa import RasaClient
+from bot.conversation.turns import Turns
 from bot.settings import GatewaySettings
-from bot.turns import Turns
 
 SETTINGS = web.AppKey("settings", GatewaySettings)
 RASA = web.AppKey("rasa", RasaClient)

@@ -194,7 +194,7 @@ class GatewayInput(InputChannel):
 def _may_be_repeat(body: dict[str, Any]) -> bool:
     """Whether the gateway says this message may have reached Rasa before.
 
-    The gateway sends "repeat" with every message (bot/rasa.py); a body without it
+    The gateway sends "repeat" with every message (bot/conversation/rasa.py); a body without it
     (an older gateway) is treated as a possible repeat, as every message was before.
     """
     return body.get("repeat", True) is not False

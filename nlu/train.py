@@ -55,6 +55,25 @@ def engine_env() -> dict[str, str]:
     return env
 
 
+IN_SERVICE_POINTER = "in-service.txt"  # written by bot/admin/trainer.py, read by devstack
+# Every Rasa we start: no usage telemetry to Rasa's servers from a government office.
+NO_TELEMETRY = {"RASA_TELEMETRY_ENABLED": "false"}
+
+
+def rasa_env() -> dict[str, str]:
+    """The environment of a `rasa` command we start (train, run)."""
+    return {**engine_env(), **NO_TELEMETRY}
+
+
+def model_in_service_file(models_dir: Path) -> Path | None:
+    """The administrators' model in service, if one was deployed and still exists."""
+    pointer = models_dir / IN_SERVICE_POINTER
+    if not pointer.exists():
+        return None
+    model = Path(pointer.read_text(encoding="utf-8").strip())
+    return model if model.exists() else None
+
+
 def run_in_engine(script: Path, *args: str, stdin: str = "") -> str:
     """Runs a Python script in Rasa's environment (Python 3.10, rasa 3.6); its stdout."""
     done = subprocess.run(

@@ -149,7 +149,8 @@ def holder_of(
     conversation_id: ColumnElement[str] | QueryableAttribute[str] | str,
 ) -> Select[int | None]:
     """The agent holding a conversation: the one on its active handoff. The rule is
-    here once; the gateway's turn folds it into its own statement (bot/routing.py)."""
+    here once; the gateway's turn folds it into its own statement
+    (bot/conversation/diversions.py)."""
     return (
         select(Handoff.agent_id)
         .where(Handoff.conversation_id == conversation_id, Handoff.state == "active")

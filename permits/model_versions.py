@@ -1,7 +1,7 @@
 """The models administrators trained: which one is in service, which can be rolled back to.
 
 One training at a time; a model goes into service only after it scored at least as
-well as the model in service on the fixed check set (see bot/training.py).
+well as the model in service on the fixed check set (see bot/admin/trainer.py).
 """
 
 from __future__ import annotations

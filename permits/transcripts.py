@@ -3,7 +3,7 @@
 Inbound messages are stored before anything else happens to them, so a message
 that arrives while Rasa is down is kept (state "pending") and answered later.
 Outbound messages are queued in the same transaction that produced them and
-sent by the delivery worker (bot/delivery.py), which claims them with a lease so
+sent by the delivery worker (bot/conversation/delivery.py), which claims them with a lease so
 that two workers never send the same message.
 """
 

@@ -11,9 +11,9 @@ import aiohttp
 import aiohttp_jinja2
 from aiohttp import web
 
+from bot.admin.trainer import RasaModels, Trainer
 from bot.console.auth import actor_of, admin_only
 from bot.keys import SESSIONS, SETTINGS
-from bot.training import RasaModels, Trainer
 from permits.model_versions import TrainingBusy, recent_versions
 
 log = logging.getLogger(__name__)

@@ -40,11 +40,12 @@ from telegram.constants import ChatType, MessageLimit
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import AIORateLimiter, ExtBot
 
-from bot.channels.base import DeliveryFailed, Outbound, split_text
-from bot.inbound import refusal, request_json, storable
+from bot.channels.base import split_text
+from bot.conversation.inbound import refusal, request_json, storable
+from bot.conversation.outbound import DeliveryFailed, Outbound
+from bot.conversation.turns import Turns
 from bot.keys import CHANNELS, SESSIONS, SETTINGS, TURNS
-from bot.turns import Turns
-from permits.status import SHARE_PHONE_PAYLOAD, is_shared_chat, normalise_phone
+from permits.status import is_shared_chat, normalise_phone
 from permits.transcripts import link_phone
 
 log = logging.getLogger(__name__)
@@ -75,12 +76,12 @@ def callback_data_for(index: int, title: str) -> str:
     return title if len(title.encode()) <= CALLBACK_DATA_LIMIT else str(index)
 
 
-def markup_for(buttons: list[dict[str, str]], private: bool = True) -> Markup | None:
+def markup_for(
+    buttons: list[dict[str, str]], asks_for_phone: bool = False, private: bool = True
+) -> Markup | None:
     """Inline choices; the contact keyboard only in a private chat (Telegram offers it
     nowhere else, and a group is never linked)."""
-    if not private:
-        buttons = [b for b in buttons if b.get("payload") != SHARE_PHONE_PAYLOAD]
-    elif any(b.get("payload") == SHARE_PHONE_PAYLOAD for b in buttons):
+    if asks_for_phone and private:
         share = KeyboardButton("Bagikan nomor telepon", request_contact=True)
         return ReplyKeyboardMarkup([[share]], one_time_keyboard=True, resize_keyboard=True)
     choices = [b for b in buttons if b.get("title")]
@@ -105,7 +106,7 @@ class TelegramChannel:
         for position, chunk in enumerate(chunks, 1):
             last = position == len(chunks)
             private = not is_shared_chat(message.conversation_id)
-            markup = markup_for(message.buttons, private) if last else None
+            markup = markup_for(message.buttons, message.asks_for_phone, private) if last else None
             sent = await self._send_chunk(message.address, chunk, markup)
         return str(sent.message_id) if sent else None
 

@@ -44,13 +44,13 @@ from limits.aio.storage import Storage
 from limits.aio.strategies import MovingWindowRateLimiter
 
 from bot.bus import Bus
-from bot.channels.base import Outbound, visible_buttons
-from bot.inbound import loads, refusal
+from bot.conversation.inbound import loads, refusal
+from bot.conversation.outbound import Outbound, visible_buttons
+from bot.conversation.turns import SLOW_DOWN
 from bot.keys import BUS, CHANNELS, SESSIONS, SETTINGS, TURNS
 from bot.limiting import client_address, limit_storage
 from bot.metrics import METRICS
 from bot.settings import GatewaySettings
-from bot.turns import SLOW_DOWN
 from permits.transcripts import history, serialise
 
 log = logging.getLogger(__name__)
@@ -114,7 +114,7 @@ class WebChannel:
                 "id": message.message_id,
                 "from": message.sender,
                 "text": message.text,
-                "buttons": visible_buttons(message.buttons),
+                "buttons": message.buttons,
             },
         )
         return None

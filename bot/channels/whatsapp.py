@@ -25,14 +25,9 @@ from twilio.http.async_http_client import AsyncTwilioHttpClient
 from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 
-from bot.channels.base import (
-    DeliveryFailed,
-    Outbound,
-    numbered_choices,
-    split_text,
-    visible_buttons,
-)
-from bot.inbound import refusal, storable
+from bot.channels.base import numbered_choices, split_text
+from bot.conversation.inbound import refusal, storable
+from bot.conversation.outbound import DeliveryFailed, Outbound
 from bot.keys import CHANNELS, SESSIONS, SETTINGS, TURNS
 from permits.models import utcnow
 from permits.transcripts import record_delivery_status
@@ -52,8 +47,7 @@ SENDER_PATTERN = re.compile(r"^whatsapp:\+\d{6,16}$")
 def whatsapp_text(text: str, buttons: list[dict[str, str]]) -> str:
     """WhatsApp renders *bold* with single asterisks and has no buttons here."""
     body = re.sub(r"\*\*(.+?)\*\*", r"*\1*", text)
-    shown = visible_buttons(buttons)
-    return f"{body}\n\n{numbered_choices(shown)}" if shown else body
+    return f"{body}\n\n{numbered_choices(buttons)}" if buttons else body
 
 
 def outside_window(message: Outbound) -> bool:

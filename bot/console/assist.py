@@ -9,8 +9,8 @@ from typing import Any
 import aiohttp_jinja2
 from aiohttp import web
 
+from bot.conversation.rasa import RasaUnavailable
 from bot.keys import RASA, SESSIONS
-from bot.rasa import RasaUnavailable
 from permits.errors import ApplicationNotFound, InvalidNumber
 from permits.numbers import canonical_number
 from permits.status import status_for_staff

@@ -19,8 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.console.auth import current_staff
 from bot.console.live import HUB
 from bot.console.queue import CHANNEL_LABELS, conversation_url
+from bot.conversation.diversions import SURVEY_BUTTONS, SURVEY_QUESTION
 from bot.keys import CHANNELS, DELIVERY, SESSIONS
-from bot.routing import SURVEY_BUTTONS, SURVEY_QUESTION
 from permits.errors import ApplicationNotFound, InvalidNumber, NotLinked
 from permits.handoff import OUTCOMES, REASONS, close, mark_survey_asked
 from permits.models import CannedReply, Handoff, Message, utcnow

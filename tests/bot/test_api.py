@@ -17,7 +17,13 @@ from permits.db import create_engine, create_sessionmaker
 from permits.demo import load_demo
 from permits.models import Application, Message, UnrecognisedMessage
 from permits.transcripts import record_inbound
-from tests.bot.conftest import API_TOKEN, STATUS_TOKEN, FakeRasa, settings_for
+from tests.bot.conftest import (
+    API_TOKEN,
+    STATUS_TOKEN,
+    FakeRasa,
+    GatewayFactory,
+    settings_for,
+)
 
 AUTH = {"Authorization": f"Bearer {API_TOKEN}"}
 Client = TestClient[web.Request, web.Application]
@@ -264,3 +270,27 @@ def test_production_wants_a_status_token_of_its_own() -> None:
     GatewaySettings(
         env="production", rasa_token="r" * 32, api_token="a" * 32, status_token="s" * 32
     )
+
+
+async def test_the_api_has_the_channels_flood_limit(
+    make_gateway: GatewayFactory, fake_rasa: tuple[FakeRasa, TestServer]
+) -> None:
+    fake, _ = fake_rasa
+    client = await make_gateway(conversation_rate_limit="3/minute")
+    answered = [await send(client, "api:flood", f"syarat pbg {n}") for n in range(3)]
+    assert [status for status, _ in answered] == [200, 200, 200]
+    status, body = await send(client, "api:flood", "syarat pbg lagi")
+    assert status == 429
+    assert "terlalu banyak" in body["messages"][0]["text"]
+    assert len(fake.received) == 3  # the fourth never reached Rasa
+    # Kept in the transcript as limited, and another conversation is still answered.
+    async with client.app[SESSIONS]() as session:
+        states = (
+            await session.scalars(
+                select(Message.state).where(
+                    Message.conversation_id == "api:flood", Message.direction == "in"
+                )
+            )
+        ).all()
+    assert sorted(states) == ["answered", "answered", "answered", "limited"]
+    assert (await send(client, "api:other", "syarat pbg"))[0] == 200

@@ -26,7 +26,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select, update
 
 from bot.channels.web import conversation_for
-from bot.stack import free_port
+from devstack.supervisor import free_port
 from permits.db import create_engine, create_sessionmaker
 from permits.demo import load_demo
 from permits.models import Application, Conversation, Message, Subscription, utcnow

@@ -15,6 +15,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.channels.web import conversation_for
+from tests.bot.channels.test_web import events_until, say
 from tests.bot.conftest import (
     API_TOKEN,
     TELEGRAM_SECRET,
@@ -24,7 +25,6 @@ from tests.bot.conftest import (
     telegram_settings,
 )
 from tests.bot.console.conftest import add_staff, signed_in
-from tests.bot.test_web import events_until, say
 from tests.fakes.telegram import FakeTelegram, post_update, text_update
 
 REDIS_URL = "redis://127.0.0.1:6379/0"

@@ -17,7 +17,7 @@ from playwright.async_api import Browser, Page, expect
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.channels.web import conversation_for
-from bot.stack import Stack
+from devstack.supervisor import Stack
 from permits.staff import create_user
 
 from .browser import ANSWER_TIMEOUT, DOCS, ask, bot_said, open_chat

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.stack import Stack
+from devstack.supervisor import Stack
 
 from .conftest import Gateway
 

@@ -25,7 +25,7 @@ import pytest
 import pytest_asyncio
 from sqlalchemy import func, select
 
-from bot.stack import Stack, StackConfig
+from devstack.supervisor import Stack, StackConfig
 from permits.db import create_engine, create_sessionmaker
 from permits.models import Message
 from tests.conftest import POSTGRES_SERVER, admin_statement

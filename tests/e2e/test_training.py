@@ -22,7 +22,7 @@ from playwright.async_api import Page, expect
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.stack import Stack
+from devstack.supervisor import Stack
 from nlu.scoring import colloquial_cases
 from permits.model_versions import GATE_TOLERANCE
 from permits.models import ModelVersion, StaffUser, TrainingExample

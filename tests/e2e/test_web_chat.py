@@ -14,7 +14,7 @@ from playwright.async_api import Page, expect
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.settings import GatewaySettings
-from bot.stack import Stack
+from devstack.supervisor import Stack
 from permits.catalogue import get_permit
 
 from .browser import (

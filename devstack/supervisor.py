@@ -1,6 +1,6 @@
 """Runs the whole system for development and tests: Rasa, the action server, the gateway.
 
-`python -m bot stack` (what `make run` calls) loads the demo database, starts the
+`python -m devstack run` (what `make run` calls) loads the demo database, starts the
 three processes, waits until each answers its health check, prints where to chat
 and stops everything cleanly on Ctrl-C or when one of them dies.
 
@@ -23,12 +23,12 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
-from urllib.parse import urlsplit
 
 import aiohttp
 
 from bot.settings import GatewaySettings
-from bot.training import NO_TELEMETRY, model_in_service_file
+from deploy.endpoints import rasa_endpoints
+from nlu.train import NO_TELEMETRY, model_in_service_file
 from permits.demo import DEMO_STAFF_PASSWORD
 
 log = logging.getLogger(__name__)
@@ -324,51 +324,13 @@ def _replica_names(kind: str, replicas: int) -> list[str]:
     return [kind if n == 1 else f"{kind}-{n}" for n in range(1, replicas + 1)]
 
 
-def rasa_endpoints(
-    action_url: str, actions_token: str, tracker_store_url: str = "", redis_url: str = ""
-) -> str:
-    """endpoints.yml: the action server and its token; in production PostgreSQL and Redis
-    stores. The token is written as it is (a development or test one: production uses
-    deploy/k8s/rasa-config.yaml, which takes it from the environment)."""
-    lines = [
-        "action_endpoint:",
-        f'  url: "{action_url}"',
-        "  headers:",
-        f'    Authorization: "Bearer {actions_token}"',
-    ]
-    if tracker_store_url:
-        db = urlsplit(tracker_store_url)
-        lines += [
-            "tracker_store:",
-            "  type: SQL",
-            "  dialect: postgresql",
-            f"  url: {db.hostname}",
-            f"  port: {db.port or 5432}",
-            f"  db: {db.path.lstrip('/')}",
-            f"  username: {db.username or 'postgres'}",
-            f'  password: "{db.password or ""}"',
-            "  login_db: postgres",  # lets Rasa create its database on first start
-        ]
-    if redis_url:
-        redis = urlsplit(redis_url)
-        lines += [
-            "lock_store:",
-            "  type: redis",
-            f"  url: {redis.hostname}",
-            f"  port: {redis.port or 6379}",
-            f"  db: {redis.path.lstrip('/') or 0}",
-            "  key_prefix: rasa",  # its keys: rasa:lock:<conversation>
-        ]
-    return "\n".join(lines) + "\n"
-
-
 def _banner(stack: Stack) -> str:
     return (
         "\n  Tanya Izin is running.\n"
         f"  Web chat:              {stack.gateway_url}/   (on a demo office homepage)\n"
         f"  Agent console:         {stack.gateway_url}/console   (demo accounts admin and "
         f"petugas, password {DEMO_STAFF_PASSWORD})\n"
-        f"  Chat in the terminal:  make chat   (or: .venv/bin/python -m bot chat "
+        f"  Chat in the terminal:  make chat   (or: .venv/bin/python -m devstack chat "
         f"--url {stack.gateway_url})\n"
         f"  HTTP API:              POST {stack.gateway_url}/api/messages "
         f"(Authorization: Bearer {stack.config.api_token})\n"

@@ -5,7 +5,7 @@ a button's title typed as text counts as choosing it, and so does its number
 (WhatsApp shows buttons as a numbered list). The offered buttons are kept on the
 conversation's row (written with each answer, see settle_inbound), so any replica,
 and a restarted one, knows them; they are read with the turn's context
-(bot/routing.py, turn_context).
+(bot/conversation/diversions.py, turn_context).
 """
 
 from __future__ import annotations

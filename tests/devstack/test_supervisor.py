@@ -8,31 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.guard import screen
-from bot.logging import mask
-from bot.ordering import ConversationLocks
-from bot.stack import Stack, StackConfig, StackError
-
-
-async def test_idle_conversations_leave_no_locks_behind() -> None:
-    locks = ConversationLocks()
-    async with locks.hold("web:a"):
-        assert len(locks) == 1
-    assert len(locks) == 0
-
-
-def test_only_offered_payloads_pass_the_slash_guard() -> None:
-    offered = [{"title": "Ya", "payload": "/affirm"}, {"title": "Tidak", "payload": "/deny"}]
-    assert screen("/affirm", offered) == "/affirm"
-    assert screen("tidak", offered) == "/deny"  # a title typed as text
-    assert screen("2", offered) == "/deny"  # its number, as WhatsApp shows it
-    assert screen("/human_handoff", offered) == "human_handoff"  # not offered: stripped
-    assert screen("/affirm", []) == "affirm"
-
-
-def test_logs_mask_phone_numbers_and_tokens() -> None:
-    assert mask("whatsapp:+6281234567890") == "whatsapp:+628*******890"
-    assert mask("Authorization: Bearer abc.def") == "Authorization: Bearer ***"
+from devstack.supervisor import Stack, StackConfig, StackError
 
 
 async def test_stack_stops_everything_when_a_child_fails(tmp_path: Path) -> None:

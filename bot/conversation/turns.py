@@ -21,7 +21,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -30,15 +30,16 @@ from limits.aio.storage import MemoryStorage, Storage
 from limits.aio.strategies import MovingWindowRateLimiter
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot import guard
-from bot.channels.base import visible_buttons
-from bot.logging import conversation_id as current_conversation
+from bot.conversation import guard
+from bot.conversation.diversions import Diversions, TurnContext, pending_turns
+from bot.conversation.ordering import ConversationLocks, LocksUnavailable
+from bot.conversation.outbound import visible_buttons
+from bot.conversation.rasa import BotReply, RasaClient, RasaUnavailable
+from bot.logs import conversation_id as current_conversation
 from bot.metrics import Metrics
-from bot.ordering import ConversationLocks, LocksUnavailable
-from bot.rasa import BotReply, RasaClient, RasaUnavailable
-from bot.routing import Diverted, Routing, TurnContext, pending_turns
 from permits.inbox import file_unrecognised, is_unrecognised
 from permits.models import Message, utcnow
+from permits.states import MessageState
 from permits.transcripts import (
     Outgoing,
     as_outgoing,
@@ -74,6 +75,7 @@ class Answer:
     replies: list[Outgoing]
     intent: dict[str, Any] | None
     held: bool = False  # an agent holds the conversation and will answer
+    limited: bool = False  # over the flood limit: not answered
 
 
 def may_have_reached_rasa(message_id: int, lock_was_free: bool, just_stored: int | None) -> bool:
@@ -91,33 +93,39 @@ def ignore_lines(conversation_id: str, lines: list[Message]) -> None:
     """The observer when nobody watches."""
 
 
+@dataclass(frozen=True)
+class TurnsConfig:
+    """What a turn needs besides the database and Rasa."""
+
+    diversions: Diversions
+    rate_limit: str  # per conversation, in the `limits` notation ("12/minute")
+    call_centre: str
+    on_queued: Callable[[], None] = lambda: None  # wakes the delivery worker
+    observer: TranscriptObserver = ignore_lines
+    locks: ConversationLocks = field(default_factory=ConversationLocks)
+    limiter_storage: Storage = field(default_factory=MemoryStorage)
+    metrics: Metrics = field(default_factory=Metrics)
+
+
 class Turns:
+    """One answer pipeline with two sinks: pushed channels get their replies queued
+    for the delivery worker (`receive`), the HTTP API in the response (`answer_now`).
+    Both store first, apply the same flood limit, and answer under the
+    conversation's lock, oldest message first."""
+
     def __init__(
-        self,
-        sessions: async_sessionmaker[AsyncSession],
-        rasa: RasaClient,
-        *,
-        routing: Routing,
-        rate_limit: str,
-        call_centre: str,
-        on_queued: Callable[[], None],
-        observer: TranscriptObserver = ignore_lines,
-        locks: ConversationLocks | None = None,
-        limiter_storage: Storage | None = None,
-        metrics: Metrics | None = None,
+        self, sessions: async_sessionmaker[AsyncSession], rasa: RasaClient, config: TurnsConfig
     ) -> None:
         self._sessions = sessions
         self._rasa = rasa
-        self._routing = routing
-        self._observer = observer
-        self._locks = locks if locks is not None else ConversationLocks()
-        self._limit = parse(rate_limit)
-        self._limiter = MovingWindowRateLimiter(
-            limiter_storage if limiter_storage is not None else MemoryStorage()
-        )
-        self._metrics = metrics if metrics is not None else Metrics()
-        self._call_centre = call_centre
-        self._on_queued = on_queued
+        self._diversions = config.diversions
+        self._observer = config.observer
+        self._locks = config.locks
+        self._limit = parse(config.rate_limit)
+        self._limiter = MovingWindowRateLimiter(config.limiter_storage)
+        self._metrics = config.metrics
+        self._call_centre = config.call_centre
+        self._on_queued = config.on_queued
         self._tasks: set[asyncio.Task[None]] = set()
 
     async def receive(
@@ -133,18 +141,11 @@ class Turns:
             inbound = await record_inbound(
                 session, conversation_id, text, external_id, commit=False
             )
-            channel = channel_of(conversation_id)
             if inbound is None:
-                self._metrics.duplicates.labels(channel).inc()
-                log.info("duplicate delivery dropped", extra={"external_id": external_id})
+                self._count_duplicate(conversation_id, external_id)
                 return False
-            self._metrics.received.labels(channel).inc()
-            if limited and not await self.within_flood_limit(conversation_id):
-                inbound.state = "limited"
-                await session.commit()
-                self._metrics.flood_limited.inc()
-                log.warning("flood limit reached")
-                await self._tell_once(session, conversation_id, SLOW_DOWN, "limit")
+            self._metrics.received.labels(channel_of(conversation_id)).inc()
+            if limited and not await self._admit(session, inbound, tell=True):
                 return True
             await session.commit()
         self._observer(conversation_id, [inbound])
@@ -170,37 +171,24 @@ class Turns:
             )
             if inbound is None:
                 return False
-            if not await self.within_flood_limit(conversation_id):
-                inbound.state = "limited"  # a flood of photos is not echoed either
-                await session.commit()
-                self._metrics.flood_limited.inc()
-                log.warning("flood limit reached")
-                await self._tell_once(session, conversation_id, SLOW_DOWN, "limit")
-                return True
-            rows = await settle_inbound(session, inbound, "answered", [Outgoing(answer)])
+            if not await self._admit(session, inbound, tell=True):
+                return True  # a flood of photos is not echoed either
+            rows = await settle_inbound(session, inbound, MessageState.ANSWERED, [Outgoing(answer)])
         self._observer(conversation_id, [inbound, *rows])
         self._on_queued()
         return True
 
     async def drain(self, conversation_id: str, new: int | None = None) -> None:
-        """Answer the conversation's unanswered messages, oldest first.
+        """Answer the conversation's unanswered messages, oldest first; their replies
+        are queued for the delivery worker.
 
         `new`: the message the caller has just stored, which cannot have reached Rasa
         if the lock is free (see the module's docstring).
         """
         current_conversation.set(conversation_id)
         try:
-            async with (
-                self._locks.hold(conversation_id) as free,
-                self._sessions() as session,
-            ):
-                async for inbound, context in pending_turns(session, conversation_id):
-                    diverted = await self._divert(session, inbound, context, delivered=False)
-                    if diverted is not None:
-                        continue
-                    repeat = may_have_reached_rasa(inbound.id, free, new)
-                    if not await self._answer(session, inbound, context, repeat=repeat):
-                        break
+            async with self._sessions() as session:
+                await self._answer_waiting(session, conversation_id, new=new, in_response=False)
         except LocksUnavailable:
             log.warning("no conversation lock: Redis unreachable; answered once it is back")
         self._on_queued()
@@ -218,40 +206,110 @@ class Turns:
         current_conversation.set(conversation_id)
         async with self._sessions() as session:
             inbound, new = await self._record_request(session, conversation_id, text, request_id)
+            if new:
+                if not await self._admit(session, inbound):
+                    return Answer([Outgoing(SLOW_DOWN)], None, limited=True)
+                await session.commit()
+                self._observer(conversation_id, [inbound])
+            elif inbound.state == MessageState.LIMITED:
+                return Answer([Outgoing(SLOW_DOWN)], None, limited=True)
             try:
-                return await self._answer_in_order(session, inbound, new=new)
+                answered = await self._answer_waiting(
+                    session,
+                    conversation_id,
+                    new=inbound.id if new else None,
+                    in_response=True,
+                    up_to=inbound.id,
+                )
             except LocksUnavailable:
                 # Kept pending: a retry with the same id, or the recovery loop, answers it.
                 log.warning("no conversation lock: Redis unreachable")
                 return None
+            if answered is None:
+                return None
+            return await self._answer_of(session, inbound, answered)
 
-    async def _answer_in_order(
-        self, session: AsyncSession, inbound: Message, *, new: bool
-    ) -> Answer | None:
-        """Under the conversation's lock: older messages first, then this one.
+    async def _admit(self, session: AsyncSession, inbound: Message, *, tell: bool = False) -> bool:
+        """Within the conversation's flood limit; otherwise the message is kept as
+        limited and never answered, and (`tell`) the user is told once to slow down."""
+        if await self.within_flood_limit(inbound.conversation_id):
+            return True
+        inbound.state = MessageState.LIMITED
+        await session.commit()
+        self._metrics.flood_limited.inc()
+        log.warning("flood limit reached")
+        if tell:
+            await self._tell_once(session, inbound.conversation_id, SLOW_DOWN, "limit")
+        return False
 
-        `new`: this call has just stored `inbound` (not a retried request)."""
-        conversation_id = inbound.conversation_id
+    async def _answer_waiting(
+        self,
+        session: AsyncSession,
+        conversation_id: str,
+        *,
+        new: int | None,
+        in_response: bool,
+        up_to: int | None = None,
+    ) -> dict[int, list[Message]] | None:
+        """Under the conversation's lock, answer its waiting messages oldest first (up
+        to `up_to`): their replies by message id, or None when Rasa is unreachable."""
+        answered: dict[int, list[Message]] = {}
         async with self._locks.hold(conversation_id) as free:
-            answered: dict[int, list[Message]] = {}
-            async for waiting, context in pending_turns(session, conversation_id):
-                if waiting.id > inbound.id:
+            async for inbound, context in pending_turns(session, conversation_id):
+                if up_to is not None and inbound.id > up_to:
                     break
-                repeat = may_have_reached_rasa(waiting.id, free, inbound.id if new else None)
-                rows = await self._answer_in_response(session, waiting, context, repeat=repeat)
+                repeat = may_have_reached_rasa(inbound.id, free, new)
+                rows = await self._take_turn(
+                    session, inbound, context, repeat=repeat, in_response=in_response
+                )
                 if rows is None:
                     return None
-                answered[waiting.id] = rows
-            if inbound.id not in answered:  # answered before: by another replica, or
-                await session.refresh(inbound)  # an earlier request with the same id
-                if inbound.state == "failed":
-                    return None
-                answered[inbound.id] = await replies_to(session, inbound)
+                answered[inbound.id] = rows
+        return answered
+
+    async def _take_turn(
+        self,
+        session: AsyncSession,
+        inbound: Message,
+        context: TurnContext,
+        *,
+        repeat: bool,
+        in_response: bool,
+    ) -> list[Message] | None:
+        """Answer one message, by the gateway or by Rasa: its replies, or None when
+        Rasa is unreachable. A pushed message then waits for the recovery loop (the
+        user is told once); one answered in a response is marked failed, so that the
+        caller's retry asks again."""
+        diverted = await self._divert(session, inbound, context, delivered=in_response)
+        if diverted is not None:
+            return diverted
+        try:
+            reply = await self._ask_rasa(session, inbound, context, repeat=repeat)
+        except RasaUnavailable:
+            if in_response:
+                await settle_inbound(session, inbound, MessageState.FAILED, [])
+            else:
+                await self._tell_once(session, inbound.conversation_id, KEPT_FOR_LATER, "notice")
+            return None
+        return await self._settle(
+            session, inbound, reply, self._replies_of(reply), delivered=in_response
+        )
+
+    async def _answer_of(
+        self, session: AsyncSession, inbound: Message, answered: dict[int, list[Message]]
+    ) -> Answer | None:
+        if inbound.id in answered:
+            rows = answered[inbound.id]
+        else:  # answered before: by another replica, or an earlier request with the same id
+            await session.refresh(inbound)
+            if inbound.state == MessageState.FAILED:
+                return None
+            rows = await replies_to(session, inbound)
         intent = {"name": inbound.intent, "confidence": inbound.confidence}
         return Answer(
-            [as_outgoing(row) for row in answered[inbound.id]],
+            [as_outgoing(row) for row in rows],
             intent if inbound.intent else None,
-            held=inbound.state == "held",
+            held=inbound.state == MessageState.HELD,
         )
 
     async def _record_request(
@@ -259,35 +317,24 @@ class Turns:
     ) -> tuple[Message, bool]:
         """The request's message, and whether it is new (False: a retried request)."""
         external_id = f"api-{request_id}" if request_id else None
-        inbound = await record_inbound(session, conversation_id, text, external_id)
+        inbound = await record_inbound(session, conversation_id, text, external_id, commit=False)
         if inbound is not None:
             self._metrics.received.labels(channel_of(conversation_id)).inc()
-            self._observer(conversation_id, [inbound])
             return inbound, True
         assert external_id is not None  # without an id a message is never a duplicate
         repeated = await inbound_by_external_id(session, conversation_id, external_id)
         assert repeated is not None
-        self._metrics.duplicates.labels(channel_of(conversation_id)).inc()
-        if repeated.state == "failed":  # Rasa was down last time: try again
-            repeated.state = "pending"
+        self._count_duplicate(conversation_id, external_id)
+        if repeated.state == MessageState.FAILED:  # Rasa was down last time: try again
+            repeated.state = MessageState.PENDING
         # Ends the look-up's transaction, so that a storm of copies waiting for the
         # conversation's lock does not hold every pooled connection.
         await session.commit()
         return repeated, False
 
-    async def _answer_in_response(
-        self, session: AsyncSession, inbound: Message, context: TurnContext, *, repeat: bool
-    ) -> list[Message] | None:
-        """Answer a message whose replies go back in an HTTP response: the replies,
-        or None if Rasa is down."""
-        if await self._divert(session, inbound, context, delivered=True) is not None:
-            return await replies_to(session, inbound)
-        try:
-            reply = await self._ask_rasa(session, inbound, context, repeat=repeat)
-        except RasaUnavailable:
-            await settle_inbound(session, inbound, "failed", [])
-            return None
-        return await self._settle(session, inbound, reply, self._replies_of(reply), delivered=True)
+    def _count_duplicate(self, conversation_id: str, external_id: str | None) -> None:
+        self._metrics.duplicates.labels(channel_of(conversation_id)).inc()
+        log.info("duplicate delivery dropped", extra={"external_id": external_id})
 
     async def recover_forever(self, interval: float) -> None:
         """Answer messages left pending (Rasa was down, or the process restarted)."""
@@ -315,13 +362,14 @@ class Turns:
 
     async def _divert(
         self, session: AsyncSession, inbound: Message, context: TurnContext, *, delivered: bool
-    ) -> Diverted | None:
+    ) -> list[Message] | None:
         """Handle the message without Rasa's dialogue when an agent holds the
-        conversation, or when it answers the survey or a call-back question."""
-        diverted = await self._routing.divert(session, inbound, context)
+        conversation, or when it answers the survey or a call-back question: the
+        replies, or None when Rasa is to answer."""
+        diverted = await self._diversions.divert(session, inbound, context)
         if diverted is None:
             return None
-        reading = await self._read(inbound.text) if diverted.state == "held" else None
+        reading = await self._read(inbound.text) if diverted.state == MessageState.HELD else None
         rows = await settle_inbound(
             session,
             inbound,
@@ -334,7 +382,7 @@ class Turns:
         )
         self._observer(inbound.conversation_id, [inbound, *rows])
         log.info("message handled by the gateway", extra={"state": diverted.state})
-        return diverted
+        return rows
 
     async def _read(self, text: str) -> BotReply | None:
         """The NLU's reading alone (no dialogue), for the agent's console; None if Rasa
@@ -412,7 +460,7 @@ class Turns:
         rows = await settle_inbound(
             session,
             inbound,
-            "answered",
+            MessageState.ANSWERED,
             replies,
             intent=intent.get("name"),
             confidence=intent.get("confidence"),

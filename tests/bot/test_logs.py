@@ -7,7 +7,8 @@ from pathlib import Path
 
 import aiohttp
 
-from bot.stack import free_port
+from bot.logs import mask
+from devstack.supervisor import free_port
 from tests.bot.conftest import API_TOKEN, RASA_TOKEN
 from tests.bot.test_notifications import GatewayProcess
 
@@ -53,3 +54,8 @@ async def test_access_logs_keep_no_tokens_phone_numbers_or_message_text(
     assert "/console/assist" in log and "/chat/ws" in log  # requests are still logged
     for secret in (SECRET_SESSION, "081234567890", "6281234567890", "bu+rina", "bu rina"):
         assert secret not in log, secret
+
+
+def test_logs_mask_phone_numbers_and_tokens() -> None:
+    assert mask("whatsapp:+6281234567890") == "whatsapp:+628*******890"
+    assert mask("Authorization: Bearer abc.def") == "Authorization: Bearer ***"

@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from nlu.build import admin_data, write_training_data
 from nlu.scoring import colloquial_cases, parse, score
-from nlu.train import engine_env, rasa
+from nlu.train import IN_SERVICE_POINTER, ROOT, rasa, rasa_env
 from permits.audit import Actor, record
 from permits.model_versions import (
     abandon_unfinished,
@@ -44,24 +44,6 @@ from permits.model_versions import (
 
 log = logging.getLogger(__name__)
 LOG_FLUSH_SECONDS = 2.0
-ROOT = Path(__file__).resolve().parents[1]
-IN_SERVICE_POINTER = "in-service.txt"  # read by bot/stack.py when Rasa starts
-# Every Rasa we start: no usage telemetry to Rasa's servers from a government office.
-NO_TELEMETRY = {"RASA_TELEMETRY_ENABLED": "false"}
-
-
-def rasa_env() -> dict[str, str]:
-    """The environment of a `rasa` command we start (train, run)."""
-    return {**engine_env(), **NO_TELEMETRY}
-
-
-def model_in_service_file(models_dir: Path) -> Path | None:
-    """The administrators' model in service, if one was deployed and still exists."""
-    pointer = models_dir / IN_SERVICE_POINTER
-    if not pointer.exists():
-        return None
-    model = Path(pointer.read_text(encoding="utf-8").strip())
-    return model if model.exists() else None
 
 
 class RasaModels:

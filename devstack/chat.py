@@ -1,4 +1,4 @@
-"""A terminal chat against the running gateway: `python -m bot chat`."""
+"""A terminal chat against the running gateway: `python -m devstack chat`."""
 
 from __future__ import annotations
 

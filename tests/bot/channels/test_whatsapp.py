@@ -15,8 +15,8 @@ from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select, update
 
 from bot.channels.whatsapp import BODY_LIMIT, EMPTY_TWIML, MEDIA_ANSWER
+from bot.conversation.turns import SLOW_DOWN
 from bot.keys import SESSIONS
-from bot.turns import SLOW_DOWN
 from permits.demo import load_demo
 from permits.models import Conversation, Message, utcnow
 from permits.progress import StatusChange, change_status

@@ -17,8 +17,14 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.channels.base import Channel, DeliveryFailed, Outbound
-from bot.logging import conversation_id as current_conversation
+from bot.conversation.outbound import (
+    Channel,
+    DeliveryFailed,
+    Outbound,
+    asks_for_phone,
+    visible_buttons,
+)
+from bot.logs import conversation_id as current_conversation
 from bot.metrics import Metrics
 from permits.models import Message
 from permits.transcripts import (
@@ -88,7 +94,8 @@ class DeliveryWorker:
                 message_id=row.id,
                 conversation_id=row.conversation_id,
                 text=row.text,
-                buttons=list(row.buttons or []),
+                buttons=visible_buttons(row.buttons or []),
+                asks_for_phone=asks_for_phone(row.buttons or []),
                 kind=row.kind,
                 sender=row.sender,
                 template_variables=row.template_variables,

@@ -62,7 +62,9 @@ class TurnContext:
     """What answering a message needs to know of its conversation."""
 
     held: bool  # an agent holds the conversation (the bot stays silent)
-    offered: list[dict[str, str]]  # the buttons of the bot's last answer (bot/guard.py)
+    offered: list[
+        dict[str, str]
+    ]  # the buttons of the bot's last answer (bot/conversation/guard.py)
 
 
 # One statement instead of two per turn (the agent holding it, the offered buttons),
@@ -123,7 +125,7 @@ def phone_in(text: str) -> str | None:
     return normalise_phone(match.group()) if match else None
 
 
-class Routing:
+class Diversions:
     def __init__(self, office_hours: OfficeHours) -> None:
         self._hours = office_hours
 

@@ -1,0 +1,1 @@
+"""Deployment tooling that is code: the files Rasa needs in production shape."""

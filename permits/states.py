@@ -1,0 +1,55 @@
+"""The states of the rows that move through a process, named once.
+
+StrEnum members are the strings stored in the database (the columns stay
+`String`), so a row read back compares equal to its member and migrations are
+unchanged.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class MessageState(StrEnum):
+    """An inbound message waits (pending) until the bot or the gateway answered it,
+    an agent holds the conversation (held), it was over the flood limit (limited) or
+    Rasa could not answer it in an API response (failed). An outbound message is
+    queued for the delivery worker until it is sent or failed for good."""
+
+    PENDING = "pending"
+    ANSWERED = "answered"
+    HELD = "held"
+    LIMITED = "limited"
+    QUEUED = "queued"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class HandoffState(StrEnum):
+    QUEUED = "queued"  # waiting for an agent
+    ACTIVE = "active"  # an agent holds the conversation
+    CALLBACK = "callback"  # outside office hours: the applicant is to be called back
+    CLOSED = "closed"
+
+
+class ComplaintState(StrEnum):
+    NEW = "baru"
+    IN_PROGRESS = "diproses"
+    DONE = "selesai"
+
+
+class InboxState(StrEnum):
+    """A message the NLU did not understand, in the administrators' inbox."""
+
+    NEW = "new"
+    ASSIGNED = "assigned"  # turned into a training example
+    DISMISSED = "dismissed"
+
+
+class ModelState(StrEnum):
+    TRAINING = "training"
+    TRAINED = "trained"
+    DEPLOYED = "deployed"
+    REFUSED = "refused"
+    FAILED = "failed"
+    RETIRED = "retired"
