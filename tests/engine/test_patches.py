@@ -2,7 +2,8 @@
 
 It must refuse, changing nothing, a Rasa of another version or a target whose
 signature changed; install exactly the attributes its table lists, once; happen
-before `rasa run` loads a model; and the table must match engine/requirements.txt.
+before `rasa run` loads a model; and the table must match engine/requirements.txt
+and docs/architecture.md.
 """
 
 from __future__ import annotations
@@ -98,3 +99,26 @@ def test_the_patches_are_for_the_rasa_the_engine_installs() -> None:
     )
     assert pinned is not None
     assert _run("install")["rasa_version"] == pinned.group(1)
+
+
+def _test_exists(reference: str) -> bool:
+    path, _, name = reference.partition("::")
+    file = ROOT / path
+    return file.is_file() and bool(re.search(rf"^(async )?def {name}\(", file.read_text(), re.M))
+
+
+def _documented_patches() -> list[tuple[str, str]]:
+    """(target, test) of each row of docs/architecture.md's "Engine patches" table."""
+    text = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    section = text.split("## Engine patches", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| `rasa.")]
+    cells = [[cell.strip(" `") for cell in row.strip("|").split("|")] for row in rows]
+    return [(row[0], row[-1]) for row in cells]
+
+
+def test_the_docs_list_every_patch_with_its_test() -> None:
+    report = _run("install")
+    table = list(zip(report["targets"], report["tests"], strict=True))
+    assert _documented_patches() == table
+    for _, test in table:
+        assert _test_exists(test), test
