@@ -50,10 +50,9 @@ def main() -> None:
     from rasa.core.agent import Agent
     from rasa.core.channels.channel import UserMessage
 
-    from engine import batching, speedups
+    from engine import batching, patches
 
-    speedups.install()
-    batching.install()  # before the model loads, as in service
+    patches.install()  # before the model loads, as in service
     model = sorted(glob.glob(str(ROOT / "models" / "*.tar.gz")))[-1]
     processor = Agent.load(model).processor
     texts = _texts(args.texts)

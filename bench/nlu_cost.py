@@ -1,7 +1,7 @@
 """CPU per message of two NLU models side by side: a baseline and the model in service.
 
 Runs in Rasa's environment (it loads both models in-process, with the engine's
-speed-ups and batching installed as in service):
+patches installed as in service, engine/patches.py):
 
     PYTHONPATH=. .venv-engine/bin/python bench/nlu_cost.py BASELINE.tar.gz [CANDIDATE.tar.gz]
         [--texts 400] [--rounds 5]
@@ -53,10 +53,9 @@ def main() -> None:
     from rasa.core.agent import Agent
     from rasa.core.channels.channel import UserMessage
 
-    from engine import batching, speedups
+    from engine import batching, patches
 
-    speedups.install()
-    batching.install()
+    patches.install()
     models = {"baseline": args.baseline, "candidate": args.candidate}
     processors = {name: Agent.load(path).processor for name, path in models.items()}
     texts = _texts(args.texts)

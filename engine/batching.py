@@ -17,8 +17,10 @@ calls (docs/benchmarks.md, "NLU micro-batching"). Here:
 The NLU graph does not read the tracker (Rasa passes it to every run, for the
 policies' part of the graph), so messages of different conversations can share
 a run. Results are the same as one at a time: masks keep padded positions out of
-every token's and sentence's output (checked by tests/e2e/test_batching.py on the
-training texts).
+every token's and sentence's output (checked by tests/e2e/test_serving_engine.py on
+the training texts). Installed by engine/patches.py, which wraps Rasa's methods with
+the `_batched_parse_message`, `_parse_from_batch`, `_process_in_one_call` and
+`_predict_from_rows` below.
 """
 
 from __future__ import annotations
@@ -38,7 +40,6 @@ from rasa.core.processor import MessageProcessor
 from rasa.engine.constants import PLACEHOLDER_MESSAGE, PLACEHOLDER_TRACKER
 from rasa.engine.graph import ExecutionContext
 from rasa.nlu.classifiers.diet_classifier import DIETClassifier
-from rasa.nlu.selectors.response_selector import ResponseSelector
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.training_data.message import Message
 
@@ -242,18 +243,3 @@ def _row(outputs: Any, index: int) -> Any:
     if isinstance(outputs, np.ndarray) and outputs.ndim > 0:
         return outputs[index : index + 1]
     return outputs
-
-
-def install() -> None:
-    if getattr(MessageProcessor, "_tanya_batched", False):
-        return
-    MessageProcessor.parse_message = _batched_parse_message(  # type: ignore[method-assign]
-        MessageProcessor.parse_message
-    )
-    MessageProcessor._parse_message_with_graph = _parse_from_batch(  # type: ignore[method-assign]
-        MessageProcessor._parse_message_with_graph
-    )
-    for component in (DIETClassifier, ResponseSelector):
-        component.process = _process_in_one_call(component.process)  # type: ignore[method-assign]
-    DIETClassifier._predict = _predict_from_rows(DIETClassifier._predict)  # type: ignore[method-assign]
-    MessageProcessor._tanya_batched = True  # type: ignore[attr-defined]

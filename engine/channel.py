@@ -33,16 +33,10 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from engine import batching, memory, speedups, stores, turn_trackers
+from engine import batching, memory, patches
 from engine.turn_trackers import TurnMessage
 
 logger = logging.getLogger(__name__)
-# Rasa imports this module before it loads a model, so the patches apply to it.
-speedups.install()  # engine/speedups.py
-batching.install()  # engine/batching.py
-memory.install()  # engine/memory.py
-stores.install()  # engine/stores.py
-turn_trackers.install()  # engine/turn_trackers.py
 
 
 class GatewayInput(InputChannel):
@@ -52,6 +46,12 @@ class GatewayInput(InputChannel):
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> GatewayInput:
+        # Our patches of Rasa (engine/patches.py) go in here: `rasa run` calls this
+        # before it can load a model. rasa/core/run.py's serve_application creates the
+        # input channels (this method) first, then registers the model's load
+        # (load_agent_on_start) as a before_server_start listener, which only runs
+        # inside app.run (tests/engine/test_patches.py checks that order).
+        patches.install()
         token = (credentials or {}).get("token") or os.environ.get("TANYA_RASA_TOKEN", "")
         if not token or token.startswith("${"):
             token = os.environ.get("TANYA_RASA_TOKEN", "")

@@ -13,13 +13,13 @@ without a gradient tape, so every layer of the training graph is built and no
 optimizer is involved), then the trained weights are read from the same
 checkpoint as before and the prediction function is traced as Rasa does. The
 checkpoint's optimizer slots are left unread. Answers are the same (checked by
-tests/e2e/test_memory.py on the training texts). Fine-tuning (`rasa train
+tests/e2e/test_serving_engine.py on the training texts). Fine-tuning (`rasa train
 --finetune`) needs the optimizer, so that load keeps Rasa's way.
 
-Installed when Rasa imports our channel (engine/channel.py), like
-engine/speedups.py. After every model load, whether at start or when the admin's
-deploy swaps a model in, the memory the loading freed is handed back to the
-system (`malloc_trim`), otherwise glibc keeps it for the process.
+Installed by engine/patches.py, like engine/speedups.py. After every model load,
+whether at start or when the admin's deploy swaps a model in, the memory the
+loading freed is handed back to the system (`malloc_trim`), otherwise glibc keeps
+it for the process.
 """
 
 from __future__ import annotations
@@ -121,8 +121,3 @@ def _load_model(self: Agent, model_path: str | Path, fingerprint: str | None = N
     # Loading leaves freed memory in glibc's heap (the checkpoint's buffers, the
     # unread optimizer slots, after a swap the old model once it is dropped).
     release_freed_memory()
-
-
-def install() -> None:
-    RasaModel.load = classmethod(_load_for_serving)  # type: ignore[method-assign,assignment]
-    Agent.load_model = _load_model  # type: ignore[method-assign]

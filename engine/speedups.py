@@ -22,8 +22,7 @@ changes, found by profiling under load (docs/benchmarks.md, "where the time goes
   (`EndpointConfig.request` closes its session each time). Each endpoint now keeps one
   session, so calls reuse kept-alive connections.
 
-Installed when Rasa imports our channel (engine/channel.py), the one hook into the
-engine process we have.
+Installed, with the other patches, by engine/patches.py (the table of targets).
 """
 
 from __future__ import annotations
@@ -236,11 +235,3 @@ def _kept_session(self: EndpointConfig) -> _KeptSession:
 
 
 _rasa_session = EndpointConfig.session
-
-
-def install() -> None:
-    RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
-    Event.resolve_by_type = staticmethod(_resolve_by_type)  # type: ignore[method-assign,assignment]
-    Features._combine_sparse_features = _combine_sparse_features  # type: ignore[method-assign]
-    CountVectorsFeaturizer._create_features = _create_features  # type: ignore[method-assign]
-    EndpointConfig.session = _kept_session  # type: ignore[assignment,method-assign]

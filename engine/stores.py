@@ -9,11 +9,11 @@ instead: our channel answers 500, the gateway keeps the message pending and send
 it again (marked as a possible repeat) once the database is back, so the turn runs
 with the conversation's context and is stored where every replica reads it
 (tests/e2e/test_replicas.py, PostgreSQL stopped and started under load).
+Installed by engine/patches.py as Agent._create_tracker_store.
 """
 
 from __future__ import annotations
 
-from rasa.core.agent import Agent
 from rasa.core.tracker_store import FailSafeTrackerStore, InMemoryTrackerStore, TrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -39,7 +39,3 @@ def _create_tracker_store(store: TrackerStore | None, domain: Domain) -> Tracker
     if isinstance(store, StrictTrackerStore):  # a model swap hands over the store in use
         return store
     return StrictTrackerStore(store)
-
-
-def install() -> None:
-    Agent._create_tracker_store = staticmethod(_create_tracker_store)  # type: ignore[method-assign,assignment]

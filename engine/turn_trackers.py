@@ -5,11 +5,15 @@ that same object through the whole turn (slots, actions) and saves it; it return
 only the bot's messages. Our channel answers with the turn's parse as well, so it
 keeps that object (TurnMessage.tracker) instead of reading the tracker store a
 second time: with the SQL tracker store a read is every event of the conversation.
+Installed by engine/patches.py, which wraps MessageProcessor.log_message with
+`_keep_turn_tracker`.
 """
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
+from typing import Any
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.processor import MessageProcessor
@@ -22,14 +26,11 @@ class TurnMessage(UserMessage):
     tracker: DialogueStateTracker | None = None
 
 
-def install() -> None:
-    """Make MessageProcessor.log_message hand its tracker to TurnMessages.
+def _keep_turn_tracker(original: Callable[..., Any]) -> Callable[..., Any]:
+    """MessageProcessor.log_message, handing its tracker to TurnMessages.
 
-    Wraps whatever log_message is installed, so other patches of it still apply.
+    Wraps the log_message it is given, so other patches of it still apply.
     """
-    original = MessageProcessor.log_message
-    if getattr(original, "keeps_turn_tracker", False):
-        return  # installed before
 
     @functools.wraps(original)
     async def log_message(
@@ -40,5 +41,4 @@ def install() -> None:
             message.tracker = tracker
         return tracker
 
-    log_message.keeps_turn_tracker = True  # type: ignore[attr-defined]
-    MessageProcessor.log_message = log_message  # type: ignore[method-assign]
+    return log_message

@@ -31,8 +31,8 @@ RUN --mount=type=cache,target=/root/.cache/pip \
 # custom components and the stdlib-only modules they use.
 FROM scratch AS engine-code
 COPY credentials.yml endpoints.yml /app/
-COPY engine/__init__.py engine/channel.py engine/batching.py engine/memory.py \
-     engine/speedups.py engine/stores.py engine/turn_trackers.py /app/engine/
+COPY engine/__init__.py engine/channel.py engine/patches.py engine/batching.py \
+     engine/memory.py engine/speedups.py engine/stores.py engine/turn_trackers.py /app/engine/
 COPY nlu/__init__.py nlu/gazetteer.py nlu/lexicon.py nlu/stemming.py /app/nlu/
 COPY nlu/components/ /app/nlu/components/
 COPY permits/__init__.py permits/numbers.py /app/permits/

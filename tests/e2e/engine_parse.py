@@ -5,8 +5,8 @@ test_serving_engine.py.
 
 Without --serving, by Rasa's own code, one message at a time. With --serving, as
 the Rasa server runs: our patches installed before the model loads (as
-engine/channel.py does: engine/speedups.py, engine/batching.py, engine/memory.py),
-and the texts sent CONCURRENT at a time, so that the NLU parses them in batches.
+engine/channel.py does, by engine/patches.py), and the texts sent CONCURRENT at a
+time, so that the NLU parses them in batches.
 OUT.json gets the whole parse of every text, the process's RSS once the model has
 loaded, and the sizes of the NLU batches.
 """
@@ -42,19 +42,11 @@ async def _parse_all(model: str, texts: list[str], concurrent: int) -> dict[str,
 
 
 def _batches(agent: Any) -> dict[int, int]:
-    if "engine.batching" not in sys.modules:
+    if "engine.patches" not in sys.modules:
         return {}
     from engine import batching
 
     return batching.batch_sizes(agent.processor)
-
-
-def _install_serving_patches() -> None:
-    from engine import batching, memory, speedups
-
-    speedups.install()
-    batching.install()
-    memory.install()
 
 
 def main() -> None:
@@ -62,7 +54,9 @@ def main() -> None:
     model, out = sys.argv[1], sys.argv[2]
     serving = "--serving" in sys.argv[3:]
     if serving:
-        _install_serving_patches()
+        from engine import patches
+
+        patches.install()
     texts = json.load(sys.stdin)
     result = asyncio.run(_parse_all(model, texts, CONCURRENT if serving else 1))
     with open(out, "w", encoding="utf-8") as file:

@@ -185,9 +185,9 @@ def main():
 
     stock_session = _session_settings(EndpointConfig.session)
 
-    from engine import speedups
+    from engine import patches
 
-    speedups.install()
+    patches.install()
     action = RemoteAction("action_check", None)
     ours = [_outcome(action._validate_action_result, reply) for reply in REPLIES]
     our_classes = _event_classes()
