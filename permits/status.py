@@ -180,16 +180,6 @@ async def _application(session: AsyncSession, canonical: str) -> Application | N
 SHARE_PHONE_PAYLOAD = "/share_phone"
 
 
-def normalise_phone(raw: str) -> str | None:
-    """An Indonesian mobile number as stored on applications (+62...), or None."""
-    digits = "".join(ch for ch in raw if ch.isdigit())
-    if digits.startswith("0"):
-        digits = "62" + digits[1:]
-    if not digits.startswith("62") or not 10 <= len(digits) <= 15:
-        return None
-    return "+" + digits
-
-
 def is_shared_chat(conversation_id: str) -> bool:
     """A Telegram group or channel: Telegram gives those negative chat ids, a private
     chat has the (positive) id of its one user."""
