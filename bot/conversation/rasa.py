@@ -89,7 +89,6 @@ class RasaClient:
         self,
         conversation_id: str,
         text: str,
-        metadata: dict[str, Any] | None = None,
         message_id: str | None = None,
         *,
         repeat: bool = True,
@@ -118,7 +117,6 @@ class RasaClient:
                         self._urls[replica],
                         conversation_id,
                         text,
-                        metadata or {},
                         message_id,
                         repeat=repeat or number > 1,
                     )
@@ -145,17 +143,11 @@ class RasaClient:
         url: str,
         conversation_id: str,
         text: str,
-        metadata: dict[str, Any],
         message_id: str | None,
         *,
         repeat: bool,
     ) -> BotReply:
-        body: dict[str, Any] = {
-            "sender": conversation_id,
-            "message": text,
-            "metadata": metadata,
-            "repeat": repeat,
-        }
+        body: dict[str, Any] = {"sender": conversation_id, "message": text, "repeat": repeat}
         if message_id is not None:
             body["message_id"] = message_id
         headers = {"Authorization": f"Bearer {self._token}"}
