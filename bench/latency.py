@@ -24,6 +24,7 @@ from pathlib import Path
 
 import aiohttp
 
+from bench.load import percentile
 from devstack.supervisor import Stack, StackConfig
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,11 +44,6 @@ QUESTIONS = [
 Send = Callable[[aiohttp.ClientSession, str, str], Awaitable[None]]
 
 
-def _percentile(samples: list[float], fraction: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
-
-
 async def _measure(http: aiohttp.ClientSession, send: Send, rounds: int) -> list[float]:
     timings = []
     for _ in range(rounds):
@@ -58,36 +54,38 @@ async def _measure(http: aiohttp.ClientSession, send: Send, rounds: int) -> list
     return timings
 
 
-def _via_gateway(stack: Stack) -> Send:
+def _poster(url: str, token: str, body: Callable[[str, str], dict[str, str]]) -> Send:
+    """Posts (conversation id, text) as `body` makes it, waiting for the whole answer."""
+    headers = {"Authorization": f"Bearer {token}"}
+
     async def send(http: aiohttp.ClientSession, conversation_id: str, text: str) -> None:
-        async with http.post(
-            f"{stack.gateway_url}/api/messages",
-            json={"conversation_id": conversation_id, "text": text},
-            headers={"Authorization": f"Bearer {API_TOKEN}"},
-        ) as response:
+        async with http.post(url, json=body(conversation_id, text), headers=headers) as response:
             response.raise_for_status()
             await response.read()
 
     return send
+
+
+def _via_gateway(stack: Stack) -> Send:
+    return _poster(
+        f"{stack.gateway_url}/api/messages",
+        API_TOKEN,
+        lambda conversation_id, text: {"conversation_id": conversation_id, "text": text},
+    )
 
 
 def _straight_to_rasa(stack: Stack) -> Send:
-    async def send(http: aiohttp.ClientSession, conversation_id: str, text: str) -> None:
-        async with http.post(
-            f"{stack.rasa_url}/webhooks/gateway/webhook",
-            json={"sender": conversation_id, "message": text},
-            headers={"Authorization": f"Bearer {stack.config.rasa_token}"},
-        ) as response:
-            response.raise_for_status()
-            await response.read()
-
-    return send
+    return _poster(
+        f"{stack.rasa_url}/webhooks/gateway/webhook",
+        stack.config.rasa_token,
+        lambda conversation_id, text: {"sender": conversation_id, "message": text},
+    )
 
 
 def _row(name: str, timings: list[float]) -> str:
     return (
         f"{name:<28} {len(timings):>5} {statistics.median(timings):>8.1f} "
-        f"{_percentile(timings, 0.95):>8.1f} {max(timings):>8.1f}"
+        f"{percentile(timings, 0.95):>8.1f} {max(timings):>8.1f}"
     )
 
 

@@ -20,14 +20,13 @@ from typing import Any, get_args
 
 from pydantic import ValidationError
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from permits.audit import Actor, record
 from permits.catalogue import PermitInfo, permit_info, permit_names
 from permits.errors import UnknownAgency, UnknownPermit
-from permits.faq_admin import UNCHANGED, Change, InvalidEdit, split_lines
+from permits.faq_admin import UNCHANGED, Change, InvalidEdit, commit_new, split_lines
 from permits.fees import FeeRule
 from permits.models import Agency, PermitType
 
@@ -480,11 +479,7 @@ async def create_agency(
     agency = Agency(slug=slug, name=clean.name, short_name=clean.short_name)
     session.add(agency)
     record(session, actor, "agency.create", f"agency:{slug}", None, _agency_snapshot(agency))
-    try:
-        await session.commit()
-    except IntegrityError:  # another administrator took the code a moment ago
-        await session.rollback()
-        raise InvalidEdit({"slug": AGENCY_SLUG_TAKEN}) from None
+    await commit_new(session, AGENCY_SLUG_TAKEN)
     return Change(changed=True, needs_retraining=False)
 
 

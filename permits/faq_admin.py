@@ -6,7 +6,8 @@ or title is live on the next message; the examples are what the NLU learns the
 topic from, so creating a topic, changing its examples, retiring or reactivating
 it only reaches the bot's understanding after the next training.
 
-`InvalidEdit`, `Change` and `split_lines` are shared with permits.catalogue_admin.
+`InvalidEdit`, `Change`, `split_lines` and `commit_new` are shared with
+permits.catalogue_admin.
 """
 
 from __future__ import annotations
@@ -52,6 +53,16 @@ class Change:
 
 
 UNCHANGED = Change(changed=False, needs_retraining=False)
+
+
+async def commit_new(session: AsyncSession, slug_taken: str) -> None:
+    """Commit a new row whose code was free when it was checked; if another administrator
+    took the code a moment ago the unique index refuses the row, and the form says so."""
+    try:
+        await session.commit()
+    except IntegrityError:
+        await session.rollback()
+        raise InvalidEdit({"slug": slug_taken}) from None
 
 
 def split_lines(text: str) -> list[str]:
@@ -232,11 +243,7 @@ async def create_topic(session: AsyncSession, actor: Actor, slug: str, draft: To
     )
     session.add(topic)
     record(session, actor, "faq.create", f"faq:{slug}", None, _snapshot(topic))
-    try:
-        await session.commit()
-    except IntegrityError:  # another administrator took the slug a moment ago
-        await session.rollback()
-        raise InvalidEdit({"slug": SLUG_TAKEN}) from None
+    await commit_new(session, SLUG_TAKEN)
     return Change(changed=True, needs_retraining=True)
 
 

@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from permits.fees import FeeRule
 from permits.models import Agency, Application, ApplicationEvent, PermitType
 from permits.numbers import canonical_number
+from permits.phones import STORED_PHONE
 from permits.progress import StatusChange, apply_status_change
 from permits.status import STATUS_LABELS
 from permits.workdays import add_working_days
@@ -69,7 +70,7 @@ class ApplicationRow(BaseModel):
     number: str
     permit_type: str
     applicant_name: str = Field(min_length=1)
-    applicant_phone: str = Field(pattern=r"^\+62\d{8,13}$")
+    applicant_phone: str = Field(pattern=STORED_PHONE)
     status: Literal["diajukan", "diproses", "perlu_perbaikan", "selesai", "ditolak"]
     current_stage: str = Field(min_length=1)
     current_agency: str

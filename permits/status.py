@@ -73,10 +73,6 @@ def clock_end(application: Application, now: datetime) -> datetime:
 
 def application_view(application: Application, now: datetime) -> StatusView:
     """The status view of an application loaded with its permit type and current agency."""
-    return _view(application, now)
-
-
-def _view(application: Application, now: datetime) -> StatusView:
     finished = application.status in FINISHED
     end = clock_end(application, now)
     total = working_days_between(application.submitted_at, end)
@@ -153,7 +149,7 @@ async def public_status(
     await session.commit()
     if application is None:
         raise ApplicationNotFound(canonical)
-    return _view(application, now)
+    return application_view(application, now)
 
 
 async def status_for_staff(
@@ -166,7 +162,7 @@ async def status_for_staff(
     application = await _application(session, canonical)
     if application is None:
         raise ApplicationNotFound(canonical)
-    return _view(application, now or utcnow())
+    return application_view(application, now or utcnow())
 
 
 async def _application(session: AsyncSession, canonical: str) -> Application | None:
@@ -178,16 +174,6 @@ async def _application(session: AsyncSession, canonical: str) -> Application | N
 # A button with this payload asks the channel for the user's verified phone number
 # (Telegram's "share contact" keyboard); channels that cannot ask drop it.
 SHARE_PHONE_PAYLOAD = "/share_phone"
-
-
-def normalise_phone(raw: str) -> str | None:
-    """An Indonesian mobile number as stored on applications (+62...), or None."""
-    digits = "".join(ch for ch in raw if ch.isdigit())
-    if digits.startswith("0"):
-        digits = "62" + digits[1:]
-    if not digits.startswith("62") or not 10 <= len(digits) <= 15:
-        return None
-    return "+" + digits
 
 
 def is_shared_chat(conversation_id: str) -> bool:
@@ -227,7 +213,7 @@ async def applications_for_conversation(
 ) -> list[StatusView]:
     phone = await linked_phone(session, conversation_id)
     now = now or utcnow()
-    return [_view(a, now) for a in await _own_applications(session, phone)]
+    return [application_view(a, now) for a in await _own_applications(session, phone)]
 
 
 async def subscribe(session: AsyncSession, conversation_id: str) -> list[str]:

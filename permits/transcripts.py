@@ -42,17 +42,39 @@ def channel_of(conversation_id: str) -> str:
     return conversation_id.partition(":")[0]
 
 
-async def ensure_conversation(session: AsyncSession, conversation_id: str) -> None:
-    """Create the conversation row if it does not exist (safe under concurrency)."""
+async def ensure_conversation(
+    session: AsyncSession, conversation_id: str, *, inbound_at: datetime | None = None
+) -> None:
+    """Create the conversation row if it does not exist, in one statement that is safe
+    under concurrency. With `inbound_at` (a user's message arriving) an existing row
+    also notes it as its latest message."""
+    now = inbound_at or utcnow()
     values = {
         "id": conversation_id,
         "channel": channel_of(conversation_id),
-        "created_at": utcnow(),
-        "last_message_at": utcnow(),
+        "created_at": now,
+        "last_message_at": now,
+        "last_inbound_at": inbound_at,
     }
     dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    await session.execute(insert(Conversation).values(values).on_conflict_do_nothing())
+    await session.execute(_upsert(dialect, inbound=inbound_at is not None), values)
+
+
+@functools.cache
+def _upsert(dialect: str, *, inbound: bool) -> Any:
+    """The statement of ensure_conversation, built once per dialect and kind (building a
+    statement costs about as much CPU as running it)."""
+    dialect_insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = dialect_insert(_CONVERSATIONS)
+    if not inbound:
+        return statement.on_conflict_do_nothing()
+    return statement.on_conflict_do_update(
+        index_elements=[_CONVERSATIONS.c.id],
+        set_={
+            "last_message_at": statement.excluded.last_message_at,
+            "last_inbound_at": statement.excluded.last_inbound_at,
+        },
+    )
 
 
 async def record_inbound(
@@ -71,7 +93,7 @@ async def record_inbound(
     now = utcnow()
     # The conversation's row first (the message refers to it); a repeated delivery
     # rolls both back.
-    await _touch_conversation(session, conversation_id, now)
+    await ensure_conversation(session, conversation_id, inbound_at=now)
     message = Message(
         conversation_id=conversation_id,
         direction="in",
@@ -90,34 +112,6 @@ async def record_inbound(
     if commit:
         await session.commit()
     return message
-
-
-async def _touch_conversation(session: AsyncSession, conversation_id: str, now: datetime) -> None:
-    """Create the conversation or note its latest message, in one statement."""
-    dialect = session.get_bind().dialect.name
-    values = {
-        "id": conversation_id,
-        "channel": channel_of(conversation_id),
-        "created_at": now,
-        "last_message_at": now,
-        "last_inbound_at": now,
-    }
-    await session.execute(_touch_statement(dialect), values)
-
-
-@functools.cache
-def _touch_statement(dialect: str) -> Any:
-    """The upsert of _touch_conversation, built once per dialect (building a statement
-    costs about as much CPU as running it)."""
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(_CONVERSATIONS)
-    return statement.on_conflict_do_update(
-        index_elements=[_CONVERSATIONS.c.id],
-        set_={
-            "last_message_at": statement.excluded.last_message_at,
-            "last_inbound_at": statement.excluded.last_inbound_at,
-        },
-    )
 
 
 async def inbound_by_external_id(

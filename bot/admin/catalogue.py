@@ -13,9 +13,9 @@ from dataclasses import asdict, fields
 import aiohttp_jinja2
 from aiohttp import web
 
-from bot.admin.audit import LIVE, RETRAIN, UNCHANGED
-from bot.admin.forms import form_text
-from bot.console.auth import actor_of, admin_only
+from bot.admin.audit import LIVE, RETRAIN
+from bot.admin.forms import form_text, posted_switch, save_and_redirect, with_notice
+from bot.console.auth import admin_only
 from bot.keys import SESSIONS
 from permits.catalogue_admin import (
     FEE_KINDS,
@@ -33,7 +33,7 @@ from permits.catalogue_admin import (
     update_permit,
 )
 from permits.errors import UnknownAgency, UnknownPermit
-from permits.faq_admin import InvalidEdit
+from permits.faq_admin import Change
 from permits.fees import PBG_FUNCTION_INDEX
 
 log = logging.getLogger(__name__)
@@ -82,7 +82,7 @@ async def _permit_or_redirect(request: web.Request, slug: str) -> PermitView:
         async with request.app[SESSIONS]() as session:
             return await get_permit_for_edit(session, slug)
     except UnknownPermit:
-        raise web.HTTPSeeOther(f"{PERMITS_PATH}?pesan=izin-tidak-ditemukan") from None
+        raise web.HTTPSeeOther(with_notice(PERMITS_PATH, "izin-tidak-ditemukan")) from None
 
 
 async def _permit_page(
@@ -91,7 +91,6 @@ async def _permit_page(
     *,
     draft: PermitDraft | None = None,
     errors: dict[str, str] | None = None,
-    status: int = 200,
 ) -> web.Response:
     async with request.app[SESSIONS]() as session:
         agencies = await list_agencies(session)
@@ -106,7 +105,7 @@ async def _permit_page(
         "min_sla": MIN_SLA_DAYS,
         "max_sla": MAX_SLA_DAYS,
     }
-    return aiohttp_jinja2.render_template("permit_edit.html", request, context, status=status)
+    return aiohttp_jinja2.render_template("permit_edit.html", request, context)
 
 
 @admin_only
@@ -121,36 +120,40 @@ async def permit_save(request: web.Request) -> web.StreamResponse:
     permit = await _permit_or_redirect(request, slug)
     form = await request.post()
     draft = PermitDraft(**{name: form_text(form, name) for name in _DRAFT_FIELDS})
-    try:
-        async with request.app[SESSIONS]() as session:
-            change = await update_permit(session, actor_of(request), slug, draft)
-    except InvalidEdit as invalid:
-        return await _permit_page(request, permit, draft=draft, errors=invalid.errors, status=400)
-    if not change.changed:
-        raise web.HTTPSeeOther(f"{PERMITS_PATH}/{slug}?pesan={UNCHANGED}")
-    log.info("permit type updated", extra={"event": "permit_updated", "permit": slug})
-    notice = "izin-tersimpan-latih" if change.needs_retraining else "izin-tersimpan"
-    raise web.HTTPSeeOther(f"{PERMITS_PATH}/{slug}?pesan={notice}")
+
+    def updated(change: Change) -> str:
+        log.info("permit type updated", extra={"event": "permit_updated", "permit": slug})
+        return "izin-tersimpan-latih" if change.needs_retraining else "izin-tersimpan"
+
+    return await save_and_redirect(
+        request,
+        lambda session, actor: update_permit(session, actor, slug, draft),
+        errors_page=lambda errors: _permit_page(request, permit, draft=draft, errors=errors),
+        back=f"{PERMITS_PATH}/{slug}",
+        saved=updated,
+    )
 
 
 @admin_only
 async def permit_status(request: web.Request) -> web.StreamResponse:
     slug = request.match_info["slug"]
-    await _permit_or_redirect(request, slug)
-    action = form_text(await request.post(), "action")
-    if action not in ("activate", "deactivate"):
-        raise web.HTTPBadRequest(text="Permintaan tidak dikenal.")
-    active = action == "activate"
-    async with request.app[SESSIONS]() as session:
-        change = await set_permit_active(session, actor_of(request), slug, active)
-    if not change.changed:
-        raise web.HTTPSeeOther(f"{PERMITS_PATH}/{slug}?pesan={UNCHANGED}")
-    log.info(
-        "permit type activated" if active else "permit type deactivated",
-        extra={"event": "permit_active_changed", "permit": slug, "active": active},
+    permit = await _permit_or_redirect(request, slug)
+    active = await posted_switch(request, on="activate", off="deactivate")
+
+    def switched(_: Change) -> str:
+        log.info(
+            "permit type activated" if active else "permit type deactivated",
+            extra={"event": "permit_active_changed", "permit": slug, "active": active},
+        )
+        return "izin-diaktifkan" if active else "izin-dinonaktifkan"
+
+    return await save_and_redirect(
+        request,
+        lambda session, actor: set_permit_active(session, actor, slug, active),
+        errors_page=lambda errors: _permit_page(request, permit, errors=errors),
+        back=f"{PERMITS_PATH}/{slug}",
+        saved=switched,
     )
-    notice = "izin-diaktifkan" if active else "izin-dinonaktifkan"
-    raise web.HTTPSeeOther(f"{PERMITS_PATH}/{slug}?pesan={notice}")
 
 
 # --- agencies ----------------------------------------------------------------------
@@ -162,7 +165,6 @@ async def _agencies_page(
     new: dict[str, str] | None = None,
     edited: dict[str, str] | None = None,
     errors: dict[str, str] | None = None,
-    status: int = 200,
 ) -> web.Response:
     """`new` is the add form as typed; `edited` one agency's row as typed (with its slug)."""
     async with request.app[SESSIONS]() as session:
@@ -174,7 +176,7 @@ async def _agencies_page(
         "edited": edited or {},
         "errors": errors or {},
     }
-    return aiohttp_jinja2.render_template("agencies.html", request, context, status=status)
+    return aiohttp_jinja2.render_template("agencies.html", request, context)
 
 
 @admin_only
@@ -187,13 +189,18 @@ async def agency_create(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     typed = {name: form_text(form, name) for name in _AGENCY_FIELDS}
     draft = AgencyDraft(typed["name"], typed["short_name"])
-    try:
-        async with request.app[SESSIONS]() as session:
-            await create_agency(session, actor_of(request), typed["slug"], draft)
-    except InvalidEdit as invalid:
-        return await _agencies_page(request, new=typed, errors=invalid.errors, status=400)
-    log.info("agency created", extra={"event": "agency_created", "agency": typed["slug"]})
-    raise web.HTTPSeeOther(f"{AGENCIES_PATH}?pesan=instansi-dibuat")
+
+    def created(_: Change) -> str:
+        log.info("agency created", extra={"event": "agency_created", "agency": typed["slug"]})
+        return "instansi-dibuat"
+
+    return await save_and_redirect(
+        request,
+        lambda session, actor: create_agency(session, actor, typed["slug"], draft),
+        errors_page=lambda errors: _agencies_page(request, new=typed, errors=errors),
+        back=AGENCIES_PATH,
+        saved=created,
+    )
 
 
 @admin_only
@@ -205,19 +212,22 @@ async def agency_save(request: web.Request) -> web.StreamResponse:
         "name": form_text(form, "name"),
         "short_name": form_text(form, "short_name"),
     }
+    draft = AgencyDraft(typed["name"], typed["short_name"])
+
+    def updated(_: Change) -> str:
+        log.info("agency updated", extra={"event": "agency_updated", "agency": slug})
+        return "instansi-tersimpan"
+
     try:
-        async with request.app[SESSIONS]() as session:
-            change = await update_agency(
-                session, actor_of(request), slug, AgencyDraft(typed["name"], typed["short_name"])
-            )
+        return await save_and_redirect(
+            request,
+            lambda session, actor: update_agency(session, actor, slug, draft),
+            errors_page=lambda errors: _agencies_page(request, edited=typed, errors=errors),
+            back=AGENCIES_PATH,
+            saved=updated,
+        )
     except UnknownAgency:
-        raise web.HTTPSeeOther(f"{AGENCIES_PATH}?pesan=instansi-tidak-ditemukan") from None
-    except InvalidEdit as invalid:
-        return await _agencies_page(request, edited=typed, errors=invalid.errors, status=400)
-    if not change.changed:
-        raise web.HTTPSeeOther(f"{AGENCIES_PATH}?pesan={UNCHANGED}")
-    log.info("agency updated", extra={"event": "agency_updated", "agency": slug})
-    raise web.HTTPSeeOther(f"{AGENCIES_PATH}?pesan=instansi-tersimpan")
+        raise web.HTTPSeeOther(with_notice(AGENCIES_PATH, "instansi-tidak-ditemukan")) from None
 
 
 def setup(app: web.Application) -> None:

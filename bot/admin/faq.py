@@ -13,13 +13,13 @@ import aiohttp_jinja2
 from aiohttp import web
 from multidict import MultiDictProxy
 
-from bot.admin.audit import LIVE, RETRAIN, UNCHANGED, local_time
-from bot.admin.forms import form_text
-from bot.console.auth import actor_of, admin_only
+from bot.admin.audit import LIVE, RETRAIN, local_time
+from bot.admin.forms import form_text, posted_switch, save_and_redirect, with_notice
+from bot.console.auth import admin_only
 from bot.keys import SESSIONS
 from permits.errors import UnknownTopic
 from permits.faq_admin import (
-    InvalidEdit,
+    Change,
     TopicDraft,
     TopicView,
     create_topic,
@@ -59,8 +59,8 @@ def _typed(draft: TopicDraft) -> dict[str, str]:
     return {"title": draft.title, "examples": draft.examples, "answer": draft.answer}
 
 
-def _edit_path(slug: str, notice: str) -> str:
-    return f"{FAQ_PATH}/{slug}?pesan={notice}"
+def _topic_path(slug: str) -> str:
+    return f"{FAQ_PATH}/{slug}"
 
 
 async def _list_page(
@@ -68,7 +68,6 @@ async def _list_page(
     *,
     form: dict[str, str] | None = None,
     errors: dict[str, str] | None = None,
-    status: int = 200,
 ) -> web.Response:
     async with request.app[SESSIONS]() as session:
         topics = await list_topics(session)
@@ -79,7 +78,7 @@ async def _list_page(
         "form": form or _EMPTY_FORM,
         "errors": errors or {},
     }
-    return aiohttp_jinja2.render_template("faq_list.html", request, context, status=status)
+    return aiohttp_jinja2.render_template("faq_list.html", request, context)
 
 
 async def _edit_page(
@@ -88,7 +87,6 @@ async def _edit_page(
     *,
     form: dict[str, str] | None = None,
     errors: dict[str, str] | None = None,
-    status: int = 200,
 ) -> web.Response:
     shown = form or _typed(TopicDraft(topic.title, topic.examples_text, topic.answer))
     context = {
@@ -98,7 +96,7 @@ async def _edit_page(
         "form": shown,
         "errors": errors or {},
     }
-    return aiohttp_jinja2.render_template("faq_edit.html", request, context, status=status)
+    return aiohttp_jinja2.render_template("faq_edit.html", request, context)
 
 
 async def _topic_or_redirect(request: web.Request, slug: str) -> TopicView:
@@ -106,7 +104,7 @@ async def _topic_or_redirect(request: web.Request, slug: str) -> TopicView:
         async with request.app[SESSIONS]() as session:
             return await get_topic(session, slug)
     except UnknownTopic:
-        raise web.HTTPSeeOther(f"{FAQ_PATH}?pesan=faq-tidak-ditemukan") from None
+        raise web.HTTPSeeOther(with_notice(FAQ_PATH, "faq-tidak-ditemukan")) from None
 
 
 @admin_only
@@ -118,14 +116,20 @@ async def faq_list(request: web.Request) -> web.StreamResponse:
 async def faq_create(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     slug, draft = form_text(form, "slug").strip(), _draft(form)
-    try:
-        async with request.app[SESSIONS]() as session:
-            await create_topic(session, actor_of(request), slug, draft)
-    except InvalidEdit as invalid:
-        shown = {"slug": slug, **_typed(draft)}
-        return await _list_page(request, form=shown, errors=invalid.errors, status=400)
-    log.info("faq topic created", extra={"event": "faq_created", "topic": slug})
-    raise web.HTTPSeeOther(_edit_path(slug, "faq-dibuat"))
+
+    def created(_: Change) -> str:
+        log.info("faq topic created", extra={"event": "faq_created", "topic": slug})
+        return "faq-dibuat"
+
+    return await save_and_redirect(
+        request,
+        lambda session, actor: create_topic(session, actor, slug, draft),
+        errors_page=lambda errors: _list_page(
+            request, form={"slug": slug, **_typed(draft)}, errors=errors
+        ),
+        back=_topic_path(slug),
+        saved=created,
+    )
 
 
 @admin_only
@@ -138,20 +142,19 @@ async def faq_edit(request: web.Request) -> web.StreamResponse:
 async def faq_save(request: web.Request) -> web.StreamResponse:
     slug = request.match_info["slug"]
     topic = await _topic_or_redirect(request, slug)
-    form = await request.post()
-    draft = _draft(form)
-    try:
-        async with request.app[SESSIONS]() as session:
-            change = await update_topic(session, actor_of(request), slug, draft)
-    except InvalidEdit as invalid:
-        return await _edit_page(
-            request, topic, form=_typed(draft), errors=invalid.errors, status=400
-        )
-    if not change.changed:
-        raise web.HTTPSeeOther(_edit_path(slug, UNCHANGED))
-    log.info("faq topic updated", extra={"event": "faq_updated", "topic": slug})
-    notice = "faq-tersimpan-latih" if change.needs_retraining else "faq-tersimpan"
-    raise web.HTTPSeeOther(_edit_path(slug, notice))
+    draft = _draft(await request.post())
+
+    def updated(change: Change) -> str:
+        log.info("faq topic updated", extra={"event": "faq_updated", "topic": slug})
+        return "faq-tersimpan-latih" if change.needs_retraining else "faq-tersimpan"
+
+    return await save_and_redirect(
+        request,
+        lambda session, actor: update_topic(session, actor, slug, draft),
+        errors_page=lambda errors: _edit_page(request, topic, form=_typed(draft), errors=errors),
+        back=_topic_path(slug),
+        saved=updated,
+    )
 
 
 @admin_only
@@ -159,22 +162,22 @@ async def faq_status(request: web.Request) -> web.StreamResponse:
     """Retire or reactivate; reactivating is refused when its examples now clash."""
     slug = request.match_info["slug"]
     topic = await _topic_or_redirect(request, slug)
-    action = form_text(await request.post(), "action")
-    if action not in ("retire", "reactivate"):
-        raise web.HTTPBadRequest(text="Permintaan tidak dikenal.")
-    active = action == "reactivate"
-    try:
-        async with request.app[SESSIONS]() as session:
-            change = await set_topic_active(session, actor_of(request), slug, active)
-    except InvalidEdit as invalid:
-        return await _edit_page(request, topic, errors=invalid.errors, status=400)
-    if not change.changed:
-        raise web.HTTPSeeOther(_edit_path(slug, UNCHANGED))
-    log.info(
-        "faq topic reactivated" if active else "faq topic retired",
-        extra={"event": "faq_active_changed", "topic": slug, "active": active},
+    active = await posted_switch(request, on="reactivate", off="retire")
+
+    def switched(_: Change) -> str:
+        log.info(
+            "faq topic reactivated" if active else "faq topic retired",
+            extra={"event": "faq_active_changed", "topic": slug, "active": active},
+        )
+        return "faq-diaktifkan" if active else "faq-dinonaktifkan"
+
+    return await save_and_redirect(
+        request,
+        lambda session, actor: set_topic_active(session, actor, slug, active),
+        errors_page=lambda errors: _edit_page(request, topic, errors=errors),
+        back=_topic_path(slug),
+        saved=switched,
     )
-    raise web.HTTPSeeOther(_edit_path(slug, "faq-diaktifkan" if active else "faq-dinonaktifkan"))
 
 
 def setup(app: web.Application) -> None:

@@ -45,7 +45,8 @@ from bot.conversation.inbound import refusal, request_json, storable
 from bot.conversation.outbound import DeliveryFailed, Outbound
 from bot.conversation.turns import Turns
 from bot.keys import CHANNELS, SESSIONS, SETTINGS, TURNS
-from permits.status import is_shared_chat, normalise_phone
+from permits.phones import normalise_phone
+from permits.status import is_shared_chat
 from permits.transcripts import link_phone
 
 log = logging.getLogger(__name__)

@@ -27,7 +27,7 @@ from permits.handoff import (
 )
 from permits.models import Conversation, Message, utcnow
 from permits.office_hours import OfficeHours
-from permits.status import normalise_phone
+from permits.phones import phone_in
 from permits.transcripts import Outgoing
 
 SURVEY_QUESTION = (
@@ -48,7 +48,6 @@ CALLBACK_NOTED = (
     "{opening}."
 )
 _SCORE = re.compile(r"^\s*([1-4])(?!\d)")
-_PHONE = re.compile(r"(?:\+?62|0)[\d\s.-]{8,16}\d")
 
 
 @dataclass(frozen=True)
@@ -118,11 +117,6 @@ def _context_of(offered: list[dict[str, str]] | None, agent_id: int | None) -> T
 def survey_score(text: str) -> int | None:
     match = _SCORE.match(text)
     return int(match.group(1)) if match else None
-
-
-def phone_in(text: str) -> str | None:
-    match = _PHONE.search(text)
-    return normalise_phone(match.group()) if match else None
 
 
 class Diversions:

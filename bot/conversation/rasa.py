@@ -89,7 +89,6 @@ class RasaClient:
         self,
         conversation_id: str,
         text: str,
-        metadata: dict[str, Any] | None = None,
         message_id: str | None = None,
         *,
         repeat: bool = True,
@@ -118,7 +117,6 @@ class RasaClient:
                         self._urls[replica],
                         conversation_id,
                         text,
-                        metadata or {},
                         message_id,
                         repeat=repeat or number > 1,
                     )
@@ -145,45 +143,39 @@ class RasaClient:
         url: str,
         conversation_id: str,
         text: str,
-        metadata: dict[str, Any],
         message_id: str | None,
         *,
         repeat: bool,
     ) -> BotReply:
-        body: dict[str, Any] = {
-            "sender": conversation_id,
-            "message": text,
-            "metadata": metadata,
-            "repeat": repeat,
-        }
+        body: dict[str, Any] = {"sender": conversation_id, "message": text, "repeat": repeat}
         if message_id is not None:
             body["message_id"] = message_id
-        headers = {"Authorization": f"Bearer {self._token}"}
-        webhook = f"{url}/webhooks/gateway/webhook"
+        return _reply(await self._post_json(f"{url}/webhooks/gateway/webhook", body))
+
+    async def parse(self, text: str) -> BotReply:
+        """NLU only (no conversation, no answer): intent, ranking, entities, FAQ topic."""
+        parse = f"{self._urls[next(self._next)]}/webhooks/gateway/parse"
         try:
-            async with self._http.post(webhook, json=body, headers=headers) as response:
+            return _reply(await self._post_json(parse, {"text": text}))
+        except _Retryable as exc:  # not retried: an agent waits for the answer
+            raise RasaUnavailable(str(exc)) from exc
+        except aiohttp.ClientError as exc:
+            raise RasaUnavailable(repr(exc)) from exc
+
+    async def _post_json(self, url: str, body: dict[str, Any]) -> dict[str, Any]:
+        """One authorised call to the gateway channel. _Retryable when Rasa cannot answer
+        now (down, overloaded, loading); other refusals raise aiohttp's error."""
+        headers = {"Authorization": f"Bearer {self._token}"}
+        try:
+            async with self._http.post(url, json=body, headers=headers) as response:
                 if response.status >= 500 or response.status == 404:
                     # 404: Rasa is up but the model (and its channel) is still loading.
                     raise _Retryable(f"rasa answered {response.status}")
                 response.raise_for_status()
-                data = await response.json()
+                data: dict[str, Any] = await response.json()
         except (aiohttp.ClientConnectionError, TimeoutError) as exc:
             raise _Retryable(repr(exc)) from exc
-        return _reply(data)
-
-    async def parse(self, text: str) -> BotReply:
-        """NLU only (no conversation, no answer): intent, ranking, entities, FAQ topic."""
-        headers = {"Authorization": f"Bearer {self._token}"}
-        parse = f"{self._urls[next(self._next)]}/webhooks/gateway/parse"
-        try:
-            async with self._http.post(parse, json={"text": text}, headers=headers) as response:
-                if response.status >= 500 or response.status == 404:
-                    raise RasaUnavailable(f"rasa answered {response.status}")
-                response.raise_for_status()
-                data = await response.json()
-        except (aiohttp.ClientError, TimeoutError) as exc:
-            raise RasaUnavailable(repr(exc)) from exc
-        return _reply(data)
+        return data
 
 
 def _reply(data: dict[str, Any]) -> BotReply:

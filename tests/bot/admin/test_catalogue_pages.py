@@ -158,6 +158,25 @@ async def test_agencies_are_added_and_renamed(
     assert "Nama instansi wajib diisi." in flashes(await blank.text())
 
 
+async def test_saving_nothing_new_or_an_unknown_agency_says_so(
+    make_gateway: GatewayFactory, gateway_database: str, aiohttp_client: Any
+) -> None:
+    await with_demo(gateway_database)
+    admin = await client_for(make_gateway, aiohttp_client, "admin")
+    fields = form_fields(
+        await (await admin.get("/console/admin/permits/slf")).text(), "permit-edit"
+    )
+    same = await admin.post("/console/admin/permits/slf", data=fields)
+    assert same.status == 200 and same.url.path == "/console/admin/permits/slf"
+    assert "Tidak ada perubahan: isian sama dengan yang tersimpan." in flashes(await same.text())
+    unknown = await admin.post(
+        "/console/admin/agencies/tidak_ada",
+        data={"csrf_token": fields["csrf_token"], "name": "Dinas Baru", "short_name": "DB"},
+    )
+    assert unknown.status == 200 and unknown.url.path == "/console/admin/agencies"
+    assert "Instansi itu tidak ditemukan." in flashes(await unknown.text())
+
+
 async def test_an_agent_is_refused_every_admin_page(
     make_gateway: GatewayFactory, gateway_database: str, aiohttp_client: Any
 ) -> None:
