@@ -49,7 +49,7 @@ async def _measure(http: aiohttp.ClientSession, send: Send, rounds: int) -> list
     for _ in range(rounds):
         for question in QUESTIONS:
             started = time.perf_counter()
-            await send(http, f"bench:{uuid.uuid4().hex[:10]}", question)
+            await send(http, f"api:bench-{uuid.uuid4().hex[:10]}", question)
             timings.append((time.perf_counter() - started) * 1000)
     return timings
 

@@ -142,7 +142,8 @@ async def test_a_worse_training_set_is_refused(
 
 @dataclass
 class Load:
-    """Conversations that keep asking while the model is replaced."""
+    """Applicants who keep asking while the model is replaced: each worker is one
+    applicant after another, each asking three questions (within the flood limit)."""
 
     gateway: Gateway
     statuses: list[int] = field(default_factory=list)
@@ -150,10 +151,11 @@ class Load:
     lost_context: int = 0  # "kalau biayanya?" after "syarat imb" not answered about PBG
     running: bool = True
 
-    async def run(self, conversation: str) -> None:
+    async def run(self, prefix: str) -> None:
         questions = ["syarat imb apa aja", "kalau biayanya?", "jam buka kantor ptsp"]
         turn = 0
         while self.running:
+            conversation = f"{prefix}-{turn // 3}"
             async with self.gateway.http.post(
                 f"{self.gateway.url}/api/messages",
                 json={"conversation_id": conversation, "text": questions[turn % 3]},
