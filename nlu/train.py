@@ -48,21 +48,24 @@ def fingerprint(root: Path = ROOT) -> str:
     return digest.hexdigest()
 
 
-def engine_env() -> dict[str, str]:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = str(ROOT)
-    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    return env
-
-
 IN_SERVICE_POINTER = "in-service.txt"  # written by bot/admin/trainer.py, read by devstack
 # Every Rasa we start: no usage telemetry to Rasa's servers from a government office.
 NO_TELEMETRY = {"RASA_TELEMETRY_ENABLED": "false"}
 
 
+def engine_env() -> dict[str, str]:
+    """The environment of every process we start in the engine environment: our
+    modules importable, and no usage telemetry to Rasa's servers."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(ROOT)
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    env.update(NO_TELEMETRY)
+    return env
+
+
 def rasa_env() -> dict[str, str]:
     """The environment of a `rasa` command we start (train, run)."""
-    return {**engine_env(), **NO_TELEMETRY}
+    return engine_env()
 
 
 def model_in_service_file(models_dir: Path) -> Path | None:
