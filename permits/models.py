@@ -27,6 +27,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from permits.states import ComplaintState, InboxState, ModelState
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -284,7 +286,7 @@ class Complaint(Base):
     ticket: Mapped[str] = mapped_column(String(24), unique=True)
     conversation_id: Mapped[str] = mapped_column(String(120))
     text: Mapped[str] = mapped_column(Text)
-    state: Mapped[str] = mapped_column(String(12), default="baru")  # baru|diproses|selesai
+    state: Mapped[str] = mapped_column(String(12), default=ComplaintState.NEW)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     answer: Mapped[str | None] = mapped_column(Text)  # the agent's last answer to the user
     updated_at: Mapped[datetime | None] = mapped_column()
@@ -302,7 +304,7 @@ class UnrecognisedMessage(Base):
     intent: Mapped[str | None] = mapped_column(String(80))
     confidence: Mapped[float | None] = mapped_column(Float)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    state: Mapped[str] = mapped_column(String(12), default="new")  # new|assigned|dismissed
+    state: Mapped[str] = mapped_column(String(12), default=InboxState.NEW)
     assigned_intent: Mapped[str | None] = mapped_column(String(80))
     resolved_at: Mapped[datetime | None] = mapped_column()
 
@@ -332,7 +334,7 @@ class ModelVersion(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     file: Mapped[str | None] = mapped_column(String(300))  # the model archive, once trained
-    state: Mapped[str] = mapped_column(String(12), default="training")
+    state: Mapped[str] = mapped_column(String(12), default=ModelState.TRAINING)
     started_by: Mapped[str] = mapped_column(String(200))
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column()
