@@ -26,8 +26,15 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.sql.elements import TextClause
 
-from permits.states import ComplaintState, InboxState, ModelState
+from permits.states import (
+    OPEN_HANDOFF_STATES,
+    ComplaintState,
+    HandoffState,
+    InboxState,
+    ModelState,
+)
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -233,6 +240,12 @@ class Message(Base):
     reply_to: Mapped[int | None] = mapped_column(index=True)
 
 
+def _state_in(states: tuple[str, ...]) -> TextClause:
+    """`state IN ('queued', 'active')`, the condition of a partial index, spelled from
+    the enum members so that the index and the code name the same states."""
+    return text("state IN (" + ", ".join(f"'{state}'" for state in states) + ")")
+
+
 class Handoff(Base):
     """A conversation's stay with the call centre: queued, held by an agent, then closed.
 
@@ -247,16 +260,15 @@ class Handoff(Base):
             "uq_handoffs_open_conversation",
             "conversation_id",
             unique=True,
-            sqlite_where=text("state IN ('queued', 'active')"),
-            postgresql_where=text("state IN ('queued', 'active')"),
+            sqlite_where=_state_in(OPEN_HANDOFF_STATES),
+            postgresql_where=_state_in(OPEN_HANDOFF_STATES),
         ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     conversation_id: Mapped[str] = mapped_column(String(120), index=True)
     reason: Mapped[str] = mapped_column(String(40))  # request | fallback | complaint
-    # queued | active | closed (handed back or finished) | callback (outside hours)
-    state: Mapped[str] = mapped_column(String(12), default="queued")
+    state: Mapped[str] = mapped_column(String(12), default=HandoffState.QUEUED)
     agent_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     claimed_at: Mapped[datetime | None] = mapped_column()

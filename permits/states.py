@@ -29,7 +29,14 @@ class HandoffState(StrEnum):
     QUEUED = "queued"  # waiting for an agent
     ACTIVE = "active"  # an agent holds the conversation
     CALLBACK = "callback"  # outside office hours: the applicant is to be called back
-    CLOSED = "closed"
+    CLOSED = "closed"  # handed back to the bot, finished, or called back
+
+
+# At most one handoff of a conversation is open: the partial unique index of
+# permits.models.Handoff is built from this (and migration 0003 spells it out).
+OPEN_HANDOFF_STATES = (HandoffState.QUEUED, HandoffState.ACTIVE)
+# What the agents' queue shows: the open handoffs and those waiting for a call-back.
+QUEUE_HANDOFF_STATES = (*OPEN_HANDOFF_STATES, HandoffState.CALLBACK)
 
 
 class ComplaintState(StrEnum):

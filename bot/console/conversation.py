@@ -24,6 +24,7 @@ from bot.keys import CHANNELS, DELIVERY, SESSIONS
 from permits.errors import ApplicationNotFound, InvalidNumber, NotLinked
 from permits.handoff import OUTCOMES, REASONS, close, mark_survey_asked
 from permits.models import CannedReply, Handoff, Message, utcnow
+from permits.states import HandoffState
 from permits.status import StatusView, applications_for_conversation, status_for_staff
 from permits.suggestions import Reading, Suggestion, suggest
 from permits.transcripts import (
@@ -106,7 +107,7 @@ async def conversation_context(request: web.Request) -> dict[str, Any]:
         applications, linked = await applicant_applications(session, conversation_id, lines)
         suggestions = await suggestions_for(session, conversation_id)
         canned = (await session.scalars(select(CannedReply).order_by(CannedReply.title))).all()
-    holding = handoff is not None and handoff.state == "active"
+    holding = handoff is not None and handoff.state == HandoffState.ACTIVE
     return {
         "nav": "queue",
         "conversation_id": conversation_id,
@@ -147,7 +148,7 @@ async def _my_handoff(request: web.Request, session: AsyncSession) -> Handoff:
     handoff = await latest_handoff(session, conversation_id)
     if (
         handoff is None
-        or handoff.state != "active"
+        or handoff.state != HandoffState.ACTIVE
         or handoff.agent_id != current_staff(request).id
     ):
         raise web.HTTPSeeOther(conversation_url(conversation_id) + "?pesan=bukan-milik-anda")
