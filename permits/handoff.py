@@ -26,6 +26,7 @@ from permits.states import (
     OPEN_HANDOFF_STATES,
     QUEUE_HANDOFF_STATES,
     HandoffState,
+    MessageDirection,
 )
 
 REASONS = {
@@ -255,7 +256,7 @@ async def queue_items(session: AsyncSession) -> list[QueueItem]:
         select(Message.text)
         .where(
             Message.conversation_id == Handoff.conversation_id,
-            Message.direction == "in",
+            Message.direction == MessageDirection.IN,
         )
         .order_by(Message.id.desc())
         .limit(1)

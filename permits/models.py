@@ -33,7 +33,10 @@ from permits.states import (
     ComplaintState,
     HandoffState,
     InboxState,
+    MessageKind,
+    MessageState,
     ModelState,
+    Sender,
 )
 
 NAMING_CONVENTION = {
@@ -212,16 +215,16 @@ class Message(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"), index=True)
-    direction: Mapped[str] = mapped_column(String(3))  # "in" | "out"
-    sender: Mapped[str] = mapped_column(String(12), default="user")  # user|bot|agent|system
-    kind: Mapped[str] = mapped_column(String(12), default="chat")  # chat|notice|notification
+    direction: Mapped[str] = mapped_column(String(3))  # MessageDirection
+    sender: Mapped[str] = mapped_column(String(12), default=Sender.USER)
+    kind: Mapped[str] = mapped_column(String(12), default=MessageKind.CHAT)
     text: Mapped[str] = mapped_column(Text)
     buttons: Mapped[list[dict[str, str]] | None] = mapped_column()
     intent: Mapped[str | None] = mapped_column(String(80))
     confidence: Mapped[float | None] = mapped_column(Float)
     at: Mapped[datetime] = mapped_column(default=utcnow)
     external_id: Mapped[str | None] = mapped_column(String(120))
-    state: Mapped[str] = mapped_column(String(10), default="pending")
+    state: Mapped[str] = mapped_column(String(10), default=MessageState.PENDING)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column()
     lease_until: Mapped[datetime | None] = mapped_column()

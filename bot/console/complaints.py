@@ -15,7 +15,7 @@ from bot.console.live import HUB
 from bot.console.queue import CHANNEL_LABELS, conversation_url
 from bot.keys import DELIVERY, SESSIONS
 from permits.complaints import COMPLAINT_STATES, answer_complaint, list_complaints
-from permits.states import ComplaintState
+from permits.states import ComplaintState, Sender
 from permits.transcripts import Outgoing, channel_of, queue_outbound
 
 log = logging.getLogger(__name__)
@@ -73,7 +73,7 @@ async def answer(request: web.Request) -> web.Response:
                     session,
                     complaint.conversation_id,
                     Outgoing(message),
-                    sender="agent",
+                    sender=Sender.AGENT,
                     agent_id=current_staff(request).id,
                 )
             )
