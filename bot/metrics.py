@@ -16,9 +16,10 @@ from prometheus_client import (
     generate_latest,
 )
 
+from permits.states import QUEUE_HANDOFF_STATES
+
 LATENCY_BUCKETS = (0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0)
 CONFIDENCE_BUCKETS = (0.3, 0.45, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 1.0)
-HANDOFF_STATES = ("queued", "active", "callback")
 
 
 class Metrics:
@@ -76,7 +77,7 @@ class Metrics:
         )
 
     def observe_handoffs(self, counts: dict[str, int]) -> None:
-        for state in HANDOFF_STATES:
+        for state in QUEUE_HANDOFF_STATES:
             self.handoffs_open.labels(state).set(counts.get(state, 0))
 
     def exposition(self) -> bytes:

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from permits.models import Complaint, utcnow
 from permits.numbers import ALPHABET
+from permits.states import ComplaintState
 
 
 async def file_complaint(session: AsyncSession, conversation_id: str, text: str) -> str:
@@ -31,7 +32,12 @@ async def latest_ticket(session: AsyncSession, conversation_id: str) -> str | No
     )
 
 
-COMPLAINT_STATES = {"baru": "Baru", "diproses": "Sedang diproses", "selesai": "Selesai"}
+# Their labels, in the order a complaint moves through them.
+COMPLAINT_STATES = {
+    ComplaintState.NEW: "Baru",
+    ComplaintState.IN_PROGRESS: "Sedang diproses",
+    ComplaintState.DONE: "Selesai",
+}
 
 
 async def list_complaints(session: AsyncSession, state: str | None = None) -> list[Complaint]:
@@ -45,8 +51,7 @@ async def answer_complaint(
     session: AsyncSession, complaint_id: int, answer: str, state: str
 ) -> Complaint:
     """Record the office's answer and the new state (the caller tells the user)."""
-    if state not in COMPLAINT_STATES:
-        raise ValueError(f"unknown complaint state {state!r}")
+    new_state = ComplaintState(state)  # ValueError for a state that is not one
     complaint = await session.get_one(Complaint, complaint_id)
-    complaint.answer, complaint.state, complaint.updated_at = answer, state, utcnow()
+    complaint.answer, complaint.state, complaint.updated_at = answer, new_state, utcnow()
     return complaint

@@ -22,6 +22,12 @@ from sqlalchemy.orm import QueryableAttribute
 
 from permits.answers import WIB
 from permits.models import Handoff, Message, StaffUser, utcnow
+from permits.states import (
+    OPEN_HANDOFF_STATES,
+    QUEUE_HANDOFF_STATES,
+    HandoffState,
+    MessageDirection,
+)
 
 REASONS = {
     "request": "Meminta petugas",
@@ -35,7 +41,6 @@ OUTCOMES = {
     "handed_back": "Dikembalikan ke bot",
     "callback_done": "Sudah ditelepon balik",
 }
-OPEN_STATES = ("queued", "active")
 DEFAULT_HANDLING = timedelta(minutes=5)  # before the office has any history
 RECENT = 20  # closed handoffs that set the expected handling time
 SURVEY_VALID_FOR = timedelta(days=1)
@@ -104,7 +109,7 @@ async def request_handoff(session: AsyncSession, conversation_id: str, reason: s
             await session.rollback()
             handoff = await open_handoff(session, conversation_id)
             assert handoff is not None
-    if handoff.state == "active":
+    if handoff.state == HandoffState.ACTIVE:
         return Queued(handoff.id, 0, timedelta(0))
     position = await _position(session, handoff)
     return Queued(handoff.id, position, await expected_wait(session, position))
@@ -112,7 +117,7 @@ async def request_handoff(session: AsyncSession, conversation_id: str, reason: s
 
 async def request_callback(session: AsyncSession, conversation_id: str, reason: str) -> Handoff:
     """Outside office hours: remember that the user wants a call; the number comes next."""
-    handoff = Handoff(conversation_id=conversation_id, reason=reason, state="callback")
+    handoff = Handoff(conversation_id=conversation_id, reason=reason, state=HandoffState.CALLBACK)
     session.add(handoff)
     await session.commit()
     return handoff
@@ -123,7 +128,7 @@ async def awaiting_callback_number(session: AsyncSession, conversation_id: str) 
         select(Handoff)
         .where(
             Handoff.conversation_id == conversation_id,
-            Handoff.state == "callback",
+            Handoff.state == HandoffState.CALLBACK,
             Handoff.callback_phone.is_(None),
             Handoff.created_at > utcnow() - CALLBACK_VALID_FOR,
         )
@@ -140,7 +145,7 @@ async def record_callback_number(session: AsyncSession, handoff: Handoff, phone:
 async def open_handoff(session: AsyncSession, conversation_id: str) -> Handoff | None:
     return await session.scalar(
         select(Handoff).where(
-            Handoff.conversation_id == conversation_id, Handoff.state.in_(OPEN_STATES)
+            Handoff.conversation_id == conversation_id, Handoff.state.in_(OPEN_HANDOFF_STATES)
         )
     )
 
@@ -153,7 +158,7 @@ def holder_of(
     (bot/conversation/diversions.py)."""
     return (
         select(Handoff.agent_id)
-        .where(Handoff.conversation_id == conversation_id, Handoff.state == "active")
+        .where(Handoff.conversation_id == conversation_id, Handoff.state == HandoffState.ACTIVE)
         .limit(1)  # at most one handoff is open (uq_handoffs_open_conversation)
     )
 
@@ -162,8 +167,8 @@ async def claim(session: AsyncSession, handoff_id: int, agent_id: int) -> bool:
     """Take a queued conversation. False when someone else was first (or it left the queue)."""
     result = await session.execute(
         update(Handoff)
-        .where(Handoff.id == handoff_id, Handoff.state == "queued")
-        .values(state="active", agent_id=agent_id, claimed_at=utcnow())
+        .where(Handoff.id == handoff_id, Handoff.state == HandoffState.QUEUED)
+        .values(state=HandoffState.ACTIVE, agent_id=agent_id, claimed_at=utcnow())
         .execution_options(synchronize_session=False)
     )
     await session.commit()
@@ -178,8 +183,12 @@ async def close(
         raise ValueError(f"unknown outcome {outcome!r}")
     result = await session.execute(
         update(Handoff)
-        .where(Handoff.id == handoff_id, Handoff.state == "active", Handoff.agent_id == agent_id)
-        .values(state="closed", closed_at=utcnow(), outcome=outcome, note=note or None)
+        .where(
+            Handoff.id == handoff_id,
+            Handoff.state == HandoffState.ACTIVE,
+            Handoff.agent_id == agent_id,
+        )
+        .values(state=HandoffState.CLOSED, closed_at=utcnow(), outcome=outcome, note=note or None)
         .execution_options(synchronize_session=False)
     )
     await session.commit()
@@ -191,9 +200,9 @@ async def close(
 async def close_callback(session: AsyncSession, handoff_id: int, agent_id: int) -> bool:
     result = await session.execute(
         update(Handoff)
-        .where(Handoff.id == handoff_id, Handoff.state == "callback")
+        .where(Handoff.id == handoff_id, Handoff.state == HandoffState.CALLBACK)
         .values(
-            state="closed",
+            state=HandoffState.CLOSED,
             agent_id=agent_id,
             claimed_at=utcnow(),
             closed_at=utcnow(),
@@ -215,7 +224,7 @@ async def awaiting_survey(session: AsyncSession, conversation_id: str) -> Handof
         select(Handoff)
         .where(
             Handoff.conversation_id == conversation_id,
-            Handoff.state == "closed",
+            Handoff.state == HandoffState.CLOSED,
             Handoff.survey_asked_at > utcnow() - SURVEY_VALID_FOR,
             Handoff.survey_score.is_(None),
         )
@@ -235,7 +244,7 @@ async def open_handoff_counts(session: AsyncSession) -> dict[str, int]:
     """How many conversations are queued, held by an agent, or waiting for a call-back."""
     rows = await session.execute(
         select(Handoff.state, func.count())
-        .where(Handoff.state.in_(("queued", "active", "callback")))
+        .where(Handoff.state.in_(QUEUE_HANDOFF_STATES))
         .group_by(Handoff.state)
     )
     return {state: count for state, count in rows.all()}
@@ -247,7 +256,7 @@ async def queue_items(session: AsyncSession) -> list[QueueItem]:
         select(Message.text)
         .where(
             Message.conversation_id == Handoff.conversation_id,
-            Message.direction == "in",
+            Message.direction == MessageDirection.IN,
         )
         .order_by(Message.id.desc())
         .limit(1)
@@ -256,7 +265,7 @@ async def queue_items(session: AsyncSession) -> list[QueueItem]:
     rows = await session.execute(
         select(Handoff, StaffUser.full_name, last_text)
         .outerjoin(StaffUser, StaffUser.id == Handoff.agent_id)
-        .where(Handoff.state.in_((*OPEN_STATES, "callback")))
+        .where(Handoff.state.in_(QUEUE_HANDOFF_STATES))
         .order_by(Handoff.id)
     )
     return [
@@ -281,7 +290,7 @@ async def expected_wait(session: AsyncSession, position: int) -> timedelta:
     recent = (
         await session.execute(
             select(Handoff.claimed_at, Handoff.closed_at)
-            .where(Handoff.state == "closed", Handoff.claimed_at.is_not(None))
+            .where(Handoff.state == HandoffState.CLOSED, Handoff.claimed_at.is_not(None))
             .order_by(Handoff.id.desc())
             .limit(RECENT)
         )
@@ -301,7 +310,8 @@ async def agent_days(session: AsyncSession, since: datetime, until: datetime) ->
     rows = await session.execute(
         select(Handoff, StaffUser.full_name)
         .join(StaffUser, StaffUser.id == Handoff.agent_id)
-        .where(Handoff.state == "closed", Handoff.closed_at >= since, Handoff.closed_at < until)
+        .where(Handoff.state == HandoffState.CLOSED)
+        .where(Handoff.closed_at >= since, Handoff.closed_at < until)
         .order_by(Handoff.closed_at)
     )
     days: dict[tuple[date, str], AgentDay] = {}
@@ -337,7 +347,7 @@ async def _position(session: AsyncSession, handoff: Handoff) -> int:
     ahead = await session.scalar(
         select(func.count())
         .select_from(Handoff)
-        .where(Handoff.state == "queued", Handoff.id < handoff.id)
+        .where(Handoff.state == HandoffState.QUEUED, Handoff.id < handoff.id)
     )
     return (ahead or 0) + 1
 

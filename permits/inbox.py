@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from permits.audit import Actor, record
 from permits.models import FaqTopic, TrainingExample, UnrecognisedMessage, utcnow
+from permits.states import InboxState
 
 LOW_CONFIDENCE = 0.6
 NOT_UNDERSTOOD = ("nlu_fallback", "out_of_scope")
@@ -103,7 +104,7 @@ async def inbox_groups(session: AsyncSession) -> list[InboxGroup]:
     newest = (
         await session.scalars(
             select(UnrecognisedMessage)
-            .where(UnrecognisedMessage.state == "new")
+            .where(UnrecognisedMessage.state == InboxState.NEW)
             .order_by(UnrecognisedMessage.id.desc())
             .limit(INBOX_SIZE)
         )
@@ -140,7 +141,7 @@ async def assign_group(session: AsyncSession, group: InboxGroup, intent: str, ac
             continue
         session.add(TrainingExample(intent=intent, text=text, source="inbox"))
         added += 1
-    await _resolve(session, group, "assigned", intent)
+    await _resolve(session, group, InboxState.ASSIGNED, intent)
     record(
         session,
         actor,
@@ -158,7 +159,7 @@ async def assign_group(session: AsyncSession, group: InboxGroup, intent: str, ac
 
 
 async def dismiss_group(session: AsyncSession, group: InboxGroup, actor: Actor) -> None:
-    await _resolve(session, group, "dismissed", None)
+    await _resolve(session, group, InboxState.DISMISSED, None)
     record(
         session,
         actor,
@@ -175,7 +176,9 @@ async def group_of(session: AsyncSession, message_ids: list[int]) -> InboxGroup 
     messages = (
         await session.scalars(
             select(UnrecognisedMessage)
-            .where(UnrecognisedMessage.id.in_(message_ids), UnrecognisedMessage.state == "new")
+            .where(
+                UnrecognisedMessage.id.in_(message_ids), UnrecognisedMessage.state == InboxState.NEW
+            )
             .order_by(UnrecognisedMessage.id)
         )
     ).all()
@@ -205,13 +208,13 @@ async def _example_exists(session: AsyncSession, intent: str, text: str) -> bool
 
 
 async def _resolve(
-    session: AsyncSession, group: InboxGroup, state: str, intent: str | None
+    session: AsyncSession, group: InboxGroup, state: InboxState, intent: str | None
 ) -> None:
     await session.execute(
         update(UnrecognisedMessage)
         .where(
             UnrecognisedMessage.id.in_([m.id for m in group.messages]),
-            UnrecognisedMessage.state == "new",
+            UnrecognisedMessage.state == InboxState.NEW,
         )
         .values(state=state, assigned_intent=intent, resolved_at=utcnow())
         .execution_options(synchronize_session=False)

@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from permits.models import ModelVersion, utcnow
+from permits.states import ModelState
 
 LOG_LIMIT = 20_000  # characters of training output kept per version
 # Metric that decides a deployment: macro-F1 of intents on the check set. A model
@@ -26,10 +27,12 @@ class TrainingBusy(RuntimeError):
 
 
 async def start_version(session: AsyncSession, started_by: str) -> ModelVersion:
-    busy = await session.scalar(select(ModelVersion.id).where(ModelVersion.state == "training"))
+    busy = await session.scalar(
+        select(ModelVersion.id).where(ModelVersion.state == ModelState.TRAINING)
+    )
     if busy is not None:
         raise TrainingBusy(busy)
-    version = ModelVersion(started_by=started_by, state="training", started_at=utcnow())
+    version = ModelVersion(started_by=started_by, state=ModelState.TRAINING, started_at=utcnow())
     session.add(version)
     await session.commit()
     return version
@@ -44,7 +47,7 @@ async def append_log(session: AsyncSession, version_id: int, text: str) -> None:
 async def finish(
     session: AsyncSession,
     version_id: int,
-    state: str,
+    state: ModelState,
     *,
     summary: str,
     file: str | None = None,
@@ -69,7 +72,7 @@ async def register_original(session: AsyncSession, file: str) -> ModelVersion:
     `make train` built), kept so that it can be put back."""
     version = ModelVersion(
         file=file,
-        state="retired",
+        state=ModelState.RETIRED,
         started_by=ORIGINAL,
         finished_at=utcnow(),
         summary="Model awal, sebelum pelatihan pertama dari halaman admin.",
@@ -98,21 +101,21 @@ async def mark_deployed(session: AsyncSession, version_id: int) -> None:
     """This version is now in service; the one before it is kept for rollback."""
     await session.execute(
         update(ModelVersion)
-        .where(ModelVersion.state == "deployed", ModelVersion.id != version_id)
-        .values(state="retired")
+        .where(ModelVersion.state == ModelState.DEPLOYED, ModelVersion.id != version_id)
+        .values(state=ModelState.RETIRED)
         .execution_options(synchronize_session=False)
     )
     await session.execute(
         update(ModelVersion)
         .where(ModelVersion.id == version_id)
-        .values(state="deployed", deployed_at=utcnow())
+        .values(state=ModelState.DEPLOYED, deployed_at=utcnow())
         .execution_options(synchronize_session=False)
     )
     await session.commit()
 
 
 async def in_service(session: AsyncSession) -> ModelVersion | None:
-    query = select(ModelVersion).where(ModelVersion.state == "deployed")
+    query = select(ModelVersion).where(ModelVersion.state == ModelState.DEPLOYED)
     return await session.scalar(query.execution_options(populate_existing=True))
 
 
@@ -130,8 +133,8 @@ async def abandon_unfinished(session: AsyncSession) -> int:
     """A training cut off by a restart is marked failed, so a new one may start."""
     result = await session.execute(
         update(ModelVersion)
-        .where(ModelVersion.state == "training")
-        .values(state="failed", summary="Terputus: layanan dimulai ulang saat pelatihan.")
+        .where(ModelVersion.state == ModelState.TRAINING)
+        .values(state=ModelState.FAILED, summary="Terputus: layanan dimulai ulang saat pelatihan.")
         .execution_options(synchronize_session=False)
     )
     await session.commit()

@@ -26,6 +26,18 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.sql.elements import TextClause
+
+from permits.states import (
+    OPEN_HANDOFF_STATES,
+    ComplaintState,
+    HandoffState,
+    InboxState,
+    MessageKind,
+    MessageState,
+    ModelState,
+    Sender,
+)
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -203,16 +215,16 @@ class Message(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"), index=True)
-    direction: Mapped[str] = mapped_column(String(3))  # "in" | "out"
-    sender: Mapped[str] = mapped_column(String(12), default="user")  # user|bot|agent|system
-    kind: Mapped[str] = mapped_column(String(12), default="chat")  # chat|notice|notification
+    direction: Mapped[str] = mapped_column(String(3))  # MessageDirection
+    sender: Mapped[str] = mapped_column(String(12), default=Sender.USER)
+    kind: Mapped[str] = mapped_column(String(12), default=MessageKind.CHAT)
     text: Mapped[str] = mapped_column(Text)
     buttons: Mapped[list[dict[str, str]] | None] = mapped_column()
     intent: Mapped[str | None] = mapped_column(String(80))
     confidence: Mapped[float | None] = mapped_column(Float)
     at: Mapped[datetime] = mapped_column(default=utcnow)
     external_id: Mapped[str | None] = mapped_column(String(120))
-    state: Mapped[str] = mapped_column(String(10), default="pending")
+    state: Mapped[str] = mapped_column(String(10), default=MessageState.PENDING)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column()
     lease_until: Mapped[datetime | None] = mapped_column()
@@ -231,6 +243,12 @@ class Message(Base):
     reply_to: Mapped[int | None] = mapped_column(index=True)
 
 
+def _state_in(states: tuple[str, ...]) -> TextClause:
+    """`state IN ('queued', 'active')`, the condition of a partial index, spelled from
+    the enum members so that the index and the code name the same states."""
+    return text("state IN (" + ", ".join(f"'{state}'" for state in states) + ")")
+
+
 class Handoff(Base):
     """A conversation's stay with the call centre: queued, held by an agent, then closed.
 
@@ -245,16 +263,15 @@ class Handoff(Base):
             "uq_handoffs_open_conversation",
             "conversation_id",
             unique=True,
-            sqlite_where=text("state IN ('queued', 'active')"),
-            postgresql_where=text("state IN ('queued', 'active')"),
+            sqlite_where=_state_in(OPEN_HANDOFF_STATES),
+            postgresql_where=_state_in(OPEN_HANDOFF_STATES),
         ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     conversation_id: Mapped[str] = mapped_column(String(120), index=True)
     reason: Mapped[str] = mapped_column(String(40))  # request | fallback | complaint
-    # queued | active | closed (handed back or finished) | callback (outside hours)
-    state: Mapped[str] = mapped_column(String(12), default="queued")
+    state: Mapped[str] = mapped_column(String(12), default=HandoffState.QUEUED)
     agent_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     claimed_at: Mapped[datetime | None] = mapped_column()
@@ -284,7 +301,7 @@ class Complaint(Base):
     ticket: Mapped[str] = mapped_column(String(24), unique=True)
     conversation_id: Mapped[str] = mapped_column(String(120))
     text: Mapped[str] = mapped_column(Text)
-    state: Mapped[str] = mapped_column(String(12), default="baru")  # baru|diproses|selesai
+    state: Mapped[str] = mapped_column(String(12), default=ComplaintState.NEW)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     answer: Mapped[str | None] = mapped_column(Text)  # the agent's last answer to the user
     updated_at: Mapped[datetime | None] = mapped_column()
@@ -302,7 +319,7 @@ class UnrecognisedMessage(Base):
     intent: Mapped[str | None] = mapped_column(String(80))
     confidence: Mapped[float | None] = mapped_column(Float)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    state: Mapped[str] = mapped_column(String(12), default="new")  # new|assigned|dismissed
+    state: Mapped[str] = mapped_column(String(12), default=InboxState.NEW)
     assigned_intent: Mapped[str | None] = mapped_column(String(80))
     resolved_at: Mapped[datetime | None] = mapped_column()
 
@@ -332,7 +349,7 @@ class ModelVersion(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     file: Mapped[str | None] = mapped_column(String(300))  # the model archive, once trained
-    state: Mapped[str] = mapped_column(String(12), default="training")
+    state: Mapped[str] = mapped_column(String(12), default=ModelState.TRAINING)
     started_by: Mapped[str] = mapped_column(String(200))
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column()

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from permits.errors import ApplicationNotFound, UnknownAgency, UnknownStatus
 from permits.models import Agency, Application, ApplicationEvent, Subscription, utcnow
 from permits.numbers import canonical_number
+from permits.states import MessageKind, Sender
 from permits.status import FINISHED, STATUS_LABELS
 from permits.transcripts import Outgoing, ensure_conversation, queue_outbound
 
@@ -114,7 +115,7 @@ async def _queue_notifications(
             session,
             conversation_id,
             Outgoing(text),
-            sender="system",
-            kind="notification",
+            sender=Sender.SYSTEM,
+            kind=MessageKind.NOTIFICATION,
             template_variables=variables,
         )

@@ -38,6 +38,7 @@ from permits.faq import faq_answer
 from permits.models import Message
 from permits.numbers import canonical_number
 from permits.public_services import directions, find_public_service
+from permits.states import MessageDirection
 from permits.status import applications_for_conversation, status_for_staff
 
 PERMIT_TOPICS: dict[str, tuple[str, Callable[[PermitInfo], str]]] = {
@@ -275,7 +276,7 @@ async def _fill_from_history(session: AsyncSession, reading: Reading, conversati
         select(Message.nlu)
         .where(
             Message.conversation_id == conversation_id,
-            Message.direction == "in",
+            Message.direction == MessageDirection.IN,
             Message.nlu.is_not(None),
         )
         .order_by(Message.id.desc())

@@ -23,6 +23,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from permits.answers import WIB
 from permits.models import Conversation, Message, utcnow
+from permits.states import MessageDirection, MessageKind, MessageState, Sender
 
 MAX_DELIVERY_ATTEMPTS = 8
 # The tables, for Core statements on the hot path of a turn (see settle_inbound).
@@ -96,11 +97,11 @@ async def record_inbound(
     await ensure_conversation(session, conversation_id, inbound_at=now)
     message = Message(
         conversation_id=conversation_id,
-        direction="in",
-        sender="user",
+        direction=MessageDirection.IN,
+        sender=Sender.USER,
         text=text,
         external_id=external_id,
-        state="pending",
+        state=MessageState.PENDING,
         at=now,
     )
     session.add(message)
@@ -121,7 +122,7 @@ async def inbound_by_external_id(
         select(Message).where(
             Message.conversation_id == conversation_id,
             Message.external_id == external_id,
-            Message.direction == "in",
+            Message.direction == MessageDirection.IN,
         )
     )
 
@@ -140,7 +141,11 @@ async def conversations_with_pending(session: AsyncSession, older_than: datetime
     """Conversations holding messages nobody answered yet (e.g. Rasa was down)."""
     query = (
         select(Message.conversation_id)
-        .where(Message.direction == "in", Message.state == "pending", Message.at < older_than)
+        .where(
+            Message.direction == MessageDirection.IN,
+            Message.state == MessageState.PENDING,
+            Message.at < older_than,
+        )
         .group_by(Message.conversation_id)
         .order_by(func.min(Message.id))
     )
@@ -152,17 +157,17 @@ def queue_outbound(
     conversation_id: str,
     message: Outgoing,
     *,
-    sender: str = "bot",
-    kind: str = "chat",
+    sender: Sender = Sender.BOT,
+    kind: MessageKind = MessageKind.CHAT,
     template_variables: dict[str, str] | None = None,
-    state: str = "queued",
+    state: MessageState = MessageState.QUEUED,
     agent_id: int | None = None,
     reply_to: int | None = None,
 ) -> Message:
     """Add an outbound message to the session; it is sent once the transaction commits."""
     row = Message(
         conversation_id=conversation_id,
-        direction="out",
+        direction=MessageDirection.OUT,
         sender=sender,
         agent_id=agent_id,
         kind=kind,
@@ -180,7 +185,7 @@ def queue_outbound(
 async def settle_inbound(
     session: AsyncSession,
     inbound: Message,
-    state: str,
+    state: MessageState,
     replies: list[Outgoing],
     *,
     intent: str | None = None,
@@ -212,7 +217,8 @@ async def settle_inbound(
     await session.execute(_SETTLE_MESSAGE, {"message_id": inbound.id, **handled})
     for key, value in handled.items():
         set_committed_value(inbound, key, value)  # as stored, so not flushed again
-    rows = await _insert_replies(session, inbound, replies, "sent" if delivered else "queued")
+    reply_state = MessageState.SENT if delivered else MessageState.QUEUED
+    rows = await _insert_replies(session, inbound, replies, reply_state)
     await session.commit()
     return rows
 
@@ -244,7 +250,7 @@ _INSERT_MESSAGES = insert(_MESSAGES).returning(_MESSAGES.c.id, sort_by_parameter
 
 
 async def _insert_replies(
-    session: AsyncSession, inbound: Message, replies: list[Outgoing], state: str
+    session: AsyncSession, inbound: Message, replies: list[Outgoing], state: MessageState
 ) -> list[Message]:
     """The replies' rows, written by one INSERT and returned as persistent objects."""
     if not replies:
@@ -254,9 +260,9 @@ async def _insert_replies(
         {
             **_EMPTY_ROW,
             "conversation_id": inbound.conversation_id,
-            "direction": "out",
-            "sender": "bot",
-            "kind": "chat",
+            "direction": MessageDirection.OUT,
+            "sender": Sender.BOT,
+            "kind": MessageKind.CHAT,
             "text": reply.text,
             "buttons": reply.buttons or None,
             "state": state,
@@ -282,12 +288,12 @@ _EMPTY_ROW: dict[str, Any] = dict.fromkeys(c.name for c in _MESSAGES.columns if 
 
 
 async def told_recently(
-    session: AsyncSession, conversation_id: str, kind: str, since: datetime
+    session: AsyncSession, conversation_id: str, kind: MessageKind, since: datetime
 ) -> bool:
     """Whether the user already got a message of this kind (a service notice) since then."""
     query = select(Message.id).where(
         Message.conversation_id == conversation_id,
-        Message.direction == "out",
+        Message.direction == MessageDirection.OUT,
         Message.kind == kind,
         Message.at >= since,
     )
@@ -307,15 +313,16 @@ async def claim_deliveries(
     earlier = aliased(Message)
     has_earlier_queued = exists().where(
         earlier.conversation_id == Message.conversation_id,
-        earlier.direction == "out",
-        earlier.state == "queued",
+        earlier.direction == MessageDirection.OUT,
+        earlier.state == MessageState.QUEUED,
         earlier.id < Message.id,
     )
     free = (Message.lease_until.is_(None)) | (Message.lease_until < now)
     due = (Message.next_attempt_at.is_(None)) | (Message.next_attempt_at <= now)
     candidates = (
         select(Message.id)
-        .where(Message.direction == "out", Message.state == "queued", due, free)
+        .where(Message.direction == MessageDirection.OUT, Message.state == MessageState.QUEUED)
+        .where(due, free)
         .where(~has_earlier_queued)
         .order_by(Message.id)
         .limit(limit)
@@ -325,7 +332,7 @@ async def claim_deliveries(
         return []
     claimed = await session.scalars(
         update(Message)
-        .where(Message.id.in_(ids), Message.state == "queued", free)
+        .where(Message.id.in_(ids), Message.state == MessageState.QUEUED, free)
         .values(lease_until=now + lease)
         .returning(Message.id)
     )
@@ -341,7 +348,7 @@ async def mark_sent(session: AsyncSession, message_id: int, provider_id: str | N
     await session.execute(
         update(Message)
         .where(Message.id == message_id)
-        .values(state="sent", provider_id=provider_id, lease_until=None, error=None)
+        .values(state=MessageState.SENT, provider_id=provider_id, lease_until=None, error=None)
     )
     await session.commit()
 
@@ -353,11 +360,11 @@ def retry_delay(attempts: int) -> timedelta:
 
 async def mark_attempt_failed(
     session: AsyncSession, message: Message, error: str, *, permanent: bool = False
-) -> str:
+) -> MessageState:
     """Record a failed send; returns the new state (queued for a retry, or failed)."""
     attempts = message.attempts + 1
     give_up = permanent or attempts >= MAX_DELIVERY_ATTEMPTS
-    state = "failed" if give_up else "queued"
+    state = MessageState.FAILED if give_up else MessageState.QUEUED
     await session.execute(
         update(Message)
         .where(Message.id == message.id)
@@ -377,6 +384,10 @@ async def mark_attempt_failed(
 # back: callbacks are retried and arrive out of order ("sent" after "read"), and a
 # replayed old one must not undo a newer one. A failure outranks the steps before
 # it, not a confirmed delivery.
+# These are the provider's words, stored as they come in Message.delivery_status; they
+# are not MessageState, though three of them are spelled alike: the state says whether
+# our worker handed the message to the channel (sent) or gave up (failed), the status
+# what Twilio reported afterwards. Nothing else compares them, so they stay strings.
 DELIVERY_PROGRESS = {
     "accepted": 1,
     "scheduled": 1,

@@ -41,6 +41,7 @@ from permits.model_versions import (
     register_original,
     start_version,
 )
+from permits.states import ModelState
 
 log = logging.getLogger(__name__)
 LOG_FLUSH_SECONDS = 2.0
@@ -121,7 +122,11 @@ class Trainer:
         async with self._sessions() as session:
             version = await get_version(session, version_id)
             current = await in_service(session)
-        if version is None or version.file is None or version.state not in ("retired", "deployed"):
+        if (
+            version is None
+            or version.file is None
+            or version.state not in (ModelState.RETIRED, ModelState.DEPLOYED)
+        ):
             raise ValueError("only a model that was in service can be put back")
         await self._rasa.replace(Path(version.file))
         await asyncio.to_thread(self._point_at, Path(version.file))
@@ -171,11 +176,11 @@ class Trainer:
             async with self._sessions() as session:
                 await record_scores(session, str(baseline_file), baseline)
         if not passes_gate(scores, baseline):
-            await self._decide(version_id, "refused", model, scores, baseline, actor)
+            await self._decide(version_id, ModelState.REFUSED, model, scores, baseline, actor)
             return
         await self._phase(version_id, "Menerapkan model baru")
         await self._rasa.replace(model)
-        await self._decide(version_id, "deployed", model, scores, baseline, actor)
+        await self._decide(version_id, ModelState.DEPLOYED, model, scores, baseline, actor)
 
     async def _train(self, version_id: int, domain: Path, data: Path) -> Path:
         self._versions_dir.mkdir(parents=True, exist_ok=True)
@@ -257,7 +262,7 @@ class Trainer:
     async def _decide(
         self,
         version_id: int,
-        state: str,
+        state: ModelState,
         model: Path,
         scores: dict[str, Any],
         baseline: dict[str, Any] | None,
@@ -274,7 +279,7 @@ class Trainer:
                 scores=scores,
                 baseline_scores=baseline,
             )
-            if state == "deployed":
+            if state == ModelState.DEPLOYED:
                 await mark_deployed(session, version_id)
                 await asyncio.to_thread(self._point_at, model)
             record(session, actor, f"model.{state}", f"model:{version_id}", baseline, scores)
@@ -301,7 +306,7 @@ class Trainer:
     async def _fail(self, version_id: int, summary: str) -> None:
         with contextlib.suppress(Exception):
             async with self._sessions() as session:
-                await finish(session, version_id, "failed", summary=summary)
+                await finish(session, version_id, ModelState.FAILED, summary=summary)
 
 
 async def _check(model: Path) -> dict[str, Any]:
@@ -318,7 +323,7 @@ async def _check(model: Path) -> dict[str, Any]:
     return kept
 
 
-def _verdict(state: str, scores: dict[str, Any], baseline: dict[str, Any] | None) -> str:
+def _verdict(state: ModelState, scores: dict[str, Any], baseline: dict[str, Any] | None) -> str:
     new = f"macro-F1 {scores['macro_f1']:.3f}, akurasi {scores['accuracy']:.3f}"
     old = (
         f" (model yang berjalan: macro-F1 {baseline['macro_f1']:.3f}, "
@@ -326,6 +331,6 @@ def _verdict(state: str, scores: dict[str, Any], baseline: dict[str, Any] | None
         if baseline
         else ""
     )
-    if state == "deployed":
+    if state == ModelState.DEPLOYED:
         return f"Diterapkan. Model baru: {new}{old}."
     return f"Ditolak: nilainya lebih rendah dari model yang berjalan. Model baru: {new}{old}."

@@ -15,16 +15,17 @@ from bot.admin.trainer import RasaModels, Trainer
 from bot.console.auth import actor_of, admin_only
 from bot.keys import SESSIONS, SETTINGS
 from permits.model_versions import TrainingBusy, recent_versions
+from permits.states import ModelState
 
 log = logging.getLogger(__name__)
 TRAINER = web.AppKey("trainer", Trainer)
 STATE_LABELS = {
-    "training": "Sedang dilatih",
-    "deployed": "Sedang dipakai",
-    "refused": "Ditolak",
-    "failed": "Gagal",
-    "retired": "Pernah dipakai",
-    "trained": "Terlatih",
+    ModelState.TRAINING: "Sedang dilatih",
+    ModelState.DEPLOYED: "Sedang dipakai",
+    ModelState.REFUSED: "Ditolak",
+    ModelState.FAILED: "Gagal",
+    ModelState.RETIRED: "Pernah dipakai",
+    ModelState.TRAINED: "Terlatih",
 }
 NOTICES = {
     "pelatihan-dimulai": ("info", "Pelatihan dimulai. Halaman ini diperbarui otomatis."),
@@ -38,7 +39,7 @@ NOTICES = {
 async def training_page(request: web.Request) -> web.StreamResponse:
     async with request.app[SESSIONS]() as session:
         versions = await recent_versions(session)
-    running = any(v.state == "training" for v in versions)
+    running = any(v.state == ModelState.TRAINING for v in versions)
     context = {
         "nav": "training",
         "versions": versions,

@@ -30,6 +30,7 @@ from bot.conversation.inbound import refusal, storable
 from bot.conversation.outbound import DeliveryFailed, Outbound
 from bot.keys import CHANNELS, SESSIONS, SETTINGS, TURNS
 from permits.models import utcnow
+from permits.states import MessageKind
 from permits.transcripts import record_delivery_status
 
 log = logging.getLogger(__name__)
@@ -77,7 +78,7 @@ class WhatsAppChannel:
 
     async def _send_template(self, to: str, message: Outbound) -> str | None:
         # Outside 24 hours WhatsApp accepts only approved templates.
-        if message.kind != "notification" or not self._template_sid:
+        if message.kind != MessageKind.NOTIFICATION or not self._template_sid:
             raise DeliveryFailed("outside WhatsApp's 24-hour window", permanent=True)
         variables = json.dumps(message.template_variables or {})
         return await self._create(

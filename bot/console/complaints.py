@@ -15,6 +15,7 @@ from bot.console.live import HUB
 from bot.console.queue import CHANNEL_LABELS, conversation_url
 from bot.keys import DELIVERY, SESSIONS
 from permits.complaints import COMPLAINT_STATES, answer_complaint, list_complaints
+from permits.states import ComplaintState, Sender
 from permits.transcripts import Outgoing, channel_of, queue_outbound
 
 log = logging.getLogger(__name__)
@@ -50,11 +51,12 @@ async def complaints_page(request: web.Request) -> dict[str, Any]:
 async def answer(request: web.Request) -> web.Response:
     form = await request.post()
     text = str(form.get("answer", "")).strip()[:MAX_ANSWER]
-    state = str(form.get("state", ""))
+    chosen = str(form.get("state", ""))
     if not text:
         raise web.HTTPSeeOther("/console/complaints?pesan=tanggapan-kosong")
-    if state not in COMPLAINT_STATES:
+    if chosen not in COMPLAINT_STATES:
         raise web.HTTPBadRequest(text="Status pengaduan tidak dikenal.")
+    state = ComplaintState(chosen)
     async with request.app[SESSIONS]() as session:
         complaint = await answer_complaint(
             session, int(request.match_info["complaint_id"]), text, state
@@ -71,7 +73,7 @@ async def answer(request: web.Request) -> web.Response:
                     session,
                     complaint.conversation_id,
                     Outgoing(message),
-                    sender="agent",
+                    sender=Sender.AGENT,
                     agent_id=current_staff(request).id,
                 )
             )

@@ -24,6 +24,7 @@ from bot.keys import CHANNELS, DELIVERY, SESSIONS
 from permits.errors import ApplicationNotFound, InvalidNumber, NotLinked
 from permits.handoff import OUTCOMES, REASONS, close, mark_survey_asked
 from permits.models import CannedReply, Handoff, Message, utcnow
+from permits.states import HandoffState, MessageDirection, MessageKind, Sender
 from permits.status import StatusView, applications_for_conversation, status_for_staff
 from permits.suggestions import Reading, Suggestion, suggest
 from permits.transcripts import (
@@ -73,7 +74,8 @@ async def applicant_applications(
     except NotLinked:
         linked = False
     for line in lines:
-        number = Reading.of(line.nlu, line.text if line.direction == "in" else "").number
+        said = line.text if line.direction == MessageDirection.IN else ""
+        number = Reading.of(line.nlu, said).number
         if number and number not in views:
             try:
                 views[number] = await status_for_staff(session, number)
@@ -86,7 +88,7 @@ async def suggestions_for(session: AsyncSession, conversation_id: str) -> list[S
     """For the user's latest message."""
     latest = await session.scalar(
         select(Message)
-        .where(Message.conversation_id == conversation_id, Message.direction == "in")
+        .where(Message.conversation_id == conversation_id, Message.direction == MessageDirection.IN)
         .order_by(Message.id.desc())
         .limit(1)
     )
@@ -106,7 +108,7 @@ async def conversation_context(request: web.Request) -> dict[str, Any]:
         applications, linked = await applicant_applications(session, conversation_id, lines)
         suggestions = await suggestions_for(session, conversation_id)
         canned = (await session.scalars(select(CannedReply).order_by(CannedReply.title))).all()
-    holding = handoff is not None and handoff.state == "active"
+    holding = handoff is not None and handoff.state == HandoffState.ACTIVE
     return {
         "nav": "queue",
         "conversation_id": conversation_id,
@@ -147,7 +149,7 @@ async def _my_handoff(request: web.Request, session: AsyncSession) -> Handoff:
     handoff = await latest_handoff(session, conversation_id)
     if (
         handoff is None
-        or handoff.state != "active"
+        or handoff.state != HandoffState.ACTIVE
         or handoff.agent_id != current_staff(request).id
     ):
         raise web.HTTPSeeOther(conversation_url(conversation_id) + "?pesan=bukan-milik-anda")
@@ -163,7 +165,7 @@ async def send_reply(request: web.Request) -> web.Response:
         if not text:
             raise web.HTTPSeeOther(conversation_url(conversation_id) + "?pesan=balasan-kosong")
         row = queue_outbound(
-            session, conversation_id, Outgoing(text), sender="agent", agent_id=staff.id
+            session, conversation_id, Outgoing(text), sender=Sender.AGENT, agent_id=staff.id
         )
         await session.commit()
     request.app[DELIVERY].wake()
@@ -195,15 +197,15 @@ async def _finish(request: web.Request, outcome: str, note: str, farewell: str) 
         closed = await close(session, handoff.id, staff.id, outcome, note)
         if closed is None:
             raise web.HTTPSeeOther(conversation_url(conversation_id) + "?pesan=bukan-milik-anda")
-        rows = [queue_outbound(session, conversation_id, Outgoing(farewell), sender="system")]
+        rows = [queue_outbound(session, conversation_id, Outgoing(farewell), sender=Sender.SYSTEM)]
         if await may_message_freely(request, session, conversation_id):
             rows.append(
                 queue_outbound(
                     session,
                     conversation_id,
                     Outgoing(SURVEY_QUESTION, SURVEY_BUTTONS),
-                    sender="system",
-                    kind="survey",
+                    sender=Sender.SYSTEM,
+                    kind=MessageKind.SURVEY,
                 )
             )
             await mark_survey_asked(session, closed)

@@ -31,6 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.bus import Bus
 from permits.models import Handoff, Message
 from permits.staff import live_sessions
+from permits.states import QUEUE_HANDOFF_STATES
 from permits.transcripts import console_line
 
 log = logging.getLogger(__name__)
@@ -174,7 +175,7 @@ async def _queue_fingerprint(
     async with sessions() as session:
         rows = await session.execute(
             select(Handoff.id, Handoff.state, Handoff.agent_id, Handoff.callback_phone)
-            .where(Handoff.state.in_(("queued", "active", "callback")))
+            .where(Handoff.state.in_(QUEUE_HANDOFF_STATES))
             .order_by(Handoff.id)
         )
         return tuple((row[0], row[1], row[2], row[3]) for row in rows)

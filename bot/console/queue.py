@@ -20,6 +20,7 @@ from bot.keys import SESSIONS
 from permits.handoff import QueueItem, claim, close_callback, queue_items
 from permits.models import utcnow
 from permits.staff import hash_token
+from permits.states import HandoffState
 
 log = logging.getLogger(__name__)
 
@@ -59,10 +60,12 @@ async def queue_context(request: web.Request) -> dict[str, Any]:
     ]
     me = current_staff(request).id
     return {
-        "waiting": [r for r in rows if r.item.state == "queued"],
-        "mine": [r for r in rows if r.item.state == "active" and r.item.agent_id == me],
-        "others": [r for r in rows if r.item.state == "active" and r.item.agent_id != me],
-        "callbacks": [r for r in rows if r.item.state == "callback"],
+        "waiting": [r for r in rows if r.item.state == HandoffState.QUEUED],
+        "mine": [r for r in rows if r.item.state == HandoffState.ACTIVE and r.item.agent_id == me],
+        "others": [
+            r for r in rows if r.item.state == HandoffState.ACTIVE and r.item.agent_id != me
+        ],
+        "callbacks": [r for r in rows if r.item.state == HandoffState.CALLBACK],
     }
 
 

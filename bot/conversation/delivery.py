@@ -27,6 +27,7 @@ from bot.conversation.outbound import (
 from bot.logs import conversation_id as current_conversation
 from bot.metrics import Metrics
 from permits.models import Message
+from permits.states import MessageState
 from permits.transcripts import (
     channel_of,
     claim_deliveries,
@@ -87,7 +88,7 @@ class DeliveryWorker:
         async with self._sessions() as session:
             if channel is None:
                 await mark_attempt_failed(session, row, "channel not configured", permanent=True)
-                self._count(channel_name, "failed")
+                self._count(channel_name, MessageState.FAILED)
                 log.error("no channel for message", extra={"message_id": row.id})
                 return
             outbound = Outbound(
@@ -117,13 +118,13 @@ class DeliveryWorker:
                 log.exception("delivery error", extra={"message_id": row.id, "state": state})
                 return
             await mark_sent(session, row.id, provider_id)
-            self._count(channel_name, "sent")
+            self._count(channel_name, MessageState.SENT)
             log.info("message delivered", extra={"message_id": row.id, "kind": row.kind})
 
-    def _count(self, channel: str, state: str) -> None:
+    def _count(self, channel: str, state: MessageState) -> None:
         """Final outcomes only: a failure that will be retried is not yet an outcome."""
-        if state == "failed":
-            self._metrics.sent.labels(channel, "failed").inc()
+        if state == MessageState.FAILED:
+            self._metrics.sent.labels(channel, MessageState.FAILED).inc()
             self._metrics.errors.labels("delivery_failed").inc()
-        elif state == "sent":
-            self._metrics.sent.labels(channel, "sent").inc()
+        elif state == MessageState.SENT:
+            self._metrics.sent.labels(channel, MessageState.SENT).inc()

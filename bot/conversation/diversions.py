@@ -28,6 +28,7 @@ from permits.handoff import (
 from permits.models import Conversation, Message, utcnow
 from permits.office_hours import OfficeHours
 from permits.phones import phone_in
+from permits.states import MessageDirection, MessageState
 from permits.transcripts import Outgoing
 
 SURVEY_QUESTION = (
@@ -52,7 +53,7 @@ _SCORE = re.compile(r"^\s*([1-4])(?!\d)")
 
 @dataclass(frozen=True)
 class Diverted:
-    state: str  # "held" (an agent answers) or "answered" (by the replies here)
+    state: MessageState  # HELD (an agent answers) or ANSWERED (by the replies here)
     replies: list[Outgoing] = field(default_factory=list)
 
 
@@ -87,8 +88,8 @@ _PENDING_WITH_CONTEXT = (
     .join(Conversation, Conversation.id == Message.conversation_id)
     .where(
         Message.conversation_id == bindparam("conversation_id"),
-        Message.direction == "in",
-        Message.state == "pending",
+        Message.direction == MessageDirection.IN,
+        Message.state == MessageState.PENDING,
     )
     .order_by(Message.id)
 )
@@ -128,16 +129,17 @@ class Diversions:
     ) -> Diverted | None:
         conversation_id, text = inbound.conversation_id, inbound.text
         if context.held:
-            return Diverted("held")
+            return Diverted(MessageState.HELD)
         score = survey_score(text)
         if score is not None and (survey := await awaiting_survey(session, conversation_id)):
             await record_survey(session, survey, score)
-            return Diverted("answered", [Outgoing(SURVEY_THANKS.format(score=score))])
+            return Diverted(MessageState.ANSWERED, [Outgoing(SURVEY_THANKS.format(score=score))])
         phone = phone_in(text)
         if phone and (callback := await awaiting_callback_number(session, conversation_id)):
             await record_callback_number(session, callback, phone)
             opening = self._hours.describe_opening(utcnow())
             return Diverted(
-                "answered", [Outgoing(CALLBACK_NOTED.format(phone=phone, opening=opening))]
+                MessageState.ANSWERED,
+                [Outgoing(CALLBACK_NOTED.format(phone=phone, opening=opening))],
             )
         return None

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import ClassVar, Protocol
 
+from permits.states import MessageKind, Sender
 from permits.status import SHARE_PHONE_PAYLOAD
 
 
@@ -22,8 +23,8 @@ class Outbound:
     text: str
     buttons: list[dict[str, str]] = field(default_factory=list)  # shown ones only
     asks_for_phone: bool = False  # the bot asked the user to share their phone number
-    kind: str = "chat"  # chat | notice | notification
-    sender: str = "bot"  # bot | agent | system
+    kind: str = MessageKind.CHAT  # a MessageKind, as stored
+    sender: str = Sender.BOT  # a Sender, as stored
     template_variables: dict[str, str] | None = None
     last_inbound_at: datetime | None = None
 

@@ -39,7 +39,7 @@ from bot.logs import conversation_id as current_conversation
 from bot.metrics import Metrics
 from permits.inbox import file_unrecognised, is_unrecognised
 from permits.models import Message, utcnow
-from permits.states import MessageState
+from permits.states import MessageKind, MessageState, Sender
 from permits.transcripts import (
     Outgoing,
     as_outgoing,
@@ -239,7 +239,7 @@ class Turns:
         self._metrics.flood_limited.inc()
         log.warning("flood limit reached")
         if tell:
-            await self._tell_once(session, inbound.conversation_id, SLOW_DOWN, "limit")
+            await self._tell_once(session, inbound.conversation_id, SLOW_DOWN, MessageKind.LIMIT)
         return False
 
     async def _answer_waiting(
@@ -289,7 +289,9 @@ class Turns:
             if in_response:
                 await settle_inbound(session, inbound, MessageState.FAILED, [])
             else:
-                await self._tell_once(session, inbound.conversation_id, KEPT_FOR_LATER, "notice")
+                await self._tell_once(
+                    session, inbound.conversation_id, KEPT_FOR_LATER, MessageKind.NOTICE
+                )
             return None
         return await self._settle(
             session, inbound, reply, self._replies_of(reply), delivered=in_response
@@ -399,7 +401,9 @@ class Turns:
         try:
             reply = await self._ask_rasa(session, inbound, context, repeat=repeat)
         except RasaUnavailable:
-            await self._tell_once(session, inbound.conversation_id, KEPT_FOR_LATER, "notice")
+            await self._tell_once(
+                session, inbound.conversation_id, KEPT_FOR_LATER, MessageKind.NOTICE
+            )
             return False
         await self._settle(session, inbound, reply, self._replies_of(reply), delivered=False)
         return True
@@ -483,12 +487,14 @@ class Turns:
             self._metrics.confidence.labels(intent["name"]).observe(float(intent["confidence"]))
 
     async def _tell_once(
-        self, session: AsyncSession, conversation_id: str, text: str, kind: str
+        self, session: AsyncSession, conversation_id: str, text: str, kind: MessageKind
     ) -> None:
         """A service notice, at most once in NOTICE_INTERVAL, so a flood is not echoed."""
         if await told_recently(session, conversation_id, kind, utcnow() - NOTICE_INTERVAL):
             return
-        row = queue_outbound(session, conversation_id, Outgoing(text), sender="system", kind=kind)
+        row = queue_outbound(
+            session, conversation_id, Outgoing(text), sender=Sender.SYSTEM, kind=kind
+        )
         await session.commit()
         self._observer(conversation_id, [row])
         self._on_queued()
