@@ -15,7 +15,7 @@ from aiohttp import web
 
 from bot.admin.audit import LIVE, RETRAIN, UNCHANGED
 from bot.admin.forms import form_text
-from bot.console.auth import actor_of, admin_only
+from bot.console.security import actor_of, admin_only
 from bot.keys import SESSIONS
 from permits.catalogue_admin import (
     FEE_KINDS,

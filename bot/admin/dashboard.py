@@ -18,7 +18,7 @@ import aiohttp_jinja2
 from aiohttp import web
 from yarl import URL
 
-from bot.console.auth import admin_only
+from bot.console.security import admin_only
 from bot.keys import SESSIONS
 from permits.answers import WIB
 from permits.bottleneck import (

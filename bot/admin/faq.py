@@ -15,7 +15,7 @@ from multidict import MultiDictProxy
 
 from bot.admin.audit import LIVE, RETRAIN, UNCHANGED, local_time
 from bot.admin.forms import form_text
-from bot.console.auth import actor_of, admin_only
+from bot.console.security import actor_of, admin_only
 from bot.keys import SESSIONS
 from permits.errors import UnknownTopic
 from permits.faq_admin import (

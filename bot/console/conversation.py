@@ -16,9 +16,9 @@ from aiohttp import web
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.console.auth import current_staff
 from bot.console.live import HUB
 from bot.console.queue import CHANNEL_LABELS, conversation_url
+from bot.console.security import current_staff
 from bot.conversation.diversions import SURVEY_BUTTONS, SURVEY_QUESTION
 from bot.keys import CHANNELS, DELIVERY, SESSIONS
 from permits.errors import ApplicationNotFound, InvalidNumber, NotLinked
