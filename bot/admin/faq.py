@@ -13,7 +13,7 @@ import aiohttp_jinja2
 from aiohttp import web
 from multidict import MultiDictProxy
 
-from bot.admin.audit import LIVE, RETRAIN, UNCHANGED, local_time
+from bot.admin.audit import LIVE, RETRAIN, UNCHANGED
 from bot.admin.forms import form_text
 from bot.console.security import actor_of, admin_only
 from bot.keys import SESSIONS
@@ -74,7 +74,6 @@ async def _list_page(
         topics = await list_topics(session)
     context = {
         "nav": "faq",
-        "wib": local_time,
         "topics": topics,
         "form": form or _EMPTY_FORM,
         "errors": errors or {},
@@ -93,7 +92,6 @@ async def _edit_page(
     shown = form or _typed(TopicDraft(topic.title, topic.examples_text, topic.answer))
     context = {
         "nav": "faq",
-        "wib": local_time,
         "topic": topic,
         "form": shown,
         "errors": errors or {},

@@ -2,15 +2,17 @@
 
 Pages are server-rendered Jinja2 templates (Indonesian), enhanced by one small
 script for live updates over the console's websocket. `setup(app)` adds the
-routes, the template engine and the staff middleware (session and CSRF). The
-administrators' pages (bot/admin) use the same engine and middleware; they import the
-console, never the other way round, and add their notices with `add_notices`.
+routes, the template engine (with the `local_time` filter: a moment in the office's
+zone) and the staff middleware (session and CSRF). The administrators' pages
+(bot/admin) use the same engine and middleware; they import the console, never the
+other way round, and add their notices with `add_notices`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
 
@@ -32,6 +34,7 @@ from bot.console import (
 )
 from bot.console.live import HUB, ConsoleHub
 from bot.keys import BUS, SESSIONS, SETTINGS
+from permits.clock import local_time, zone_label
 
 HERE = Path(__file__).parent
 
@@ -61,17 +64,24 @@ async def notices(request: web.Request) -> dict[str, object]:
     return {"flashes": [{"kind": kind, "text": text}] if text else []}
 
 
-def setup(app: web.Application) -> None:
-    app[APP_NOTICES] = dict(NOTICES)
-    aiohttp_jinja2.setup(
+def _templates(app: web.Application) -> None:
+    env = aiohttp_jinja2.setup(
         app,
         loader=jinja2.FileSystemLoader([HERE / "templates", HERE.parent / "admin" / "templates"]),
         autoescape=jinja2.select_autoescape(default=True),
         context_processors=[security.staff_context, notices],
     )
+    zone = app[SETTINGS].office_zone
+    env.filters["local_time"] = functools.partial(local_time, zone=zone)
+    env.globals["zone_label"] = zone_label(zone)
+
+
+def setup(app: web.Application) -> None:
+    app[APP_NOTICES] = dict(NOTICES)
+    _templates(app)
     app.router.add_static("/console/static", HERE / "static")
     headers.setup(app)
-    app[HUB] = ConsoleHub(app[BUS])
+    app[HUB] = ConsoleHub(app[BUS], app[SETTINGS].office_zone)
     app.cleanup_ctx.append(live_updates)
     security.setup(app)
     for module in (login, queue, conversation, assist, complaints, stats, canned, password):

@@ -20,7 +20,7 @@ from bot.console.live import HUB
 from bot.console.queue import CHANNEL_LABELS, conversation_url
 from bot.console.security import current_staff
 from bot.conversation.diversions import SURVEY_BUTTONS, SURVEY_QUESTION
-from bot.keys import CHANNELS, DELIVERY, SESSIONS
+from bot.keys import CHANNELS, DELIVERY, SESSIONS, SETTINGS
 from permits.errors import ApplicationNotFound, InvalidNumber, NotLinked
 from permits.handoff import OUTCOMES, REASONS, close, mark_survey_asked
 from permits.models import CannedReply, Handoff, Message, utcnow
@@ -112,7 +112,7 @@ async def conversation_context(request: web.Request) -> dict[str, Any]:
         "conversation_id": conversation_id,
         "url": conversation_url(conversation_id),
         "channel": CHANNEL_LABELS.get(channel_of(conversation_id), channel_of(conversation_id)),
-        "lines": [console_line(line) for line in lines],
+        "lines": [console_line(line, request.app[SETTINGS].office_zone) for line in lines],
         "handoff": handoff,
         "reason": REASONS.get(handoff.reason, handoff.reason) if handoff else None,
         "mine": holding and handoff is not None and handoff.agent_id == staff.id,

@@ -3,6 +3,7 @@ activates accounts; times are shown in the office's zone."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -143,3 +144,34 @@ async def test_an_admin_cannot_deactivate_themself(gateway: Client, gateway_data
     assert "Anda tidak dapat menonaktifkan akun Anda sendiri." in await response.text()
     assert (await staff_rows(gateway_database))["admin"].active
     assert (await gateway.get("/console/staff")).status == 200
+
+
+# --- the office's time zone ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("zone", "shown"),
+    [("Asia/Jakarta", "05-03-2026 13.30 WIB"), ("Asia/Makassar", "05-03-2026 14.30 WITA")],
+)
+async def test_times_are_shown_in_the_office_zone_of_the_settings(
+    make_gateway: GatewayFactory, gateway_database: str, zone: str, shown: str
+) -> None:
+    """The last login on the staff page and the audit log's times follow
+    TANYA_OFFICE_TIMEZONE: an office in Makassar reads WITA, an hour ahead of WIB."""
+    await add_staff(gateway_database, "admin", "admin", ADMIN_PASSWORD)
+    await add_staff(gateway_database, "sari", "agent", AGENT_PASSWORD)
+    gateway = await make_gateway(office_timezone=zone)
+    await signed_in(gateway, "admin", ADMIN_PASSWORD)
+    sari = (await staff_rows(gateway_database))["sari"]
+    token = await page_token(gateway)
+    await gateway.post(
+        "/console/staff", data={"csrf_token": token, "action": "deactivate", "user_id": sari.id}
+    )
+    await set_last_login(gateway_database, "sari", LAST_LOGIN)  # and the audit entry's time
+
+    staff_page = await (await gateway.get("/console/staff")).text()
+    sari_row = re.search(r"<td>sari</td>.*?</tr>", staff_page, re.DOTALL)
+    assert sari_row is not None and f"<td>{shown}</td>" in sari_row.group(0)
+    audit_page = await (await gateway.get("/console/admin/audit?jenis=petugas")).text()
+    assert f"<td>{shown}</td>" in audit_page
+    assert f"({shown.split()[-1]})" in audit_page  # the page says which zone it shows
