@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from permits.answers import tanggal
 from permits.clock import day_start, local_day, local_time, office_zone, zone_label
 from permits.office_hours import OfficeHours
 
@@ -35,3 +36,8 @@ def test_office_hours_name_the_zone_as_the_pages_do() -> None:
     hours = OfficeHours.parse("Mon-Fri 08:00-15:00", "Asia/Makassar")
     assert zone_label(hours.zone) == "WITA"
     assert hours.describe_opening(LATE_EVENING).endswith("pukul 08.00 WITA")
+
+
+def test_a_date_in_an_answer_is_the_office_day() -> None:
+    assert tanggal(LATE_EVENING, office_zone("Asia/Jakarta")) == "5 Maret 2026"
+    assert tanggal(LATE_EVENING, office_zone("Asia/Makassar")) == "6 Maret 2026"
