@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from permits import clock
 from permits.settings import DEFAULT_DATABASE_URL
 
 DEV_ACTIONS_TOKEN = "dev-actions-token"
@@ -30,7 +32,11 @@ class ActionSettings(BaseSettings):
     failed_lookup_budget: int = 300
     # When call-centre agents are on duty (permits/office_hours.py explains the format).
     office_hours: str = "Mon-Thu 08:00-15:00; Fri 08:00-11:00"
-    office_timezone: str = "Asia/Jakarta"
+    office_timezone: str = clock.DEFAULT_ZONE  # also the zone of dates in answers
+
+    @property
+    def office_zone(self) -> ZoneInfo:
+        return clock.office_zone(self.office_timezone)
 
     @model_validator(mode="after")
     def _no_default_token_in_production(self) -> ActionSettings:

@@ -72,7 +72,7 @@ class ActionCheckStatus(DatabaseAction):
         except TooManyLookups as refused:
             dispatcher.utter_message(text=_too_many_lookups(refused, call_centre))
             return [SlotSet("application_number", None), SlotSet("pending_question", None)]
-        dispatcher.utter_message(text=status_answer(view))
+        dispatcher.utter_message(text=status_answer(view, self.context.settings.office_zone))
         return [SlotSet("application_number", view.number), SlotSet("pending_question", None)]
 
 

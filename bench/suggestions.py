@@ -33,12 +33,14 @@ from permits.answers import (
     status_answer,
 )
 from permits.catalogue import get_permit
+from permits.clock import office_zone
 from permits.db import create_engine, create_sessionmaker
 from permits.faq import faq_answer
 from permits.status import status_for_staff
 from permits.suggestions import Reading, suggest
 
 ROOT = Path(__file__).resolve().parents[1]
+ZONE = office_zone()  # the demo office's
 CASES = Path(__file__).with_name("suggestion_cases.yml")
 PERMIT_ANSWERS = {
     "requirements": requirements_answer,
@@ -53,7 +55,7 @@ async def expected_answer(session: AsyncSession, expect: dict[str, str]) -> str:
     if kind in PERMIT_ANSWERS:
         return PERMIT_ANSWERS[kind](await get_permit(session, value))
     if kind == "status":
-        return status_answer(await status_for_staff(session, value))
+        return status_answer(await status_for_staff(session, value), ZONE)
     if kind == "faq":
         return await faq_answer(session, value)
     raise ValueError(f"unknown expectation {kind}")
@@ -82,9 +84,10 @@ async def measure(stack: Stack, database_url: str) -> dict[str, Any]:
             reading = Reading.of((await rasa.parse(case["q"])).nlu, case["q"])
             async with sessions() as session:
                 wanted = await expected_answer(session, case["expect"])
-                texts = [s.text for s in await suggest(session, reading, limit=3)]
+                texts = [s.text for s in await suggest(session, reading, limit=3, zone=ZONE)]
                 baseline = [
-                    s.text for s in await suggest(session, top_intent_only(reading), limit=1)
+                    s.text
+                    for s in await suggest(session, top_intent_only(reading), limit=1, zone=ZONE)
                 ]
             hits["top1"] += texts[:1] == [wanted]
             hits["top3"] += wanted in texts

@@ -13,7 +13,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from redis.asyncio import Redis
 from sqlalchemy import text
 
-from bot import console
+from bot import admin, console
 from bot.api import ApiChannel, http_error, post_message, post_status
 from bot.bus import bus_for
 from bot.channels import telegram, whatsapp
@@ -203,6 +203,7 @@ def create_app(settings: GatewaySettings) -> web.Application:
     app.router.add_post("/api/applications/{number}/status", post_status)
     web_chat.setup(app)
     console.setup(app)
+    admin.setup(app)
     if settings.telegram_mode != "off":
         telegram.setup(app)
     if settings.whatsapp_enabled:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from permits import clock
 from permits.settings import DEFAULT_DATABASE_URL
 
 DEV_RASA_TOKEN = "dev-rasa-token"
@@ -42,7 +44,7 @@ class GatewaySettings(BaseSettings):
 
     # When call-centre agents are on duty; the action server reads the same variables.
     office_hours: str = "Mon-Thu 08:00-15:00; Fri 08:00-11:00"
-    office_timezone: str = "Asia/Jakarta"
+    office_timezone: str = clock.DEFAULT_ZONE  # also the zone of every time the console shows
 
     # Where trained models live (models/versions/ holds the administrators' models) and
     # where training data is built. Relative paths are relative to the working directory.
@@ -94,6 +96,10 @@ class GatewaySettings(BaseSettings):
     @property
     def rasa_urls(self) -> list[str]:
         return [url.strip().rstrip("/") for url in self.rasa_url.split(",") if url.strip()]
+
+    @property
+    def office_zone(self) -> ZoneInfo:
+        return clock.office_zone(self.office_timezone)
 
     @property
     def whatsapp_enabled(self) -> bool:

@@ -1,7 +1,8 @@
 """The Indonesian wording of factual answers, shared by the bot's actions and the console.
 
 One place decides how a requirement list, a fee or a status reads, so the
-console's suggested replies say exactly what the bot would say.
+console's suggested replies say exactly what the bot would say. Dates are the
+office's: callers pass the zone of their settings (permits.clock).
 """
 
 from __future__ import annotations
@@ -10,9 +11,9 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from permits.catalogue import PermitInfo
+from permits.clock import local_day
 from permits.status import StatusView
 
-WIB = ZoneInfo("Asia/Jakarta")
 MONTHS = [
     "Januari",
     "Februari",
@@ -33,9 +34,10 @@ def numbered(items: list[str]) -> str:
     return "\n".join(f"{i}. {item}" for i, item in enumerate(items, 1))
 
 
-def tanggal(moment: datetime) -> str:
-    local = moment.astimezone(WIB)
-    return f"{local.day} {MONTHS[local.month - 1]} {local.year}"
+def tanggal(moment: datetime, zone: ZoneInfo) -> str:
+    """'5 Maret 2026': the day at the office."""
+    day = local_day(moment, zone)
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def requirements_answer(permit: PermitInfo) -> str:
@@ -68,7 +70,8 @@ def late_mark(view: StatusView) -> str:
     return f"Masih dalam batas waktu (SLA {view.sla_days} hari kerja)."
 
 
-def status_answer(view: StatusView) -> str:
+def status_answer(view: StatusView, zone: ZoneInfo) -> str:
+    submitted = tanggal(view.submitted_at, zone)
     lines = [
         f"Status permohonan {view.number} ({view.permit_name}):",
         f"• Status: {view.status_label}",
@@ -76,14 +79,10 @@ def status_answer(view: StatusView) -> str:
         f"• Posisi berkas: {view.agency_name}",
     ]
     if view.finished:
-        lines.append(
-            f"• Diajukan: {tanggal(view.submitted_at)}, selesai dalam {view.total_days} hari kerja"
-        )
+        lines.append(f"• Diajukan: {submitted}, selesai dalam {view.total_days} hari kerja")
     else:
         lines.append(f"• Lama di tahap ini: {view.days_held} hari kerja")
-        lines.append(
-            f"• Total berjalan: {view.total_days} hari kerja sejak {tanggal(view.submitted_at)}"
-        )
+        lines.append(f"• Total berjalan: {view.total_days} hari kerja sejak {submitted}")
         lines.append(late_mark(view))
     return "\n".join(lines)
 

@@ -12,12 +12,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from statistics import fmean
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from permits.answers import WIB
+from permits.clock import local_day
 from permits.models import Agency, Application, ApplicationEvent, PermitType, utcnow
 from permits.status import FINISHED, StatusView, application_view, clock_end
 from permits.workdays import working_days_between
@@ -81,7 +82,7 @@ class ExportRow:
     status_label: str
     stage: str
     agency: str
-    submitted_on: date  # the office's (WIB) calendar date
+    submitted_on: date  # the calendar date at the office
     days_at_stage: int
     total_days: int
     sla_days: int
@@ -230,14 +231,14 @@ async def bottlenecks(
     )
 
 
-def _export_row(view: StatusView) -> ExportRow:
+def _export_row(view: StatusView, zone: ZoneInfo) -> ExportRow:
     return ExportRow(
         number=view.number,
         permit_name=view.permit_name,
         status_label=view.status_label,
         stage=view.stage,
         agency=view.agency_name,
-        submitted_on=view.submitted_at.astimezone(WIB).date(),
+        submitted_on=local_day(view.submitted_at, zone),
         days_at_stage=view.days_held,
         total_days=view.total_days,
         sla_days=view.sla_days,
@@ -246,9 +247,14 @@ def _export_row(view: StatusView) -> ExportRow:
 
 
 async def export_rows(
-    session: AsyncSession, filters: Filters | None = None, now: datetime | None = None
+    session: AsyncSession,
+    filters: Filters | None = None,
+    now: datetime | None = None,
+    *,
+    zone: ZoneInfo,
 ) -> list[ExportRow]:
-    """One row per application the filters select, oldest submission first."""
+    """One row per application the filters select, oldest submission first, with the
+    day of submission at the office (`zone`)."""
     filters, now = filters or Filters(), now or utcnow()
     applications = await _applications(session, filters)
-    return [_export_row(application_view(application, now)) for application in applications]
+    return [_export_row(application_view(app, now), zone) for app in applications]

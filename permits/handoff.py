@@ -14,13 +14,14 @@ import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Select, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute
 
-from permits.answers import WIB
+from permits.clock import local_day
 from permits.models import Handoff, Message, StaffUser, utcnow
 from permits.states import (
     OPEN_HANDOFF_STATES,
@@ -305,8 +306,11 @@ async def expected_wait(session: AsyncSession, position: int) -> timedelta:
     return handling * position / max(1, agents or 0)
 
 
-async def agent_days(session: AsyncSession, since: datetime, until: datetime) -> list[AgentDay]:
-    """Closed conversations per agent and day: waiting, handling, outcomes, satisfaction."""
+async def agent_days(
+    session: AsyncSession, since: datetime, until: datetime, zone: ZoneInfo
+) -> list[AgentDay]:
+    """Closed conversations per agent and day at the office (`zone`): waiting, handling,
+    outcomes, satisfaction."""
     rows = await session.execute(
         select(Handoff, StaffUser.full_name)
         .join(StaffUser, StaffUser.id == Handoff.agent_id)
@@ -317,7 +321,7 @@ async def agent_days(session: AsyncSession, since: datetime, until: datetime) ->
     days: dict[tuple[date, str], AgentDay] = {}
     for handoff, agent in rows:
         assert handoff.closed_at is not None
-        day = handoff.closed_at.astimezone(WIB).date()
+        day = local_day(handoff.closed_at, zone)
         entry = days.setdefault((day, agent), AgentDay(day, agent))
         entry.handled += 1
         entry.outcomes[handoff.outcome or "?"] += 1

@@ -14,6 +14,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from permits.answers import MONTHS
+from permits.clock import DEFAULT_ZONE, office_zone, zone_label
 
 DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 HARI = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"]
@@ -29,7 +30,7 @@ class OfficeHours:
     zone: ZoneInfo
 
     @classmethod
-    def parse(cls, spec: str, zone: str = "Asia/Jakarta") -> OfficeHours:
+    def parse(cls, spec: str, zone: str = DEFAULT_ZONE) -> OfficeHours:
         shifts: dict[int, tuple[time, time]] = {}
         for part in filter(str.strip, spec.lower().split(";")):
             match = _PART.match(part)
@@ -44,7 +45,7 @@ class OfficeHours:
                 shifts[day] = (opening, closing)
         if not shifts:
             raise ValueError("office hours are empty")
-        return cls(shifts, ZoneInfo(zone))
+        return cls(shifts, office_zone(zone))
 
     def is_open(self, moment: datetime) -> bool:
         local = moment.astimezone(self.zone)
@@ -69,12 +70,9 @@ class OfficeHours:
     def describe_opening(self, moment: datetime) -> str:
         """'Senin, 30 November pukul 08.00 WIB': when agents are back, in Indonesian."""
         opening = self.next_opening(moment).astimezone(self.zone)
-        zone = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}.get(
-            str(self.zone), str(self.zone)
-        )
         return (
             f"{HARI[opening.weekday()]}, {opening.day} {MONTHS[opening.month - 1]} "
-            f"pukul {opening:%H.%M} {zone}"
+            f"pukul {opening:%H.%M} {zone_label(self.zone)}"
         )
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -107,19 +108,25 @@ class Reading:
 
 
 async def suggest(
-    session: AsyncSession, reading: Reading, conversation_id: str | None = None, limit: int = 3
+    session: AsyncSession,
+    reading: Reading,
+    conversation_id: str | None = None,
+    limit: int = 3,
+    *,
+    zone: ZoneInfo,
 ) -> list[Suggestion]:
-    """The `limit` best replies, each with live data, best first, no two alike."""
+    """The `limit` best replies, each with live data, best first, no two alike; dates
+    are the office's (`zone`)."""
     stated_number = reading.number
     if conversation_id is not None:
         await _fill_from_history(session, reading, conversation_id)
     candidates: list[Suggestion] = []
     for intent, confidence in reading.ranking:
-        candidates += await _for_intent(session, intent, confidence, reading, conversation_id)
+        candidates += await _for_intent(session, intent, confidence, reading, conversation_id, zone)
     if stated_number:
         # A caller who gives an application number nearly always wants its status,
         # whatever else the sentence looked like to the NLU.
-        candidates += await _status(session, STATED_NUMBER_SCORE, reading, conversation_id)
+        candidates += await _status(session, STATED_NUMBER_SCORE, reading, zone)
     if reading.permit and reading.ranking and reading.ranking[0][0] in PERMIT_TOPICS:
         top = reading.ranking[0][1]
         for intent in PERMIT_TOPICS:
@@ -137,9 +144,12 @@ async def _for_intent(
     confidence: float,
     reading: Reading,
     conversation_id: str | None,
+    zone: ZoneInfo,
 ) -> list[Suggestion]:
     if intent in PERMIT_TOPICS:
         return await _permit_topic(session, intent, confidence, reading)
+    if intent == "check_status":
+        return await _status(session, confidence, reading, zone)
     handler = _OTHER_INTENTS.get(intent)
     if handler is None:
         return []
@@ -157,7 +167,7 @@ async def _permit_topic(
 
 
 async def _status(
-    session: AsyncSession, confidence: float, reading: Reading, conversation_id: str | None
+    session: AsyncSession, confidence: float, reading: Reading, zone: ZoneInfo
 ) -> list[Suggestion]:
     if not reading.number:
         return [Suggestion("Minta nomor permohonan", ASK_NUMBER, "check_status", confidence * 0.6)]
@@ -166,7 +176,8 @@ async def _status(
     except (InvalidNumber, ApplicationNotFound):
         text = f"Nomor permohonan {reading.number} tidak kami temukan. {ASK_NUMBER}"
         return [Suggestion(f"{reading.number} tidak ditemukan", text, "check_status", confidence)]
-    return [Suggestion(f"Status {view.number}", status_answer(view), "check_status", confidence)]
+    answer = status_answer(view, zone)
+    return [Suggestion(f"Status {view.number}", answer, "check_status", confidence)]
 
 
 async def _own_applications(
@@ -240,7 +251,6 @@ def _canned(title: str, text: str, intent: str) -> _Handler:
 
 
 _OTHER_INTENTS: dict[str, _Handler] = {
-    "check_status": _status,
     "list_my_applications": _own_applications,
     "faq": _faq,
     "complaint": _complaint,

@@ -13,6 +13,7 @@ import functools
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, cast
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Table, bindparam, exists, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -21,7 +22,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
-from permits.answers import WIB
 from permits.models import Conversation, Message, utcnow
 from permits.states import MessageDirection, MessageKind, MessageState, Sender
 
@@ -473,8 +473,9 @@ def serialise(row: Message) -> dict[str, Any]:
     }
 
 
-def console_line(row: Message) -> dict[str, Any]:
-    """A transcript line as the console shows it: with the NLU's reading and delivery."""
+def console_line(row: Message, zone: ZoneInfo) -> dict[str, Any]:
+    """A transcript line as the console shows it: with the NLU's reading and delivery,
+    and the time at the office (`zone`)."""
     return {
         **serialise(row),
         "direction": row.direction,
@@ -483,5 +484,5 @@ def console_line(row: Message) -> dict[str, Any]:
         "intent": row.intent,
         "confidence": row.confidence,
         "delivery_status": row.delivery_status,
-        "time": row.at.astimezone(WIB).strftime("%H.%M"),
+        "time": f"{row.at.astimezone(zone):%H.%M}",
     }

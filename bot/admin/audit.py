@@ -1,6 +1,6 @@
-"""The audit page: every administrator's change, who made it and when (WIB), with the
-fields that changed shown side by side. Also what the admin pages share about a
-change: who is making it and what it means for the bot."""
+"""The audit page: every administrator's change, who made it and when (in the office's
+time zone), with the fields that changed shown side by side. Also what the admin pages
+share about a change: who is making it and what it means for the bot."""
 
 from __future__ import annotations
 
@@ -13,9 +13,8 @@ import aiohttp_jinja2
 from aiohttp import web
 from pydantic import ValidationError
 
-from bot.console.auth import admin_only
+from bot.console.security import admin_only
 from bot.keys import SESSIONS
-from permits.answers import WIB
 from permits.audit import recent_entries
 from permits.fees import FeeRule
 from permits.models import AuditEntry
@@ -180,16 +179,12 @@ def field_changes(before: dict[str, Any] | None, after: dict[str, Any] | None) -
 
 @dataclass(frozen=True)
 class AuditRow:
-    at: str
+    at: datetime  # shown with the templates' local_time filter
     who: str
     action: str
     target: str
     target_link: str
     changes: list[FieldChange]
-
-
-def local_time(moment: datetime) -> str:
-    return moment.astimezone(WIB).strftime("%d-%m-%Y %H.%M WIB")
 
 
 def target_link(target: str) -> str:
@@ -200,7 +195,7 @@ def target_link(target: str) -> str:
 
 def audit_row(entry: AuditEntry) -> AuditRow:
     return AuditRow(
-        at=local_time(entry.at),
+        at=entry.at,
         who=entry.staff_name,
         action=ACTION_LABELS.get(entry.action, entry.action),
         target=entry.target,

@@ -15,7 +15,7 @@ from aiohttp import web
 
 from bot.admin.audit import LIVE, RETRAIN
 from bot.admin.forms import form_text, posted_switch, save_and_redirect, with_notice
-from bot.console.auth import admin_only
+from bot.console.security import admin_only
 from bot.keys import SESSIONS
 from permits.catalogue_admin import (
     FEE_KINDS,

@@ -11,16 +11,16 @@ import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import aiohttp_jinja2
 from aiohttp import web
 from yarl import URL
 
-from bot.console.auth import admin_only
-from bot.keys import SESSIONS
-from permits.answers import WIB
+from bot.console.security import admin_only
+from bot.keys import SESSIONS, SETTINGS
 from permits.bottleneck import (
     ExportRow,
     Filters,
@@ -29,6 +29,7 @@ from permits.bottleneck import (
     export_rows,
     permit_choices,
 )
+from permits.clock import day_start, today
 
 DASHBOARD_PATH = "/console/admin/dashboard"
 CSV_PATH = "/console/admin/dashboard.csv"
@@ -127,9 +128,9 @@ def _day(text: str | None) -> date | None:
         return None
 
 
-def _midnight(day: date | None) -> datetime | None:
-    """The start of a day at the office (WIB)."""
-    return datetime.combine(day, time.min, tzinfo=WIB) if day else None
+def _midnight(day: date | None, zone: ZoneInfo) -> datetime | None:
+    """The start of a day at the office."""
+    return day_start(day, zone) if day else None
 
 
 def _read_filters(request: web.Request, choices: list[PermitChoice]) -> tuple[Filters, FormValues]:
@@ -137,9 +138,12 @@ def _read_filters(request: web.Request, choices: list[PermitChoice]) -> tuple[Fi
     wanted = request.query.get("jenis", "")
     slug = wanted if wanted in {choice.slug for choice in choices} else None
     since, until = _day(request.query.get("dari")), _day(request.query.get("sampai"))
+    zone = request.app[SETTINGS].office_zone
     # "sampai" is inclusive on the form: the window ends at the next day's midnight.
     filters = Filters(
-        slug, _midnight(since), _midnight(until + timedelta(days=1) if until else None)
+        slug,
+        _midnight(since, zone),
+        _midnight(until + timedelta(days=1) if until else None, zone),
     )
     shown = FormValues(
         slug or "", since.isoformat() if since else "", until.isoformat() if until else ""
@@ -245,16 +249,17 @@ def csv_text(rows: list[ExportRow]) -> str:
 
 @admin_only
 async def dashboard_csv(request: web.Request) -> web.StreamResponse:
+    zone = request.app[SETTINGS].office_zone
     async with request.app[SESSIONS]() as session:
         filters, _ = _read_filters(request, await permit_choices(session))
-        rows = await export_rows(session, filters)
-    today = datetime.now(WIB).date().isoformat()
+        rows = await export_rows(session, filters, zone=zone)
+    name = f"hambatan-perizinan-{today(zone).isoformat()}.csv"
     return web.Response(
         text=csv_text(rows),
         content_type="text/csv",
         charset="utf-8",
         headers={
-            "Content-Disposition": f'attachment; filename="hambatan-perizinan-{today}.csv"',
+            "Content-Disposition": f'attachment; filename="{name}"',
             "Cache-Control": "no-store",
         },
     )

@@ -13,9 +13,9 @@ import aiohttp_jinja2
 from aiohttp import web
 from multidict import MultiDictProxy
 
-from bot.admin.audit import LIVE, RETRAIN, local_time
+from bot.admin.audit import LIVE, RETRAIN
 from bot.admin.forms import form_text, posted_switch, save_and_redirect, with_notice
-from bot.console.auth import admin_only
+from bot.console.security import admin_only
 from bot.keys import SESSIONS
 from permits.errors import UnknownTopic
 from permits.faq_admin import (
@@ -73,7 +73,6 @@ async def _list_page(
         topics = await list_topics(session)
     context = {
         "nav": "faq",
-        "wib": local_time,
         "topics": topics,
         "form": form or _EMPTY_FORM,
         "errors": errors or {},
@@ -91,7 +90,6 @@ async def _edit_page(
     shown = form or _typed(TopicDraft(topic.title, topic.examples_text, topic.answer))
     context = {
         "nav": "faq",
-        "wib": local_time,
         "topic": topic,
         "form": shown,
         "errors": errors or {},

@@ -10,7 +10,7 @@ from multidict import MultiDictProxy
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.admin.audit import UNCHANGED
-from bot.console.auth import actor_of
+from bot.console.security import actor_of
 from bot.keys import SESSIONS
 from permits.audit import Actor
 from permits.faq_admin import Change, InvalidEdit

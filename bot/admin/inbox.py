@@ -8,7 +8,7 @@ import logging
 import aiohttp_jinja2
 from aiohttp import web
 
-from bot.console.auth import actor_of, admin_only
+from bot.console.security import actor_of, admin_only
 from bot.keys import SESSIONS
 from permits.inbox import (
     UnknownIntent,

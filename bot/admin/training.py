@@ -12,7 +12,7 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from bot.admin.trainer import RasaModels, Trainer
-from bot.console.auth import actor_of, admin_only
+from bot.console.security import actor_of, admin_only
 from bot.keys import SESSIONS, SETTINGS
 from permits.model_versions import TrainingBusy, recent_versions
 from permits.states import ModelState

@@ -10,7 +10,7 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from bot.conversation.rasa import RasaUnavailable
-from bot.keys import RASA, SESSIONS
+from bot.keys import RASA, SESSIONS, SETTINGS
 from permits.errors import ApplicationNotFound, InvalidNumber
 from permits.numbers import canonical_number
 from permits.status import status_for_staff
@@ -35,7 +35,8 @@ async def assist_page(request: web.Request) -> dict[str, Any]:
         reading = Reading.of(None, question)
     number = reading.number or canonical_number(question)
     async with request.app[SESSIONS]() as session:
-        suggestions = await suggest(session, reading) if reading.ranking else []
+        zone = request.app[SETTINGS].office_zone
+        suggestions = await suggest(session, reading, zone=zone) if reading.ranking else []
         status, status_error = None, None
         if number:
             try:

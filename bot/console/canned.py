@@ -8,7 +8,7 @@ from typing import Any
 import aiohttp_jinja2
 from aiohttp import web
 
-from bot.console.auth import actor_of, admin_only
+from bot.console.security import actor_of, admin_only
 from bot.keys import SESSIONS
 from permits.canned import canned_replies, delete_canned, save_canned
 

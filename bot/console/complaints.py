@@ -9,10 +9,10 @@ from typing import Any
 import aiohttp_jinja2
 from aiohttp import web
 
-from bot.console.auth import current_staff
 from bot.console.conversation import may_message_freely
 from bot.console.live import HUB
 from bot.console.queue import CHANNEL_LABELS, conversation_url
+from bot.console.security import current_staff
 from bot.keys import DELIVERY, SESSIONS
 from permits.complaints import COMPLAINT_STATES, answer_complaint, list_complaints
 from permits.states import ComplaintState, Sender

@@ -10,17 +10,18 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import aiohttp_jinja2
 from aiohttp import web
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.console.auth import current_staff
 from bot.console.live import HUB
 from bot.console.queue import CHANNEL_LABELS, conversation_url
+from bot.console.security import current_staff
 from bot.conversation.diversions import SURVEY_BUTTONS, SURVEY_QUESTION
-from bot.keys import CHANNELS, DELIVERY, SESSIONS
+from bot.keys import CHANNELS, DELIVERY, SESSIONS, SETTINGS
 from permits.errors import ApplicationNotFound, InvalidNumber, NotLinked
 from permits.handoff import OUTCOMES, REASONS, close, mark_survey_asked
 from permits.models import CannedReply, Handoff, Message, utcnow
@@ -84,7 +85,9 @@ async def applicant_applications(
     return list(views.values()), linked
 
 
-async def suggestions_for(session: AsyncSession, conversation_id: str) -> list[Suggestion]:
+async def suggestions_for(
+    session: AsyncSession, conversation_id: str, zone: ZoneInfo
+) -> list[Suggestion]:
     """For the user's latest message."""
     latest = await session.scalar(
         select(Message)
@@ -94,19 +97,21 @@ async def suggestions_for(session: AsyncSession, conversation_id: str) -> list[S
     )
     if latest is None:
         return []
-    return await suggest(session, Reading.of(latest.nlu, latest.text), conversation_id)
+    reading = Reading.of(latest.nlu, latest.text)
+    return await suggest(session, reading, conversation_id, zone=zone)
 
 
 async def conversation_context(request: web.Request) -> dict[str, Any]:
     conversation_id = request.match_info["conversation_id"]
     staff = current_staff(request)
+    zone = request.app[SETTINGS].office_zone
     async with request.app[SESSIONS]() as session:
         lines = await history(session, conversation_id, limit=200)
         if not lines:
             raise web.HTTPNotFound(text="Percakapan tidak ditemukan.")
         handoff = await latest_handoff(session, conversation_id)
         applications, linked = await applicant_applications(session, conversation_id, lines)
-        suggestions = await suggestions_for(session, conversation_id)
+        suggestions = await suggestions_for(session, conversation_id, zone)
         canned = (await session.scalars(select(CannedReply).order_by(CannedReply.title))).all()
     holding = handoff is not None and handoff.state == HandoffState.ACTIVE
     return {
@@ -114,7 +119,7 @@ async def conversation_context(request: web.Request) -> dict[str, Any]:
         "conversation_id": conversation_id,
         "url": conversation_url(conversation_id),
         "channel": CHANNEL_LABELS.get(channel_of(conversation_id), channel_of(conversation_id)),
-        "lines": [console_line(line) for line in lines],
+        "lines": [console_line(line, zone) for line in lines],
         "handoff": handoff,
         "reason": REASONS.get(handoff.reason, handoff.reason) if handoff else None,
         "mine": holding and handoff is not None and handoff.agent_id == staff.id,
@@ -139,7 +144,9 @@ async def panel_fragment(request: web.Request) -> dict[str, Any]:
     async with request.app[SESSIONS]() as session:
         lines = await history(session, conversation_id, limit=200)
         applications, linked = await applicant_applications(session, conversation_id, lines)
-        suggestions = await suggestions_for(session, conversation_id)
+        suggestions = await suggestions_for(
+            session, conversation_id, request.app[SETTINGS].office_zone
+        )
     return {"suggestions": suggestions, "applications": applications, "linked": linked}
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.console.auth import CONSOLE
+from bot.console.security import CONSOLE
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [

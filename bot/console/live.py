@@ -23,6 +23,7 @@ import contextlib
 import logging
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from aiohttp import web
 from sqlalchemy import select
@@ -49,10 +50,11 @@ class Viewer:
 
 
 class ConsoleHub:
-    def __init__(self, bus: Bus) -> None:
+    def __init__(self, bus: Bus, zone: ZoneInfo) -> None:
         self._sockets: dict[web.WebSocketResponse, Viewer] = {}
         self._pending: set[asyncio.Task[None]] = set()
         self._bus = bus
+        self._zone = zone  # the office's, for the time of each transcript line
         bus.subscribe(TOPIC, self._push)
         bus.subscribe(SESSIONS_TOPIC, self._close_ended)
 
@@ -119,7 +121,7 @@ class ConsoleHub:
             event = {
                 "type": "message",
                 "conversation_id": conversation_id,
-                "message": console_line(row),
+                "message": console_line(row, self._zone),
             }
             task = asyncio.get_running_loop().create_task(self.publish(event))
             self._pending.add(task)

@@ -11,8 +11,8 @@ from __future__ import annotations
 import aiohttp_jinja2
 from aiohttp import web
 
-from bot.console.auth import actor_of, current_staff
 from bot.console.live import HUB
+from bot.console.security import actor_of, current_staff
 from bot.console.throttle import LOGIN_GUARD
 from bot.keys import SESSIONS, SETTINGS
 from bot.limiting import client_address

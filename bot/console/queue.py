@@ -14,8 +14,8 @@ from urllib.parse import quote
 import aiohttp_jinja2
 from aiohttp import WSMsgType, web
 
-from bot.console.auth import STAFF_COOKIE, current_staff
 from bot.console.live import HUB, Viewer
+from bot.console.security import STAFF_COOKIE, current_staff
 from bot.keys import SESSIONS
 from permits.handoff import QueueItem, claim, close_callback, queue_items
 from permits.models import utcnow

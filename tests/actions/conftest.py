@@ -12,7 +12,7 @@ from rasa_sdk.executor import ActionExecutor
 from actions.__main__ import build_executor
 from actions.context import ActionContext
 from actions.settings import ActionSettings
-from permits.answers import WIB
+from permits.clock import office_zone
 from permits.office_hours import DAYS
 
 
@@ -76,7 +76,7 @@ ALWAYS_OPEN = "Mon-Sun 00:00-24:00"
 
 def closed_today() -> str:
     """Office hours that exclude today (in WIB), so the call centre is closed now."""
-    today = datetime.now(WIB).weekday()
+    today = datetime.now(office_zone()).weekday()
     return f"{DAYS[(today + 3) % 7]} 08:00-15:00"
 
 

@@ -18,11 +18,13 @@ from permits.bottleneck import (
     export_rows,
     permit_choices,
 )
+from permits.clock import office_zone
 from permits.models import Agency, Application, ApplicationEvent, PermitType
 from permits.status import status_for_staff
 from permits.workdays import add_working_days
 
 LATE = "PTSP-2025-7KQ4MZ"
+WIB = office_zone("Asia/Jakarta")
 PUPR = "Dinas Pekerjaan Umum dan Penataan Ruang"
 
 
@@ -62,7 +64,7 @@ async def test_filtering_by_permit_type_splits_the_counts(session: AsyncSession)
     per_type = [await bottlenecks(session, Filters(c.slug)) for c in await permit_choices(session)]
     assert sum(f.open_total for f in per_type) == everything.open_total
     assert sum(f.late_total for f in per_type) == everything.late_total
-    assert {row.permit_name for row in await export_rows(session, Filters("pbg"))} == {
+    assert {row.permit_name for row in await export_rows(session, Filters("pbg"), zone=WIB)} == {
         "Persetujuan Bangunan Gedung (PBG)"
     }
 
@@ -75,12 +77,16 @@ async def test_filtering_by_submission_date_is_half_open(session: AsyncSession) 
     assert before.late_total + after.late_total == everything.late_total
     assert before.open_total + after.open_total == everything.open_total
     assert 0 < before.open_total < everything.open_total
-    assert LATE in {row.number for row in await export_rows(session, Filters(since=submitted))}
-    assert LATE not in {row.number for row in await export_rows(session, Filters(until=submitted))}
+    assert LATE in {
+        row.number for row in await export_rows(session, Filters(since=submitted), zone=WIB)
+    }
+    assert LATE not in {
+        row.number for row in await export_rows(session, Filters(until=submitted), zone=WIB)
+    }
 
 
 async def test_export_rows_carry_the_figures_and_nothing_personal(session: AsyncSession) -> None:
-    rows = await export_rows(session)
+    rows = await export_rows(session, zone=WIB)
     assert len(rows) == len(set(row.number for row in rows)) >= 300
     late = next(row for row in rows if row.number == LATE)
     assert (late.status_label, late.stage, late.agency) == (
@@ -175,7 +181,7 @@ async def test_the_submission_window_narrows_the_trail_too(session: AsyncSession
         Hold("Dinas Uji A", "Uji A", 1, 2.0),
     )
     assert figures.late_by_agency == (Lateness("Dinas Uji B", "Uji B", 1, 1.0, 1),)
-    rows = await export_rows(session, Filters(SLUG), now=NOW)
+    rows = await export_rows(session, Filters(SLUG), now=NOW, zone=WIB)
     assert [(r.number, r.total_days, r.days_late) for r in rows] == [
         ("PTSP-2026-UJI001", 10, 5),
         ("PTSP-2026-UJI002", 4, 0),

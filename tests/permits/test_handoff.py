@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from permits.clock import office_zone
 from permits.handoff import (
     agent_days,
     awaiting_callback_number,
@@ -171,7 +172,8 @@ async def test_statistics_per_agent_and_day(sessions: Sessions) -> None:
             if score:
                 await mark_survey_asked(session, closed)
                 await record_survey(session, closed, score)
-        rows = await agent_days(session, utcnow() - timedelta(days=1), utcnow() + timedelta(1))
+        since, until = utcnow() - timedelta(days=1), utcnow() + timedelta(1)
+        rows = await agent_days(session, since, until, office_zone())
     by_agent = {row.agent: row for row in rows}
     assert by_agent["Siti"].handled == 2 and by_agent["Budi"].handled == 1
     assert by_agent["Siti"].mean_score == 3.5 and by_agent["Budi"].mean_score is None

@@ -12,8 +12,8 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient
 
 from bot.admin.dashboard import CSV_HEADER, csv_text, safe_cell
-from permits.answers import WIB
 from permits.bottleneck import ExportRow
+from permits.clock import local_day, office_zone
 from permits.db import create_engine, create_sessionmaker
 from permits.demo import DEMO_FIXTURES
 from permits.status import status_for_staff
@@ -36,7 +36,7 @@ async def with_demo(database_url: str) -> str:
     async with create_sessionmaker(engine)() as session:
         submitted = (await status_for_staff(session, LATE)).submitted_at
     await engine.dispose()
-    return submitted.astimezone(WIB).date().isoformat()
+    return local_day(submitted, office_zone()).isoformat()
 
 
 async def client_for(make_gateway: GatewayFactory, aiohttp_client: Any, who: str) -> Client:

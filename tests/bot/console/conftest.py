@@ -7,9 +7,11 @@ import re
 import aiohttp
 from aiohttp import web
 from aiohttp.test_utils import TestClient
+from sqlalchemy import select
 
 from permits.db import create_engine, create_sessionmaker
 from permits.demo import load_demo
+from permits.models import StaffUser
 from permits.staff import create_user
 
 Client = TestClient[web.Request, web.Application]
@@ -23,6 +25,22 @@ async def add_staff(database_url: str, username: str, role: str, password: str) 
             await create_user(session, username, username.title(), role, password)
     finally:
         await engine.dispose()
+
+
+async def staff_rows(database_url: str) -> dict[str, StaffUser]:
+    engine = create_engine(database_url)
+    try:
+        async with create_sessionmaker(engine)() as session:
+            return {user.username: user for user in await session.scalars(select(StaffUser))}
+    finally:
+        await engine.dispose()
+
+
+async def page_token(client: Client, path: str = "/console/staff") -> str:
+    """The CSRF token of a signed-in page."""
+    response = await client.get(path)
+    assert response.status == 200, await response.text()
+    return csrf_in(await response.text())
 
 
 def csrf_in(html: str) -> str:

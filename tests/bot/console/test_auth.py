@@ -1,4 +1,6 @@
-"""Console sign-in through the gateway: sessions, lock-out, CSRF, origins, staff accounts."""
+"""Console sign-in through the gateway: sessions, lock-out, CSRF, origins, the first admin.
+
+The staff-account pages are tested in tests/bot/admin/test_staff_pages.py."""
 
 from __future__ import annotations
 
@@ -18,16 +20,20 @@ import aiohttp
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
-from sqlalchemy import select
 from yarl import URL
 
 from bot.app import create_app
-from bot.console.auth import STAFF_COOKIE, current_staff
-from permits.db import create_engine, create_sessionmaker
+from bot.console.security import STAFF_COOKIE, current_staff
 from permits.demo import DEMO_STAFF_PASSWORD
-from permits.models import StaffSession, StaffUser
 from tests.bot.conftest import FakeRasa, GatewayFactory, settings_for
-from tests.bot.console.conftest import add_staff, csrf_in, sign_in, signed_in
+from tests.bot.console.conftest import (
+    add_staff,
+    csrf_in,
+    page_token,
+    sign_in,
+    signed_in,
+    staff_rows,
+)
 
 Client = TestClient[web.Request, web.Application]
 ROOT = Path(__file__).resolve().parents[3]
@@ -39,30 +45,6 @@ CSRF_REFUSED = "Permintaan ditolak: token keamanan tidak sah. Muat ulang halaman
 
 
 # --- helpers ------------------------------------------------------------------------
-
-
-async def staff_rows(database_url: str) -> dict[str, StaffUser]:
-    engine = create_engine(database_url)
-    try:
-        async with create_sessionmaker(engine)() as session:
-            return {user.username: user for user in await session.scalars(select(StaffUser))}
-    finally:
-        await engine.dispose()
-
-
-async def session_count(database_url: str) -> int:
-    engine = create_engine(database_url)
-    try:
-        async with create_sessionmaker(engine)() as session:
-            return len((await session.scalars(select(StaffSession.token_hash))).all())
-    finally:
-        await engine.dispose()
-
-
-async def page_token(client: Client, path: str = "/console/staff") -> str:
-    response = await client.get(path)
-    assert response.status == 200, await response.text()
-    return csrf_in(await response.text())
 
 
 def staff_cookie(client: Client) -> str:
@@ -336,102 +318,6 @@ async def test_logging_out_ends_the_session_for_good(console: Client) -> None:
         headers={"Accept": "application/json"},
     )
     assert replayed.status == 401
-
-
-# --- staff accounts --------------------------------------------------------------------
-
-
-async def test_an_admin_creates_an_agent_who_can_then_sign_in(
-    make_gateway: GatewayFactory, gateway: Client, gateway_database: str
-) -> None:
-    await signed_in(gateway, "admin", ADMIN_PASSWORD)
-    token = await page_token(gateway)
-    password = "sandi-awal-dewi-2025"
-    created = await gateway.post(
-        "/console/staff",
-        data={
-            "csrf_token": token,
-            "action": "create",
-            "username": "Dewi",
-            "full_name": "Dewi Lestari",
-            "role": "agent",
-            "password": password,
-        },
-    )
-    html = await created.text()
-    assert created.status == 200 and "Akun petugas berhasil dibuat." in html
-    assert "Dewi Lestari" in html and "Belum pernah" in html
-    dewi = (await staff_rows(gateway_database))["dewi"]
-    assert dewi.role == "agent" and dewi.active
-    assert dewi.password_hash.startswith("$argon2id$") and password not in dewi.password_hash
-    other_browser = await make_gateway()
-    await signed_in(other_browser, "dewi", password)
-
-
-@pytest.mark.parametrize(
-    ("username", "password", "message"),
-    [
-        ("sari", "sandi-cukup-panjang", "Nama pengguna itu sudah dipakai."),
-        ("dewi", "pendek", "Kata sandi awal minimal 10 karakter."),
-        ("dewi lestari", "sandi-cukup-panjang", "Nama pengguna harus 3–60 karakter"),
-    ],
-)
-async def test_a_bad_new_account_is_explained_and_not_created(
-    gateway: Client, gateway_database: str, username: str, password: str, message: str
-) -> None:
-    await signed_in(gateway, "admin", ADMIN_PASSWORD)
-    token = await page_token(gateway)
-    form = {
-        "csrf_token": token,
-        "action": "create",
-        "username": username,
-        "full_name": "Dewi Lestari",
-        "role": "agent",
-        "password": password,
-    }
-    response = await gateway.post("/console/staff", data=form)
-    html = await response.text()
-    assert response.status == 400 and message in html
-    assert password not in html  # the form is shown again, without the password
-    assert sorted(await staff_rows(gateway_database)) == ["admin", "sari"]
-
-
-async def test_deactivating_an_agent_ends_their_session(
-    make_gateway: GatewayFactory, gateway: Client, gateway_database: str
-) -> None:
-    agent_browser = await make_gateway()
-    await signed_in(agent_browser, "sari", AGENT_PASSWORD)
-    assert (await agent_browser.get("/console/staff", allow_redirects=False)).status == 403
-    await signed_in(gateway, "admin", ADMIN_PASSWORD)
-    sari = (await staff_rows(gateway_database))["sari"]
-    token = await page_token(gateway)
-
-    response = await gateway.post(
-        "/console/staff", data={"csrf_token": token, "action": "deactivate", "user_id": sari.id}
-    )
-    assert "Akun petugas dinonaktifkan" in await response.text()
-    assert (await agent_browser.get("/console/staff", allow_redirects=False)).status == 302
-    assert await session_count(gateway_database) == 1  # the admin's own
-    again = await sign_in(agent_browser, "sari", AGENT_PASSWORD)
-    assert WRONG_CREDENTIALS in await again.text()
-
-    await gateway.post(
-        "/console/staff", data={"csrf_token": token, "action": "activate", "user_id": sari.id}
-    )
-    await signed_in(agent_browser, "sari", AGENT_PASSWORD)
-
-
-async def test_an_admin_cannot_deactivate_themself(gateway: Client, gateway_database: str) -> None:
-    await signed_in(gateway, "admin", ADMIN_PASSWORD)
-    admin = (await staff_rows(gateway_database))["admin"]
-    token = await page_token(gateway)
-    response = await gateway.post(
-        "/console/staff", data={"csrf_token": token, "action": "deactivate", "user_id": admin.id}
-    )
-    assert response.status == 400
-    assert "Anda tidak dapat menonaktifkan akun Anda sendiri." in await response.text()
-    assert (await staff_rows(gateway_database))["admin"].active
-    assert (await gateway.get("/console/staff")).status == 200
 
 
 # --- the command line ------------------------------------------------------------------
