@@ -36,6 +36,12 @@ ASK_PERMIT = N_(
 )
 FORMAT_HINT = N_("Formatnya PTSP-TAHUN-6 huruf/angka, misalnya PTSP-2025-AB3XYZ.")
 NONE_REGISTERED = N_("Belum ada permohonan yang terdaftar atas nomor Anda.")
+# No answer can be given now (the database, the action server): the actions and the
+# gateway say the same. Field: call_centre.
+CANNOT_ANSWER = N_(
+    "Maaf, sistem data kami sedang gangguan sehingga saya belum bisa menjawab. "
+    "Silakan coba lagi beberapa saat lagi, atau hubungi petugas di call center {call_centre}."
+)
 
 
 def numbered(items: list[str]) -> str:
