@@ -13,6 +13,7 @@ from actions.base import DatabaseAction, DomainDict, Events, latest_entity
 from permits.answers import (
     FORMAT_HINT,
     NONE_REGISTERED,
+    SHARE_PHONE,
     ask_number,
     number_not_found,
     own_applications,
@@ -34,8 +35,6 @@ PRIVACY = N_(
     "Status satu permohonan tetap bisa dicek dengan nomor permohonannya, misalnya "
     '"cek status PTSP-2025-AB3XYZ".'
 )
-
-SHARE_PHONE = N_("Bagikan nomor telepon")  # the button's title; Telegram's keyboard says it too
 
 
 def share_phone_button() -> dict[str, str]:

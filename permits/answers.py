@@ -36,6 +36,8 @@ ASK_PERMIT = N_(
 )
 FORMAT_HINT = N_("Formatnya PTSP-TAHUN-6 huruf/angka, misalnya PTSP-2025-AB3XYZ.")
 NONE_REGISTERED = N_("Belum ada permohonan yang terdaftar atas nomor Anda.")
+# The button asking for the user's phone number (an action's, Telegram's keyboard).
+SHARE_PHONE = N_("Bagikan nomor telepon")
 # No answer can be given now (the database, the action server): the actions and the
 # gateway say the same. Field: call_centre.
 CANNOT_ANSWER = N_(
