@@ -105,7 +105,7 @@ def late_mark(view: StatusView) -> str:
 def status_answer(view: StatusView) -> str:
     lines = [
         _("Status permohonan {number} ({permit}):", number=view.number, permit=view.permit_name),
-        _("• Status: {label}", label=view.status_label),
+        _("• Status: {label}", label=_(view.status_label)),
         _("• Tahap: {stage}", stage=view.stage),
         _("• Posisi berkas: {agency}", agency=view.agency_name),
     ]
@@ -124,7 +124,7 @@ def status_line(view: StatusView) -> str:
         "• {number} ({permit}): {label}, {stage} di {agency}",
         number=view.number,
         permit=view.permit_name,
-        label=view.status_label,
+        label=_(view.status_label),
         stage=view.stage,
         agency=view.agency_name,
     )
