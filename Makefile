@@ -5,9 +5,10 @@ SHELL := /bin/bash
 APP_PY := .venv/bin/python
 # No usage telemetry to Rasa's servers from any Rasa a target starts (train, run, test, bench).
 export RASA_TELEMETRY_ENABLED := false
+LOCALE := permits/locale
 ENGINE := PYTHONPATH=$(CURDIR) .venv-engine/bin/rasa
 
-.PHONY: help setup train run test test-fast lint validate nlu-report bench soak demo chat clean
+.PHONY: help setup train run test test-fast lint validate nlu-report bench soak demo chat texts clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -49,6 +50,14 @@ bench: train  ## load benchmark: ours vs stock Rasa at 1, 8, 32 conversations (d
 
 soak: train  ## soak: 20 minutes at 30 messages per second, memory and latency per minute
 	@$(APP_PY) -m bench.soak
+
+# Locations without line numbers: a catalogue does not change when code only moves.
+texts: setup  ## extract the user-facing texts, update each language's catalogue, compile it
+	@.venv/bin/pybabel -q extract -F babel.cfg --project=tanya-izin --add-location=file \
+		--sort-by-file -o $(LOCALE)/tanya.pot .
+	@.venv/bin/pybabel -q update -i $(LOCALE)/tanya.pot -d $(LOCALE) -D tanya \
+		--ignore-obsolete --ignore-pot-creation-date
+	@.venv/bin/pybabel -q compile -d $(LOCALE) -D tanya
 
 clean:  ## remove models, database and caches (keeps the environments)
 	rm -rf models var .pytest_cache .mypy_cache .ruff_cache

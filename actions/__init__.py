@@ -1,1 +1,2 @@
-"""Rasa custom actions (rasa-sdk). Thin: facts come from `permits`, text is formatted here."""
+"""Rasa custom actions (rasa-sdk). Thin: facts come from `permits`, the texts from its message
+catalogue (permits/texts.py); the actions choose and fill them."""

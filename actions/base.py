@@ -13,6 +13,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.context import ActionContext
+from permits.answers import CANNOT_ANSWER
+from permits.texts import _
 
 log = logging.getLogger(__name__)
 
@@ -52,12 +54,8 @@ class DatabaseAction(Action):  # type: ignore[misc]
                 },
             )
             dispatcher.utter_message(
-                text=(
-                    "Maaf, sistem data kami sedang gangguan sehingga saya belum bisa menjawab. "
-                    "Silakan coba lagi beberapa saat lagi, atau hubungi petugas di call center "
-                    f"{self.context.settings.call_centre}."
-                ),
-                buttons=[{"title": "Hubungkan ke petugas", "payload": "/human_handoff"}],
+                text=_(CANNOT_ANSWER, call_centre=self.context.settings.call_centre),
+                buttons=[{"title": _("Hubungkan ke petugas"), "payload": "/human_handoff"}],
             )
             return []
 

@@ -9,9 +9,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from actions.base import DatabaseAction, DomainDict, Events, latest_entity
 from actions.formatting import permit_buttons
-from permits.answers import duration_answer, fee_answer, procedure_answer, requirements_answer
+from permits.answers import (
+    ASK_PERMIT,
+    duration_answer,
+    fee_answer,
+    procedure_answer,
+    requirements_answer,
+)
 from permits.catalogue import PermitInfo, get_permit, names_something
 from permits.errors import UnknownPermit
+from permits.texts import _
 
 POPULAR = ["pbg", "nib", "reklame", "sip_dokter"]
 
@@ -19,9 +26,14 @@ POPULAR = ["pbg", "nib", "reklame", "sip_dokter"]
 def unknown_permit_text(wanted: str) -> str:
     """The NLU may take a generic word ("izin" of "syarat izin tambang emas") for the
     permit's name; quoting it back would read as nonsense, so it is not quoted."""
-    what = f'izin "{wanted}"' if names_something(wanted) else "izin yang Anda maksud"
-    return (
-        f"Maaf, {what} tidak ada dalam daftar layanan kami. "
+    if names_something(wanted):
+        return _(
+            'Maaf, izin "{permit}" tidak ada dalam daftar layanan kami. '
+            "Mungkin maksud Anda salah satu dari ini?",
+            permit=wanted,
+        )
+    return _(
+        "Maaf, izin yang Anda maksud tidak ada dalam daftar layanan kami. "
         "Mungkin maksud Anda salah satu dari ini?"
     )
 
@@ -64,8 +76,7 @@ class PermitAnswer(DatabaseAction):
     ) -> Events:
         popular = [await get_permit(session, slug) for slug in POPULAR]
         dispatcher.utter_message(
-            text="Izin apa yang Anda maksud? Contoh: PBG (dulu IMB), NIB (dulu SIUP/TDP), "
-            "reklame, SIP dokter. Silakan ketik nama izinnya.",
+            text=_("{question} Silakan ketik nama izinnya.", question=_(ASK_PERMIT)),
             buttons=permit_buttons(popular, self.intent),
         )
         return [SlotSet("pending_question", self.question)]

@@ -16,6 +16,7 @@ from actions.handoff import ActionHumanHandoff
 from permits.complaints import file_complaint
 from permits.handoff import request_handoff
 from permits.models import utcnow
+from permits.texts import _
 
 # Below this intent confidence the complaint is confirmed before a ticket is filed.
 COMPLAINT_SURE = 0.8
@@ -32,13 +33,14 @@ class ActionFileComplaint(DatabaseAction):
         confidence = float(tracker.latest_message.get("intent", {}).get("confidence") or 0)
         if confidence < COMPLAINT_SURE:
             dispatcher.utter_message(
-                text=(
+                text=_(
                     "Apakah Anda ingin menyampaikan pengaduan? Jika ya, pesan ini kami catat "
-                    f'sebagai pengaduan dan diteruskan ke petugas: "{quoted(text)}"'
+                    'sebagai pengaduan dan diteruskan ke petugas: "{message}"',
+                    message=quoted(text),
                 ),
                 buttons=[
-                    {"title": "Ya, catat pengaduan", "payload": "/affirm"},
-                    {"title": "Bukan pengaduan", "payload": "/deny"},
+                    {"title": _("Ya, catat pengaduan"), "payload": "/affirm"},
+                    {"title": _("Bukan pengaduan"), "payload": "/deny"},
                 ],
             )
             return [SlotSet("pending_question", "complaint"), SlotSet("complaint_text", text)]
@@ -49,11 +51,12 @@ class ActionFileComplaint(DatabaseAction):
     async def file(self, session: AsyncSession, conversation_id: str, text: str) -> str:
         """File the ticket (and queue it for an agent in office hours); the user's answer."""
         ticket = await file_complaint(session, conversation_id, text)
-        answer = (
-            f"Pengaduan Anda sudah kami catat dengan nomor tiket {ticket}. Simpan nomor ini "
+        answer = _(
+            "Pengaduan Anda sudah kami catat dengan nomor tiket {ticket}. Simpan nomor ini "
             "untuk menanyakan tindak lanjutnya. Petugas kami akan menindaklanjuti paling "
             "lambat 3 hari kerja. Jika ada detail tambahan (nomor permohonan, nama loket, "
-            "waktu kejadian), silakan kirimkan."
+            "waktu kejadian), silakan kirimkan.",
+            ticket=ticket,
         )
         if self.context.office_hours.is_open(utcnow()):
             # During office hours an agent also reads it now, in the queue.

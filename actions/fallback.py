@@ -11,18 +11,19 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.base import DatabaseAction, DomainDict, Events
 from actions.formatting import payload
 from actions.handoff import ActionFallbackHandoff
+from permits.texts import N_, _
 
-INTENT_TITLES = {
-    "ask_requirements": "Persyaratan izin",
-    "ask_fee": "Biaya izin",
-    "ask_duration": "Lama proses izin",
-    "ask_procedure": "Prosedur pengurusan izin",
-    "check_status": "Cek status permohonan",
-    "list_my_applications": "Daftar permohonan saya",
-    "subscribe_updates": "Kabari perubahan status",
-    "complaint": "Pengaduan",
-    "human_handoff": "Bicara dengan petugas",
-    "faq": "Info layanan (jam, lokasi, kontak)",
+INTENT_TITLES = {  # catalogue msgids, shown translated
+    "ask_requirements": N_("Persyaratan izin"),
+    "ask_fee": N_("Biaya izin"),
+    "ask_duration": N_("Lama proses izin"),
+    "ask_procedure": N_("Prosedur pengurusan izin"),
+    "check_status": N_("Cek status permohonan"),
+    "list_my_applications": N_("Daftar permohonan saya"),
+    "subscribe_updates": N_("Kabari perubahan status"),
+    "complaint": N_("Pengaduan"),
+    "human_handoff": N_("Bicara dengan petugas"),
+    "faq": N_("Info layanan (jam, lokasi, kontak)"),
 }
 PERMIT_INTENTS = {"ask_requirements", "ask_fee", "ask_duration", "ask_procedure"}
 DEFAULT_CHOICES = ["ask_requirements", "check_status"]
@@ -50,15 +51,16 @@ class ActionHandleFallback(DatabaseAction):
                 handover = await ActionFallbackHandoff(self.context).hand_over(
                     session, tracker.sender_id
                 )
-            dispatcher.utter_message(text="Maaf, saya masih belum paham. " + handover)
+            dispatcher.utter_message(text=_("Maaf, saya masih belum paham.") + " " + handover)
             return [SlotSet("fallback_count", 0.0), SlotSet("pending_question", None)]
         permit = tracker.get_slot("permit_type")
         buttons = []
         for intent in likeliest_intents(tracker.latest_message.get("intent_ranking", [])):
             entities = {"permit_type": permit} if permit and intent in PERMIT_INTENTS else {}
-            buttons.append({"title": INTENT_TITLES[intent], "payload": payload(intent, **entities)})
+            title = _(INTENT_TITLES[intent])
+            buttons.append({"title": title, "payload": payload(intent, **entities)})
         dispatcher.utter_message(
-            text="Maaf, saya belum paham maksud Anda. Apakah yang Anda maksud salah satu ini?",
+            text=_("Maaf, saya belum paham maksud Anda. Apakah yang Anda maksud salah satu ini?"),
             buttons=buttons,
         )
         return [SlotSet("fallback_count", float(misses))]

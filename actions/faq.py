@@ -8,6 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.base import DatabaseAction, DomainDict, Events
 from permits.errors import UnknownTopic
 from permits.faq import faq_answer
+from permits.texts import _
 
 
 def faq_topic(tracker: Tracker) -> str | None:
@@ -32,9 +33,10 @@ class ActionAnswerFaq(DatabaseAction):
             try:
                 text = await faq_answer(session, topic or "")
             except UnknownTopic:
-                text = (
+                text = _(
                     "Maaf, informasi itu belum tersedia. Silakan hubungi call center "
-                    f"{self.context.settings.call_centre}."
+                    "{call_centre}.",
+                    call_centre=self.context.settings.call_centre,
                 )
         dispatcher.utter_message(text=text)
         return []

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from permits.catalogue import PermitInfo
+from permits.texts import N_, _
 
-TOPIC_BUTTONS = [
-    ("Persyaratan", "ask_requirements"),
-    ("Biaya", "ask_fee"),
-    ("Lama proses", "ask_duration"),
-    ("Prosedur", "ask_procedure"),
+TOPIC_BUTTONS = [  # titles are catalogue msgids, shown translated
+    (N_("Persyaratan"), "ask_requirements"),
+    (N_("Biaya"), "ask_fee"),
+    (N_("Lama proses"), "ask_duration"),
+    (N_("Prosedur"), "ask_procedure"),
 ]
 
 
@@ -25,6 +26,6 @@ def permit_buttons(permits: list[PermitInfo], intent: str) -> list[dict[str, str
 
 def topic_buttons(slug: str) -> list[dict[str, str]]:
     return [
-        {"title": title, "payload": payload(intent, permit_type=slug)}
+        {"title": _(title), "payload": payload(intent, permit_type=slug)}
         for title, intent in TOPIC_BUTTONS
     ]

@@ -13,11 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from actions.base import DatabaseAction, DomainDict, Events
 from permits.handoff import Queued, request_callback, request_handoff
 from permits.models import utcnow
+from permits.texts import _, ngettext
 
 
 def wait_text(minutes: timedelta) -> str:
     rounded = max(1, round(minutes.total_seconds() / 60))
-    return f"sekitar {rounded} menit"
+    return ngettext("sekitar {count} menit", "sekitar {count} menit", rounded, count=rounded)
 
 
 class ActionHumanHandoff(DatabaseAction):
@@ -37,11 +38,12 @@ class ActionHumanHandoff(DatabaseAction):
         call_centre = self.context.settings.call_centre
         if not hours.is_open(utcnow()):
             await request_callback(session, conversation_id, self.reason)
-            return (
-                "Saat ini di luar jam layanan petugas. Petugas kami kembali "
-                f"{hours.describe_opening(utcnow())}. Jika ingin kami telepon balik, kirimkan "
-                "nomor telepon Anda (misalnya 0812xxxxxxx). Sementara itu saya tetap bisa "
-                "menjawab pertanyaan tentang syarat, biaya, lama proses, dan status permohonan."
+            return _(
+                "Saat ini di luar jam layanan petugas. Petugas kami kembali {opening}. Jika "
+                "ingin kami telepon balik, kirimkan nomor telepon Anda (misalnya 0812xxxxxxx). "
+                "Sementara itu saya tetap bisa menjawab pertanyaan tentang syarat, biaya, lama "
+                "proses, dan status permohonan.",
+                opening=hours.describe_opening(utcnow()),
             )
         queued = await request_handoff(session, conversation_id, self.reason)
         return self.queued_text(queued, call_centre)
@@ -49,12 +51,14 @@ class ActionHumanHandoff(DatabaseAction):
     @staticmethod
     def queued_text(queued: Queued, call_centre: str) -> str:
         if queued.position == 0:
-            return "Percakapan ini sedang ditangani petugas. Silakan tulis pesan Anda di sini."
-        return (
-            "Baik, percakapan ini kami teruskan ke petugas. "
-            f"Posisi antrian Anda: {queued.position}, perkiraan waktu tunggu "
-            f"{wait_text(queued.expected_wait)}. Petugas akan membalas di sini. Anda juga bisa "
-            f"menelepon call center {call_centre}."
+            return _("Percakapan ini sedang ditangani petugas. Silakan tulis pesan Anda di sini.")
+        return _(
+            "Baik, percakapan ini kami teruskan ke petugas. Posisi antrian Anda: {position}, "
+            "perkiraan waktu tunggu {wait}. Petugas akan membalas di sini. Anda juga bisa "
+            "menelepon call center {call_centre}.",
+            position=queued.position,
+            wait=wait_text(queued.expected_wait),
+            call_centre=call_centre,
         )
 
 

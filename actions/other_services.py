@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.base import DatabaseAction, DomainDict, Events, latest_entity
 from permits.errors import UnknownPublicService
 from permits.public_services import directions, find_public_service
+from permits.texts import _
 
 
 class ActionAnswerOtherService(DatabaseAction):
@@ -25,10 +26,11 @@ class ActionAnswerOtherService(DatabaseAction):
                 with contextlib.suppress(UnknownPublicService):
                     text = directions(await find_public_service(session, wanted))
         if text is None:
-            text = (
+            text = _(
                 "Maaf, layanan itu di luar layanan kami: DPMPTSP mengurus perizinan dan "
                 "nonperizinan daerah. Untuk layanan instansi lain, silakan hubungi call center "
-                f"{self.context.settings.call_centre} agar kami arahkan ke kantor yang tepat."
+                "{call_centre} agar kami arahkan ke kantor yang tepat.",
+                call_centre=self.context.settings.call_centre,
             )
         dispatcher.utter_message(text=text)
         return []

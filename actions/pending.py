@@ -15,9 +15,10 @@ from actions.handoff import ActionHumanHandoff
 from actions.status import ActionCheckStatus
 from permits.catalogue import get_permit
 from permits.errors import UnknownPermit
+from permits.texts import N_, _
 
 UNSURE = 0.7
-HELP = (
+HELP = N_(
     "Ada yang bisa saya bantu? Saya bisa menjelaskan persyaratan, biaya, lama proses dan "
     "prosedur izin, atau mengecek status permohonan dengan nomornya."
 )
@@ -40,7 +41,7 @@ class ActionResumePending(DatabaseAction):
             # A short reply to nothing, and not even a confident one: not understood.
             return await ActionHandleFallback(self.context).answer(dispatcher, tracker, domain)
         if intent in ("affirm", "deny"):
-            dispatcher.utter_message(text="Baik. " + HELP)
+            dispatcher.utter_message(text=_("Baik.") + " " + _(HELP))
             return [SlotSet("pending_question", None)]
         number = latest_entity(tracker, "application_number")
         permit = latest_entity(tracker, "permit_type")
@@ -69,7 +70,8 @@ class ActionResumePending(DatabaseAction):
                 )
             dispatcher.utter_message(text=answer)
         else:
-            dispatcher.utter_message(text="Baik, tidak kami catat sebagai pengaduan. " + HELP)
+            not_filed = _("Baik, tidak kami catat sebagai pengaduan.")
+            dispatcher.utter_message(text=not_filed + " " + _(HELP))
         return [SlotSet("pending_question", None), SlotSet("complaint_text", None)]
 
     async def offer_topics(
@@ -84,7 +86,7 @@ class ActionResumePending(DatabaseAction):
                 # miss brings a person.
                 return await ActionHandleFallback(self.context).answer(dispatcher, tracker, domain)
         dispatcher.utter_message(
-            text=f"Apa yang ingin Anda ketahui tentang {permit.name}?",
+            text=_("Apa yang ingin Anda ketahui tentang {permit}?", permit=permit.name),
             buttons=topic_buttons(permit.slug),
         )
         return [SlotSet("permit_type", permit.slug)]

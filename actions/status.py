@@ -10,7 +10,15 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from actions.base import DatabaseAction, DomainDict, Events, latest_entity
-from permits.answers import status_answer, status_line
+from permits.answers import (
+    FORMAT_HINT,
+    NONE_REGISTERED,
+    SHARE_PHONE,
+    ask_number,
+    number_not_found,
+    own_applications,
+    status_answer,
+)
 from permits.errors import ApplicationNotFound, InvalidNumber, NotLinked, TooManyLookups
 from permits.status import (
     SHARE_PHONE_PAYLOAD,
@@ -18,9 +26,9 @@ from permits.status import (
     public_status,
     subscribe,
 )
+from permits.texts import N_, _
 
-FORMAT_HINT = "Formatnya PTSP-TAHUN-6 huruf/angka, misalnya PTSP-2025-AB3XYZ."
-PRIVACY = (
+PRIVACY = N_(
     "Demi keamanan data pribadi, daftar permohonan hanya bisa ditampilkan lewat WhatsApp dari "
     "nomor HP yang terdaftar pada permohonan, atau di Telegram setelah Anda membagikan nomor "
     'HP Anda dengan tombol "Bagikan nomor telepon". '
@@ -28,7 +36,13 @@ PRIVACY = (
     '"cek status PTSP-2025-AB3XYZ".'
 )
 
-SHARE_PHONE_BUTTON = {"title": "Bagikan nomor telepon", "payload": SHARE_PHONE_PAYLOAD}
+
+def share_phone_button() -> dict[str, str]:
+    return {"title": _(SHARE_PHONE), "payload": SHARE_PHONE_PAYLOAD}
+
+
+def unrecognised_number() -> str:
+    return _("Nomor permohonan itu tidak dikenali. {hint}", hint=_(FORMAT_HINT))
 
 
 class ActionCheckStatus(DatabaseAction):
@@ -40,11 +54,11 @@ class ActionCheckStatus(DatabaseAction):
         number = latest_entity(tracker, "application_number")
         text = tracker.latest_message.get("text") or ""
         if number is None and re.search(r"\d{4,}", text):
-            dispatcher.utter_message(text=f"Nomor permohonan itu tidak dikenali. {FORMAT_HINT}")
+            dispatcher.utter_message(text=unrecognised_number())
             return [SlotSet("pending_question", "status")]
         number = number or tracker.get_slot("application_number")
         if not number:
-            dispatcher.utter_message(text=f"Silakan kirim nomor permohonan Anda. {FORMAT_HINT}")
+            dispatcher.utter_message(text=ask_number())
             return [SlotSet("pending_question", "status")]
         async with self.context.session() as session:
             return await self.answer_for(session, dispatcher, tracker.sender_id, str(number))
@@ -61,13 +75,10 @@ class ActionCheckStatus(DatabaseAction):
                 failed_lookup_budget=self.context.settings.failed_lookup_budget,
             )
         except InvalidNumber:
-            dispatcher.utter_message(text=f"Nomor permohonan itu tidak dikenali. {FORMAT_HINT}")
+            dispatcher.utter_message(text=unrecognised_number())
             return [SlotSet("application_number", None), SlotSet("pending_question", "status")]
         except ApplicationNotFound as exc:
-            dispatcher.utter_message(
-                text=f"Nomor permohonan {exc.number} tidak ditemukan. Periksa kembali nomor pada "
-                f"tanda terima Anda. {FORMAT_HINT}"
-            )
+            dispatcher.utter_message(text=number_not_found(exc.number))
             return [SlotSet("application_number", None), SlotSet("pending_question", None)]
         except TooManyLookups as refused:
             dispatcher.utter_message(text=_too_many_lookups(refused, call_centre))
@@ -78,14 +89,16 @@ class ActionCheckStatus(DatabaseAction):
 
 def _too_many_lookups(refused: TooManyLookups, call_centre: str) -> str:
     if refused.everyone:
-        return (
+        return _(
             "Maaf, pengecekan status sedang dibatasi sementara karena terlalu banyak nomor "
             "yang tidak ditemukan. Demi keamanan data, coba lagi nanti, cek lewat WhatsApp, "
-            f"atau hubungi call center {call_centre}."
+            "atau hubungi call center {call_centre}.",
+            call_centre=call_centre,
         )
-    return (
+    return _(
         "Maaf, terlalu banyak nomor yang tidak ditemukan dari percakapan ini. "
-        f"Demi keamanan, coba lagi 1 jam lagi atau hubungi call center {call_centre}."
+        "Demi keamanan, coba lagi 1 jam lagi atau hubungi call center {call_centre}.",
+        call_centre=call_centre,
     )
 
 
@@ -99,13 +112,9 @@ class ActionListMyApplications(DatabaseAction):
             try:
                 views = await applications_for_conversation(session, tracker.sender_id)
             except NotLinked:
-                dispatcher.utter_message(text=PRIVACY, buttons=[SHARE_PHONE_BUTTON])
+                dispatcher.utter_message(text=_(PRIVACY), buttons=[share_phone_button()])
                 return []
-        if not views:
-            dispatcher.utter_message(text="Belum ada permohonan yang terdaftar atas nomor Anda.")
-        else:
-            lines = "\n".join(status_line(view) for view in views)
-            dispatcher.utter_message(text=f"Permohonan atas nomor Anda:\n{lines}")
+        dispatcher.utter_message(text=own_applications(views))
         return []
 
 
@@ -119,13 +128,16 @@ class ActionSubscribeUpdates(DatabaseAction):
             try:
                 numbers = await subscribe(session, tracker.sender_id)
             except NotLinked:
-                dispatcher.utter_message(text=PRIVACY, buttons=[SHARE_PHONE_BUTTON])
+                dispatcher.utter_message(text=_(PRIVACY), buttons=[share_phone_button()])
                 return []
         if not numbers:
-            dispatcher.utter_message(text="Belum ada permohonan yang terdaftar atas nomor Anda.")
+            dispatcher.utter_message(text=_(NONE_REGISTERED))
         else:
             dispatcher.utter_message(
-                text="Baik, kami akan mengabari Anda di sini setiap ada perubahan status "
-                f"permohonan: {', '.join(numbers)}."
+                text=_(
+                    "Baik, kami akan mengabari Anda di sini setiap ada perubahan status "
+                    "permohonan: {numbers}.",
+                    numbers=", ".join(numbers),
+                )
             )
         return []

@@ -9,7 +9,7 @@ POST /api/messages                          one message in, the bot's answer out
 POST /api/applications/{number}/status      the office's back-office system reports
                                             a status change; subscribers are told
 
-Every refusal is JSON {"error": "<Indonesian>"}: 400 for a body that is not JSON
+Every refusal is JSON {"error": "<text of the message catalogue>"}: 400 for a body that is not JSON
 in UTF-8, of the wrong shape, or with an empty, too long or unreadable text (none
 of them is stored), 401 without the right token, 403 for a conversation of another
 channel, 413 for a body over client_max_size.
@@ -37,10 +37,12 @@ from bot.logs import conversation_id as current_conversation
 from permits.errors import ApplicationNotFound, UnknownAgency, UnknownStatus
 from permits.progress import StatusChange, change_status
 from permits.status import STATUS_LABELS
+from permits.texts import N_, _
 
 log = logging.getLogger(__name__)
 
-UNAVAILABLE = (
+# Catalogue msgids, translated when sent.
+UNAVAILABLE = N_(
     "Maaf, layanan sedang gangguan. Pesan Anda kami simpan, silakan coba lagi sebentar lagi "
     "atau hubungi call center {call_centre}."
 )
@@ -78,39 +80,41 @@ class StatusUpdate(BaseModel):
     note: str = Field(default="", max_length=500)
 
 
-NOT_JSON = "Permintaan harus berupa JSON yang sah."
-BAD_MESSAGE = (
+NOT_JSON = N_("Permintaan harus berupa JSON yang sah.")
+BAD_MESSAGE = N_(
     'Kolom conversation_id (mis. "api:abc123") dan text wajib diisi; id boleh diisi '
     "(maks. 64 huruf, angka, titik, garis bawah atau tanda hubung)."
 )
-OTHER_CHANNEL = (
+OTHER_CHANNEL = N_(
     'API hanya menerima percakapannya sendiri: conversation_id harus diawali "api:" '
     '(mis. "api:abc123"). Percakapan Telegram, WhatsApp dan web chat hanya lewat '
     "kanalnya masing-masing."
 )
-BAD_STATUS = (
+BAD_STATUS = N_(
     "Kolom status wajib diisi; stage (maks. 120 karakter), agency (maks. 60) dan note "
     "(maks. 500) boleh diisi."
 )
-UNREADABLE_FIELDS = "Isian berisi karakter yang tidak sah (NUL atau surrogate UTF-16)."
+UNREADABLE_FIELDS = N_("Isian berisi karakter yang tidak sah (NUL atau surrogate UTF-16).")
 
 
-HTTP_ERRORS = {
-    404: "Alamat API tidak ditemukan.",
-    405: "Metode HTTP ini tidak didukung di alamat ini.",
-    413: "Permintaan terlalu besar (maksimal {kib} KiB).",
+HTTP_ERRORS = {  # fields: kib (the body limit), status
+    404: N_("Alamat API tidak ditemukan."),
+    405: N_("Metode HTTP ini tidak didukung di alamat ini."),
+    413: N_("Permintaan terlalu besar (maksimal {kib} KiB)."),
 }
+OTHER_HTTP_ERROR = N_("Permintaan tidak dapat diproses (HTTP {status}).")
 
 
-def _error(status: int, message: str) -> web.Response:
-    return web.json_response({"error": message}, status=status)
+def _error(status: int, message: str, /, **fields: object) -> web.Response:
+    """A refusal: `message` is a catalogue msgid, translated and filled here."""
+    return web.json_response({"error": _(message, **fields)}, status=status)
 
 
 def http_error(request: web.Request, exc: web.HTTPException) -> web.Response:
     """aiohttp's own refusals under /api/ (413 for a body over client_max_size, 404,
     405) as the API's other errors are: JSON, in Indonesian."""
-    text = HTTP_ERRORS.get(exc.status, "Permintaan tidak dapat diproses (HTTP {status}).")
-    message = text.format(kib=request.client_max_size // 1024, status=exc.status)
+    text = HTTP_ERRORS.get(exc.status, OTHER_HTTP_ERROR)
+    message = _(text, kib=request.client_max_size // 1024, status=exc.status)
     allow = exc.headers.get("Allow")
     return web.json_response(
         {"error": message}, status=exc.status, headers={"Allow": allow} if allow else None
@@ -136,14 +140,14 @@ async def _parse(request: web.Request) -> IncomingMessage | web.Response:
     if not message.conversation_id.startswith(ApiChannel.prefix):
         return _error(403, OTHER_CHANNEL)  # checked before anything is stored
     refused = refusal(message.text, request.app[SETTINGS].max_message_chars)
-    if refused is not None:
-        return _error(400, refused)  # nothing stored: the caller has the refusal
+    if refused is not None:  # nothing stored: the caller has the refusal
+        return web.json_response({"error": refused}, status=400)  # translated already
     return message
 
 
 async def post_message(request: web.Request) -> web.Response:
     if not _authorised(request, request.app[SETTINGS].api_token):
-        return _error(401, "Token API tidak sah.")
+        return _error(401, N_("Token API tidak sah."))
     parsed = await _parse(request)
     if isinstance(parsed, web.Response):
         return parsed
@@ -155,7 +159,7 @@ async def post_message(request: web.Request) -> web.Response:
         return web.json_response(
             {
                 "conversation_id": conversation,
-                "messages": [{"text": UNAVAILABLE.format(call_centre=call_centre)}],
+                "messages": [{"text": _(UNAVAILABLE, call_centre=call_centre)}],
             },
             status=503,
         )
@@ -168,7 +172,7 @@ async def post_message(request: web.Request) -> web.Response:
 
 async def post_status(request: web.Request) -> web.Response:
     if not _authorised(request, request.app[SETTINGS].status_token):
-        return _error(401, "Token status tidak sah.")
+        return _error(401, N_("Token status tidak sah."))
     number = request.match_info["number"]
     try:
         update = StatusUpdate.model_validate(await request_json(request))
@@ -185,12 +189,13 @@ async def post_status(request: web.Request) -> web.Response:
         try:
             application = await change_status(session, change)
         except ApplicationNotFound:
-            return _error(404, f"Permohonan {number} tidak ditemukan.")
+            return _error(404, N_("Permohonan {number} tidak ditemukan."), number=number)
         except UnknownStatus:
             allowed = ", ".join(STATUS_LABELS)
-            return _error(400, f"Status {update.status!r} tidak dikenal. Pilihan: {allowed}.")
+            message = N_("Status {status} tidak dikenal. Pilihan: {allowed}.")
+            return _error(400, message, status=repr(update.status), allowed=allowed)
         except UnknownAgency:
-            return _error(400, f"Instansi {update.agency!r} tidak dikenal.")
+            return _error(400, N_("Instansi {agency} tidak dikenal."), agency=repr(update.agency))
         result = {
             "number": application.number,
             "status": application.status,

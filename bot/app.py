@@ -31,6 +31,7 @@ from bot.settings import GatewaySettings
 from permits.db import create_engine, create_sessionmaker
 from permits.handoff import open_handoff_counts
 from permits.office_hours import OfficeHours
+from permits.texts import _
 
 log = logging.getLogger(__name__)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -52,7 +53,7 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         request.app[METRICS].errors.labels("unhandled").inc()
         log.exception("unhandled error", extra={"path": request.path})
         return web.json_response(
-            {"error": "Maaf, terjadi kesalahan pada sistem. Silakan coba lagi."}, status=500
+            {"error": _("Maaf, terjadi kesalahan pada sistem. Silakan coba lagi.")}, status=500
         )
 
 

@@ -1,8 +1,10 @@
-"""The Indonesian wording of factual answers, shared by the bot's actions and the console.
+"""The wording of factual answers, shared by the bot's actions and the console.
 
 One place decides how a requirement list, a fee or a status reads, so the
 console's suggested replies say exactly what the bot would say. Dates are the
-office's: callers pass the zone of their settings (permits.clock).
+office's: callers pass the zone of their settings (permits.clock). The texts are in
+the message catalogue (permits/texts.py); the plural forms are for languages that
+have them (Indonesian has one).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from zoneinfo import ZoneInfo
 from permits.catalogue import PermitInfo
 from permits.clock import local_day
 from permits.status import StatusView
+from permits.texts import N_, _, ngettext
 
 MONTHS = [
     "Januari",
@@ -29,6 +32,20 @@ MONTHS = [
     "Desember",
 ]
 
+ASK_PERMIT = N_(
+    "Izin apa yang Anda maksud? Contoh: PBG (dulu IMB), NIB (dulu SIUP/TDP), reklame, SIP dokter."
+)
+FORMAT_HINT = N_("Formatnya PTSP-TAHUN-6 huruf/angka, misalnya PTSP-2025-AB3XYZ.")
+NONE_REGISTERED = N_("Belum ada permohonan yang terdaftar atas nomor Anda.")
+# The button asking for the user's phone number (an action's, Telegram's keyboard).
+SHARE_PHONE = N_("Bagikan nomor telepon")
+# No answer can be given now (the database, the action server): the actions and the
+# gateway say the same. Field: call_centre.
+CANNOT_ANSWER = N_(
+    "Maaf, sistem data kami sedang gangguan sehingga saya belum bisa menjawab. "
+    "Silakan coba lagi beberapa saat lagi, atau hubungi petugas di call center {call_centre}."
+)
+
 
 def numbered(items: list[str]) -> str:
     return "\n".join(f"{i}. {item}" for i, item in enumerate(items, 1))
@@ -40,56 +57,100 @@ def tanggal(moment: datetime, zone: ZoneInfo) -> str:
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
+def working_days(count: int) -> str:
+    """'14 hari kerja': one phrase with the count, so languages with plurals inflect it."""
+    return ngettext("{count} hari kerja", "{count} hari kerja", count, count=count)
+
+
 def requirements_answer(permit: PermitInfo) -> str:
-    return (
-        f"Persyaratan {permit.name}:\n{numbered(permit.requirements)}\n\n"
-        f"Diproses oleh {permit.agency_name}. Dasar hukum: {permit.legal_basis}."
+    return _(
+        "Persyaratan {permit}:\n{requirements}\n\n"
+        "Diproses oleh {agency}. Dasar hukum: {legal_basis}.",
+        permit=permit.name,
+        requirements=numbered(permit.requirements),
+        agency=permit.agency_name,
+        legal_basis=permit.legal_basis,
     )
 
 
 def fee_answer(permit: PermitInfo) -> str:
-    return f"Biaya {permit.name}: {permit.fee.describe()}"
+    return _("Biaya {permit}: {fee}", permit=permit.name, fee=permit.fee.describe())
 
 
 def duration_answer(permit: PermitInfo) -> str:
-    return (
-        f"Lama proses {permit.name} paling lama {permit.sla_days} hari kerja sejak berkas "
-        f"dinyatakan lengkap dan benar. Diproses oleh {permit.agency_name}."
+    return _(
+        "Lama proses {permit} paling lama {days} sejak berkas dinyatakan lengkap dan benar. "
+        "Diproses oleh {agency}.",
+        permit=permit.name,
+        days=working_days(permit.sla_days),
+        agency=permit.agency_name,
     )
 
 
 def procedure_answer(permit: PermitInfo) -> str:
-    return f"Prosedur pengurusan {permit.name}:\n{numbered(permit.procedure)}"
+    return _(
+        "Prosedur pengurusan {permit}:\n{steps}",
+        permit=permit.name,
+        steps=numbered(permit.procedure),
+    )
 
 
 def late_mark(view: StatusView) -> str:
     if view.finished:
         return ""
+    sla = working_days(view.sla_days)
     if view.is_late:
-        return f"⚠️ TERLAMBAT {view.days_late} hari kerja dari SLA ({view.sla_days} hari kerja)."
-    return f"Masih dalam batas waktu (SLA {view.sla_days} hari kerja)."
+        return _("⚠️ TERLAMBAT {late} dari SLA ({sla}).", late=working_days(view.days_late), sla=sla)
+    return _("Masih dalam batas waktu (SLA {sla}).", sla=sla)
 
 
 def status_answer(view: StatusView, zone: ZoneInfo) -> str:
-    submitted = tanggal(view.submitted_at, zone)
     lines = [
-        f"Status permohonan {view.number} ({view.permit_name}):",
-        f"• Status: {view.status_label}",
-        f"• Tahap: {view.stage}",
-        f"• Posisi berkas: {view.agency_name}",
+        _("Status permohonan {number} ({permit}):", number=view.number, permit=view.permit_name),
+        _("• Status: {label}", label=_(view.status_label)),
+        _("• Tahap: {stage}", stage=view.stage),
+        _("• Posisi berkas: {agency}", agency=view.agency_name),
     ]
+    submitted, total = tanggal(view.submitted_at, zone), working_days(view.total_days)
     if view.finished:
-        lines.append(f"• Diajukan: {submitted}, selesai dalam {view.total_days} hari kerja")
+        lines.append(_("• Diajukan: {date}, selesai dalam {days}", date=submitted, days=total))
     else:
-        lines.append(f"• Lama di tahap ini: {view.days_held} hari kerja")
-        lines.append(f"• Total berjalan: {view.total_days} hari kerja sejak {submitted}")
+        lines.append(_("• Lama di tahap ini: {days}", days=working_days(view.days_held)))
+        lines.append(_("• Total berjalan: {days} sejak {date}", days=total, date=submitted))
         lines.append(late_mark(view))
     return "\n".join(lines)
 
 
 def status_line(view: StatusView) -> str:
-    mark = f" — TERLAMBAT {view.days_late} hari kerja" if view.is_late else ""
-    return (
-        f"• {view.number} ({view.permit_name}): {view.status_label}, {view.stage} "
-        f"di {view.agency_name}{mark}"
+    line = _(
+        "• {number} ({permit}): {label}, {stage} di {agency}",
+        number=view.number,
+        permit=view.permit_name,
+        label=_(view.status_label),
+        stage=view.stage,
+        agency=view.agency_name,
     )
+    if view.is_late:
+        line += _(" — TERLAMBAT {late}", late=working_days(view.days_late))
+    return line
+
+
+def ask_number() -> str:
+    return _("Silakan kirim nomor permohonan Anda. {hint}", hint=_(FORMAT_HINT))
+
+
+def number_not_found(number: str) -> str:
+    return _(
+        "Nomor permohonan {number} tidak ditemukan. Periksa kembali nomor pada tanda terima "
+        "Anda. {hint}",
+        number=number,
+        hint=_(FORMAT_HINT),
+    )
+
+
+def own_applications(views: list[StatusView]) -> str:
+    """The applications registered to the user's phone number, one line each."""
+    if not views:
+        return _(NONE_REGISTERED)
+    lines = "\n".join(status_line(view) for view in views)
+    return _("Permohonan atas nomor Anda:\n{lines}", lines=lines)

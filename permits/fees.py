@@ -10,6 +10,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from permits.texts import _
+
 # Function index of a building (indeks fungsi bangunan) used in PBG retribution.
 PBG_FUNCTION_INDEX: dict[str, float] = {
     "hunian": 0.15,
@@ -43,22 +45,22 @@ class FeeRule(BaseModel):
         return area_m2 * PBG_FUNCTION_INDEX[function] * self.unit_cost * self.coefficient
 
     def describe(self) -> str:
-        """One Indonesian paragraph an applicant can act on."""
+        """One paragraph an applicant can act on (the note is the office's, as written)."""
         if self.kind == "free":
-            text = "Tidak dipungut biaya (gratis)."
+            text = _("Tidak dipungut biaya (gratis).")
         elif self.kind == "flat":
-            text = f"Biayanya {rupiah(self.amount)}."
+            text = _("Biayanya {amount}.", amount=rupiah(self.amount))
         elif self.kind == "table":
-            text = (
-                "Biayanya: " + "; ".join(f"{r.label} {rupiah(r.amount)}" for r in self.rows) + "."
-            )
+            rows = "; ".join(f"{r.label} {rupiah(r.amount)}" for r in self.rows)
+            text = _("Biayanya: {rows}.", rows=rows)
         else:
-            example = self.estimate_pbg(100, "hunian")
-            text = (
+            text = _(
                 "Dikenakan retribusi PBG = luas lantai (m²) × indeks fungsi bangunan × "
-                f"harga satuan {rupiah(self.unit_cost)}/m² × koefisien "
-                f"{format(self.coefficient, 'g').replace('.', ',')}. "
+                "harga satuan {unit_cost}/m² × koefisien {coefficient}. "
                 "Indeks fungsi: hunian 0,15; usaha 0,70; sosial budaya 0,30; campuran 0,60; "
-                f"khusus 1,00. Contoh: rumah tinggal 100 m² ≈ {rupiah(example)}."
+                "khusus 1,00. Contoh: rumah tinggal 100 m² ≈ {example}.",
+                unit_cost=rupiah(self.unit_cost),
+                coefficient=format(self.coefficient, "g").replace(".", ","),
+                example=rupiah(self.estimate_pbg(100, "hunian")),
             )
         return f"{text} {self.note}".strip()

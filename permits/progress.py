@@ -18,6 +18,7 @@ from permits.models import Agency, Application, ApplicationEvent, Subscription, 
 from permits.numbers import canonical_number
 from permits.states import MessageKind, Sender
 from permits.status import FINISHED, STATUS_LABELS
+from permits.texts import _
 from permits.transcripts import Outgoing, ensure_conversation, queue_outbound
 
 
@@ -31,17 +32,16 @@ class StatusChange:
 
 
 def notification_text(application: Application, agency_name: str) -> str:
-    label = STATUS_LABELS[application.status]
     lines = [
-        f"🔔 Kabar terbaru permohonan {application.number}:",
-        f"Status: {label}",
-        f"Tahap: {application.current_stage}",
-        f"Instansi: {agency_name}",
+        _("🔔 Kabar terbaru permohonan {number}:", number=application.number),
+        _("Status: {label}", label=_(STATUS_LABELS[application.status])),
+        _("Tahap: {stage}", stage=application.current_stage),
+        _("Instansi: {agency}", agency=agency_name),
     ]
     if application.status == "perlu_perbaikan":
-        lines.append("Silakan lengkapi berkas Anda melalui akun OSS/portal perizinan.")
+        lines.append(_("Silakan lengkapi berkas Anda melalui akun OSS/portal perizinan."))
     if application.status == "selesai":
-        lines.append("Izin Anda sudah terbit. Terima kasih telah menunggu.")
+        lines.append(_("Izin Anda sudah terbit. Terima kasih telah menunggu."))
     return "\n".join(lines)
 
 
@@ -106,7 +106,7 @@ async def _queue_notifications(
     text = notification_text(application, agency.name)
     variables = {
         "1": application.number,
-        "2": STATUS_LABELS[application.status],
+        "2": _(STATUS_LABELS[application.status]),
         "3": application.current_stage,
     }
     for conversation_id in subscribers.all():

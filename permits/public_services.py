@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from permits.errors import UnknownPublicService
 from permits.models import PublicService
+from permits.texts import N_, _
 
 
 async def find_public_service(session: AsyncSession, text: str) -> PublicService:
@@ -24,15 +25,21 @@ async def find_public_service(session: AsyncSession, text: str) -> PublicService
 
 def directions(service: PublicService) -> str:
     """Whose service it is and how to reach them, for the applicant."""
-    lines = [f"{service.name} adalah layanan {service.office}, bukan DPMPTSP."]
+    lines = [
+        _(
+            "{service} adalah layanan {office}, bukan DPMPTSP.",
+            service=service.name,
+            office=service.office,
+        )
+    ]
     if service.how:
         lines.append(service.how)
     for label, value in (
-        ("Alamat", service.address),
-        ("Jam layanan", service.hours),
-        ("Telepon", service.phone),
-        ("Situs", service.website),
+        (N_("Alamat: {value}"), service.address),
+        (N_("Jam layanan: {value}"), service.hours),
+        (N_("Telepon: {value}"), service.phone),
+        (N_("Situs: {value}"), service.website),
     ):
         if value:
-            lines.append(f"{label}: {value}")
+            lines.append(_(label, value=value))
     return "\n".join(lines)

@@ -24,6 +24,7 @@ from permits.models import (
     utcnow,
 )
 from permits.numbers import canonical_number
+from permits.texts import N_
 from permits.workdays import working_days_between
 
 MAX_FAILED_LOOKUPS = 10
@@ -35,12 +36,12 @@ LOOKUP_WINDOW = timedelta(hours=1)
 FAILED_LOOKUP_BUDGET = 300
 FINISHED = ("selesai", "ditolak")
 
-STATUS_LABELS = {
-    "diajukan": "Diajukan",
-    "diproses": "Sedang diproses",
-    "perlu_perbaikan": "Perlu perbaikan berkas",
-    "selesai": "Selesai, izin terbit",
-    "ditolak": "Ditolak",
+STATUS_LABELS = {  # catalogue msgids: applicants read them translated (permits.answers)
+    "diajukan": N_("Diajukan"),
+    "diproses": N_("Sedang diproses"),
+    "perlu_perbaikan": N_("Perlu perbaikan berkas"),
+    "selesai": N_("Selesai, izin terbit"),
+    "ditolak": N_("Ditolak"),
 }
 
 

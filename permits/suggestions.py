@@ -1,5 +1,7 @@
 """Suggested replies for an agent: the likeliest answers to the user's latest message,
-already filled with live data, in the bot's own wording (permits.answers).
+already filled with live data, in the bot's own wording (permits.answers) and in the
+message catalogue's language (permits/texts.py). The suggestions' titles are the
+console's, which is Indonesian only.
 
 The NLU's intent ranking orders the candidates; its entities (or, when the
 message names none, the permit and application number mentioned earlier in the
@@ -18,12 +20,15 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from permits.answers import (
+    ASK_PERMIT,
+    ask_number,
     duration_answer,
     fee_answer,
+    number_not_found,
+    own_applications,
     procedure_answer,
     requirements_answer,
     status_answer,
-    status_line,
 )
 from permits.catalogue import PermitInfo, get_permit, resolve_permit
 from permits.complaints import latest_ticket
@@ -41,6 +46,7 @@ from permits.numbers import canonical_number
 from permits.public_services import directions, find_public_service
 from permits.states import MessageDirection
 from permits.status import applications_for_conversation, status_for_staff
+from permits.texts import N_, _
 
 PERMIT_TOPICS: dict[str, tuple[str, Callable[[PermitInfo], str]]] = {
     "ask_requirements": ("Persyaratan", requirements_answer),
@@ -48,19 +54,13 @@ PERMIT_TOPICS: dict[str, tuple[str, Callable[[PermitInfo], str]]] = {
     "ask_duration": ("Lama proses", duration_answer),
     "ask_procedure": ("Prosedur", procedure_answer),
 }
-ASK_PERMIT = (
-    "Izin apa yang Anda maksud? Contoh: PBG (dulu IMB), NIB (dulu SIUP/TDP), reklame, SIP dokter."
-)
-ASK_NUMBER = (
-    "Mohon sebutkan nomor permohonan Anda. Formatnya PTSP-TAHUN-6 huruf/angka, "
-    "misalnya PTSP-2025-AB3XYZ."
-)
-GREETING = "Halo, saya petugas call center DPMPTSP. Ada yang bisa saya bantu?"
-CLOSING = "Sama-sama. Apakah ada lagi yang bisa kami bantu?"
-NOT_LINKED = (
+GREETING = N_("Halo, saya petugas call center DPMPTSP. Ada yang bisa saya bantu?")
+CLOSING = N_("Sama-sama. Apakah ada lagi yang bisa kami bantu?")
+NOT_LINKED = N_(
     "Demi keamanan data pribadi, daftar permohonan hanya kami sampaikan ke nomor yang "
     "terdaftar pada permohonan. Bisa sebutkan nomor permohonannya?"
 )
+APOLOGY = N_("Mohon maaf atas ketidaknyamanan yang Anda alami.")
 LOOKBACK = 20  # user messages searched for a permit or number mentioned earlier
 STATED_NUMBER_SCORE = 0.5
 MIN_SCORE = 0.05  # below this the NLU all but ruled the intent out: no suggestion
@@ -162,7 +162,8 @@ async def _permit_topic(
     title, render = PERMIT_TOPICS[intent]
     permit = await _permit(session, reading)
     if permit is None:
-        return [Suggestion(f"{title}: tanyakan izinnya", ASK_PERMIT, intent, confidence * 0.6)]
+        text = _(ASK_PERMIT)
+        return [Suggestion(f"{title}: tanyakan izinnya", text, intent, confidence * 0.6)]
     return [Suggestion(f"{title} {permit.name}", render(permit), intent, confidence)]
 
 
@@ -170,11 +171,12 @@ async def _status(
     session: AsyncSession, confidence: float, reading: Reading, zone: ZoneInfo
 ) -> list[Suggestion]:
     if not reading.number:
-        return [Suggestion("Minta nomor permohonan", ASK_NUMBER, "check_status", confidence * 0.6)]
+        text = ask_number()
+        return [Suggestion("Minta nomor permohonan", text, "check_status", confidence * 0.6)]
     try:
         view = await status_for_staff(session, reading.number)
     except (InvalidNumber, ApplicationNotFound):
-        text = f"Nomor permohonan {reading.number} tidak kami temukan. {ASK_NUMBER}"
+        text = number_not_found(reading.number)
         return [Suggestion(f"{reading.number} tidak ditemukan", text, "check_status", confidence)]
     answer = status_answer(view, zone)
     return [Suggestion(f"Status {view.number}", answer, "check_status", confidence)]
@@ -188,11 +190,9 @@ async def _own_applications(
     try:
         views = await applications_for_conversation(session, conversation_id)
     except NotLinked:
-        return [Suggestion("Data pribadi: minta nomor", NOT_LINKED, "list_my_applications", 0.5)]
-    if not views:
-        text = "Kami tidak menemukan permohonan atas nomor Anda."
-    else:
-        text = "Permohonan atas nomor Anda:\n" + "\n".join(status_line(v) for v in views)
+        text = _(NOT_LINKED)
+        return [Suggestion("Data pribadi: minta nomor", text, "list_my_applications", 0.5)]
+    text = own_applications(views)
     return [Suggestion("Daftar permohonan", text, "list_my_applications", confidence)]
 
 
@@ -213,12 +213,15 @@ async def _complaint(
     session: AsyncSession, confidence: float, reading: Reading, conversation_id: str | None
 ) -> list[Suggestion]:
     ticket = await latest_ticket(session, conversation_id) if conversation_id else None
-    text = "Mohon maaf atas ketidaknyamanan yang Anda alami. "
-    text += (
-        f"Pengaduan Anda tercatat dengan nomor tiket {ticket} dan sedang kami tindak lanjuti."
+    follow_up = (
+        _(
+            "Pengaduan Anda tercatat dengan nomor tiket {ticket} dan sedang kami tindak lanjuti.",
+            ticket=ticket,
+        )
         if ticket
-        else "Boleh diceritakan kejadiannya (waktu, loket, dan nomor permohonan bila ada)?"
+        else _("Boleh diceritakan kejadiannya (waktu, loket, dan nomor permohonan bila ada)?")
     )
+    text = _(APOLOGY) + " " + follow_up
     return [Suggestion("Tanggapi pengaduan", text, "complaint", confidence)]
 
 
@@ -242,10 +245,12 @@ _Handler = Callable[[AsyncSession, float, Reading, str | None], Awaitable[list[S
 
 
 def _canned(title: str, text: str, intent: str) -> _Handler:
+    """A fixed reply; `text` is a catalogue msgid, shown in the language in use."""
+
     async def handler(
         session: AsyncSession, confidence: float, reading: Reading, conversation_id: str | None
     ) -> list[Suggestion]:
-        return [Suggestion(title, text, intent, confidence * 0.8)]
+        return [Suggestion(title, _(text), intent, confidence * 0.8)]
 
     return handler
 

@@ -8,6 +8,14 @@ by the delivery worker. Adding a channel is one module with a `send` method and 
 
 from __future__ import annotations
 
+from permits.texts import N_, _
+
+# What a channel says to a photo, a sticker, a voice note...: one text for every channel.
+NOT_TEXT = N_(
+    "Terima kasih. Maaf, saya belum bisa membaca gambar, dokumen, lokasi, atau pesan suara. "
+    'Silakan tuliskan pertanyaan Anda, misalnya "syarat PBG" atau "cek status PTSP-2025-AB3XYZ".'
+)
+
 
 def split_text(
     text: str, limit: int, separators: tuple[str, ...] = ("\n\n", "\n", " ")
@@ -42,4 +50,4 @@ def _pack(parts: list[str], separator: str, limit: int) -> list[str]:
 def numbered_choices(buttons: list[dict[str, str]]) -> str:
     """Buttons as a numbered list, for channels without buttons (answered by number)."""
     lines = [f"{i}. {b['title']}" for i, b in enumerate(buttons, 1)]
-    return "Balas dengan angka pilihan Anda:\n" + "\n".join(lines)
+    return _("Balas dengan angka pilihan Anda:\n{choices}", choices="\n".join(lines))

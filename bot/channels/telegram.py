@@ -40,30 +40,32 @@ from telegram.constants import ChatType, MessageLimit
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import AIORateLimiter, ExtBot
 
-from bot.channels.base import split_text
+from bot.channels.base import NOT_TEXT, split_text
 from bot.conversation.inbound import refusal, request_json, storable
 from bot.conversation.outbound import DeliveryFailed, Outbound
 from bot.conversation.turns import Turns
 from bot.keys import CHANNELS, SESSIONS, SETTINGS, TURNS
+from permits.answers import SHARE_PHONE
 from permits.phones import normalise_phone
 from permits.status import is_shared_chat
+from permits.texts import N_, _
 from permits.transcripts import link_phone
 
 log = logging.getLogger(__name__)
 
 ALLOWED_UPDATES = ["message", "callback_query"]
 CALLBACK_DATA_LIMIT = 64  # bytes, Telegram's limit for callback_data
-ONLY_TEXT = "Maaf, saya hanya bisa membaca pesan teks. Silakan tulis pertanyaan Anda."
-LINKED = (
+# Catalogue msgids, translated when sent.
+LINKED = N_(
     "Terima kasih, nomor {phone} sudah ditautkan ke percakapan ini. Sekarang Anda bisa "
     'menanyakan "permohonan saya" atau meminta kabar perubahan status.'
 )
-NOT_OWN_CONTACT = (
+NOT_OWN_CONTACT = N_(
     'Demi keamanan, yang bisa ditautkan hanya nomor Anda sendiri: tekan tombol "Bagikan '
     'nomor telepon" di bawah kotak pesan.'
 )
-NOT_INDONESIAN = "Maaf, nomor {phone} bukan nomor HP Indonesia yang bisa kami cocokkan."
-GROUP_CONTACT = (
+NOT_INDONESIAN = N_("Maaf, nomor {phone} bukan nomor HP Indonesia yang bisa kami cocokkan.")
+GROUP_CONTACT = N_(
     "Demi keamanan data pribadi, nomor telepon hanya bisa ditautkan di chat pribadi dengan "
     "bot ini, bukan di grup. Silakan kirim pesan langsung ke bot."
 )
@@ -83,7 +85,7 @@ def markup_for(
     """Inline choices; the contact keyboard only in a private chat (Telegram offers it
     nowhere else, and a group is never linked)."""
     if asks_for_phone and private:
-        share = KeyboardButton("Bagikan nomor telepon", request_contact=True)
+        share = KeyboardButton(_(SHARE_PHONE), request_contact=True)
         return ReplyKeyboardMarkup([[share]], one_time_keyboard=True, resize_keyboard=True)
     choices = [b for b in buttons if b.get("title")]
     if not choices:
@@ -137,7 +139,7 @@ async def handle_update(app: web.Application, update: Update) -> None:
     elif isinstance(message.text, str) and message.text:  # PTB does not check types
         await _on_text(app, turns, conversation_id, message.text, update_key)
     else:
-        await turns.reply_directly(conversation_id, "[bukan teks]", update_key, ONLY_TEXT)
+        await turns.reply_directly(conversation_id, "[bukan teks]", update_key, _(NOT_TEXT))
 
 
 async def _on_text(
@@ -174,22 +176,21 @@ async def _on_contact(
     assert contact is not None and sender is not None
     if message.chat.type != ChatType.PRIVATE:
         log.info("telegram contact shared in a group: not linked")
-        await turns.reply_directly(conversation_id, "[kontak di grup]", key, GROUP_CONTACT)
+        await turns.reply_directly(conversation_id, "[kontak di grup]", key, _(GROUP_CONTACT))
         return
     if contact.user_id != sender.id:
-        await turns.reply_directly(conversation_id, "[kontak orang lain]", key, NOT_OWN_CONTACT)
+        answer = _(NOT_OWN_CONTACT)
+        await turns.reply_directly(conversation_id, "[kontak orang lain]", key, answer)
         return
     phone = normalise_phone(contact.phone_number)
     if phone is None:
-        answer = NOT_INDONESIAN.format(phone=contact.phone_number)
+        answer = _(NOT_INDONESIAN, phone=contact.phone_number)
         await turns.reply_directly(conversation_id, "[kontak dibagikan]", key, answer)
         return
     async with app[SESSIONS]() as session:
         await link_phone(session, conversation_id, phone)
     log.info("telegram conversation linked to a phone")
-    await turns.reply_directly(
-        conversation_id, "[kontak dibagikan]", key, LINKED.format(phone=phone)
-    )
+    await turns.reply_directly(conversation_id, "[kontak dibagikan]", key, _(LINKED, phone=phone))
 
 
 async def webhook(request: web.Request) -> web.Response:

@@ -51,6 +51,7 @@ from bot.keys import BUS, CHANNELS, SESSIONS, SETTINGS, TURNS
 from bot.limiting import client_address, limit_storage
 from bot.metrics import METRICS
 from bot.settings import GatewaySettings
+from permits.texts import N_, _
 from permits.transcripts import history, serialise
 
 log = logging.getLogger(__name__)
@@ -61,7 +62,7 @@ CLIENT_ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 # The widget sends at most 1000 characters, a few KB as JSON; a bigger frame closes
 # the socket (aiohttp, 1009) before it is read whole.
 MAX_FRAME_BYTES = 16 * 1024
-UNKNOWN_FORMAT = "Format pesan tidak dikenal."
+UNKNOWN_FORMAT = N_("Format pesan tidak dikenal.")
 HELLO_SECONDS = 5.0  # how long a new socket may take to send its hello
 
 
@@ -126,7 +127,9 @@ class WebChannel:
 
 
 WEB = web.AppKey("web", WebChannel)
-TOO_MANY_CONNECTIONS = "Terlalu banyak sambungan obrolan dari alamat Anda. Coba lagi sebentar lagi."
+TOO_MANY_CONNECTIONS = N_(
+    "Terlalu banyak sambungan obrolan dari alamat Anda. Coba lagi sebentar lagi."
+)
 
 
 class AddressLimits:
@@ -169,7 +172,7 @@ def _address(request: web.Request) -> str:
 async def chat_socket(request: web.Request) -> web.StreamResponse:
     if not await request.app[WEB_LIMITS].connection_allowed(_address(request)):
         log.warning("web chat connection over the limit refused")
-        return web.json_response({"error": TOO_MANY_CONNECTIONS}, status=429)
+        return web.json_response({"error": _(TOO_MANY_CONNECTIONS)}, status=429)
     socket = web.WebSocketResponse(heartbeat=30, max_msg_size=MAX_FRAME_BYTES)
     await socket.prepare(request)
     token, first = await _hello(socket)
@@ -220,7 +223,7 @@ async def _on_frame(
     if frame.type == WSMsgType.TEXT:
         await _on_text(request, socket, conversation_id, frame.data)
     elif frame.type == WSMsgType.BINARY:
-        await socket.send_json({"type": "error", "text": UNKNOWN_FORMAT})
+        await socket.send_json({"type": "error", "text": _(UNKNOWN_FORMAT)})
     elif frame.type == WSMsgType.ERROR:  # aiohttp has closed this socket
         log.info(
             "web chat socket closed on a bad frame",
@@ -271,7 +274,7 @@ async def _within_limits(request: web.Request, conversation_id: str) -> bool:
 
 @dataclass(frozen=True)
 class Refused:
-    """Why a frame is not taken (Indonesian), and the client id it carried, if valid."""
+    """Why a frame is not taken (to tell the user), and the client id it carried, if valid."""
 
     text: str
     client_id: str | None = None
@@ -282,12 +285,12 @@ def _parse_chat_message(request: web.Request, data: str) -> Refused | tuple[str,
     try:
         parsed = loads(data)
     except ValueError:
-        return Refused(UNKNOWN_FORMAT)
+        return Refused(_(UNKNOWN_FORMAT))
     if not isinstance(parsed, dict) or parsed.get("type") != "message":
-        return Refused(UNKNOWN_FORMAT)
+        return Refused(_(UNKNOWN_FORMAT))
     client_id, text = parsed.get("id"), parsed.get("text")
     if not isinstance(client_id, str) or not CLIENT_ID_PATTERN.match(client_id):
-        return Refused(UNKNOWN_FORMAT)
+        return Refused(_(UNKNOWN_FORMAT))
     if not isinstance(text, str):
         text = ""  # refused as empty
     refused = refusal(text, request.app[SETTINGS].max_message_chars)

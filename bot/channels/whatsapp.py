@@ -25,12 +25,13 @@ from twilio.http.async_http_client import AsyncTwilioHttpClient
 from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 
-from bot.channels.base import numbered_choices, split_text
+from bot.channels.base import NOT_TEXT, numbered_choices, split_text
 from bot.conversation.inbound import refusal, storable
 from bot.conversation.outbound import DeliveryFailed, Outbound
 from bot.keys import CHANNELS, SESSIONS, SETTINGS, TURNS
 from permits.models import utcnow
 from permits.states import MessageKind
+from permits.texts import _
 from permits.transcripts import record_delivery_status
 
 log = logging.getLogger(__name__)
@@ -38,10 +39,6 @@ log = logging.getLogger(__name__)
 BODY_LIMIT = 1600  # characters, Twilio's limit for one WhatsApp message body
 SESSION_WINDOW = timedelta(hours=24)
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
-MEDIA_ANSWER = (
-    "Terima kasih. Maaf, saya belum bisa membaca gambar, dokumen, lokasi, atau pesan suara. "
-    'Silakan tuliskan pertanyaan Anda, misalnya "syarat PBG" atau "cek status PTSP-2025-AB3XYZ".'
-)
 SENDER_PATTERN = re.compile(r"^whatsapp:\+\d{6,16}$")
 
 
@@ -130,7 +127,7 @@ async def webhook(request: web.Request) -> web.Response:
     text = form.get("Body", "").strip()
     turns = request.app[TURNS]
     if not text:  # media without caption, location, contact card...
-        await turns.reply_directly(conversation_id, "[bukan teks]", sid, MEDIA_ANSWER)
+        await turns.reply_directly(conversation_id, "[bukan teks]", sid, _(NOT_TEXT))
     elif (refused := refusal(text, request.app[SETTINGS].max_message_chars)) is not None:
         log.info("whatsapp message refused", extra={"chars": len(text)})
         await turns.reply_directly(conversation_id, storable(text), sid, refused)

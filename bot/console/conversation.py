@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.console.live import HUB
 from bot.console.queue import CHANNEL_LABELS, conversation_url
 from bot.console.security import current_staff
-from bot.conversation.diversions import SURVEY_BUTTONS, SURVEY_QUESTION
+from bot.conversation.diversions import survey
 from bot.keys import CHANNELS, DELIVERY, SESSIONS, SETTINGS
 from permits.errors import ApplicationNotFound, InvalidNumber, NotLinked
 from permits.handoff import OUTCOMES, REASONS, close, mark_survey_asked
@@ -210,7 +210,7 @@ async def _finish(request: web.Request, outcome: str, note: str, farewell: str) 
                 queue_outbound(
                     session,
                     conversation_id,
-                    Outgoing(SURVEY_QUESTION, SURVEY_BUTTONS),
+                    survey(),
                     sender=Sender.SYSTEM,
                     kind=MessageKind.SURVEY,
                 )

@@ -29,26 +29,36 @@ from permits.models import Conversation, Message, utcnow
 from permits.office_hours import OfficeHours
 from permits.phones import phone_in
 from permits.states import MessageDirection, MessageState
+from permits.texts import N_, _
 from permits.transcripts import Outgoing
 
-SURVEY_QUESTION = (
+# Catalogue msgids, translated when sent.
+SURVEY_QUESTION = N_(
     "Terima kasih telah menghubungi petugas kami. Bagaimana penilaian Anda terhadap "
     "pelayanan tadi? Balas dengan angka:\n1 = Tidak baik\n2 = Kurang baik\n3 = Baik\n"
     "4 = Sangat baik"
 )
-SURVEY_BUTTONS = [
-    {"title": "1 Tidak baik", "payload": "1"},
-    {"title": "2 Kurang baik", "payload": "2"},
-    {"title": "3 Baik", "payload": "3"},
-    {"title": "4 Sangat baik", "payload": "4"},
+SURVEY_CHOICES = [  # (title, payload): the payload is the score the gateway reads
+    (N_("1 Tidak baik"), "1"),
+    (N_("2 Kurang baik"), "2"),
+    (N_("3 Baik"), "3"),
+    (N_("4 Sangat baik"), "4"),
 ]
-SURVEY_THANKS = "Terima kasih atas penilaian Anda ({score} dari 4). Masukan Anda kami gunakan "
-SURVEY_THANKS += "untuk memperbaiki layanan."
-CALLBACK_NOTED = (
+SURVEY_THANKS = N_(
+    "Terima kasih atas penilaian Anda ({score} dari 4). Masukan Anda kami gunakan "
+    "untuk memperbaiki layanan."
+)
+CALLBACK_NOTED = N_(
     "Terima kasih. Nomor {phone} sudah kami catat; petugas kami akan menelepon Anda mulai "
     "{opening}."
 )
 _SCORE = re.compile(r"^\s*([1-4])(?!\d)")
+
+
+def survey() -> Outgoing:
+    """The satisfaction survey sent when an agent closes the conversation."""
+    buttons = [{"title": _(title), "payload": score} for title, score in SURVEY_CHOICES]
+    return Outgoing(_(SURVEY_QUESTION), buttons)
 
 
 @dataclass(frozen=True)
@@ -133,13 +143,13 @@ class Diversions:
         score = survey_score(text)
         if score is not None and (survey := await awaiting_survey(session, conversation_id)):
             await record_survey(session, survey, score)
-            return Diverted(MessageState.ANSWERED, [Outgoing(SURVEY_THANKS.format(score=score))])
+            return Diverted(MessageState.ANSWERED, [Outgoing(_(SURVEY_THANKS, score=score))])
         phone = phone_in(text)
         if phone and (callback := await awaiting_callback_number(session, conversation_id)):
             await record_callback_number(session, callback, phone)
             opening = self._hours.describe_opening(utcnow())
             return Diverted(
                 MessageState.ANSWERED,
-                [Outgoing(CALLBACK_NOTED.format(phone=phone, opening=opening))],
+                [Outgoing(_(CALLBACK_NOTED, phone=phone, opening=opening))],
             )
         return None

@@ -1,4 +1,4 @@
-"""What every entry point checks of what it is sent, and its refusals, in Indonesian.
+"""What every entry point checks of what it is sent, and its refusals (message catalogue).
 
 The web chat, the API, Telegram and WhatsApp refuse the same texts with the same
 sentences: an empty message, one longer than TANYA_MAX_MESSAGE_CHARS, and text no
@@ -16,9 +16,13 @@ from typing import Any
 
 from aiohttp import web
 
-EMPTY = "Pesan kosong. Silakan tulis pertanyaan Anda."
-TOO_LONG = "Pesan terlalu panjang (maksimal {limit} karakter)."
-UNREADABLE = "Pesan berisi karakter yang tidak bisa dibaca. Silakan tulis ulang pertanyaan Anda."
+from permits.texts import N_, _
+
+EMPTY = N_("Pesan kosong. Silakan tulis pertanyaan Anda.")
+TOO_LONG = N_("Pesan terlalu panjang (maksimal {limit} karakter).")
+UNREADABLE = N_(
+    "Pesan berisi karakter yang tidak bisa dibaca. Silakan tulis ulang pertanyaan Anda."
+)
 
 _UNREADABLE_CHARACTERS = re.compile(r"[\x00\ud800-\udfff]")
 
@@ -34,13 +38,13 @@ def storable(text: str) -> str:
 
 
 def refusal(text: str, limit: int) -> str | None:
-    """Why a user's text cannot go to the bot, in Indonesian; None if it can."""
+    """Why a user's text cannot go to the bot, to tell the user; None if it can."""
     if not text.strip():
-        return EMPTY
+        return _(EMPTY)
     if len(text) > limit:
-        return TOO_LONG.format(limit=limit)
+        return _(TOO_LONG, limit=limit)
     if not readable(text):
-        return UNREADABLE
+        return _(UNREADABLE)
     return None
 
 

@@ -37,9 +37,11 @@ from bot.conversation.outbound import visible_buttons
 from bot.conversation.rasa import BotReply, RasaClient, RasaUnavailable
 from bot.logs import conversation_id as current_conversation
 from bot.metrics import Metrics
+from permits.answers import CANNOT_ANSWER
 from permits.inbox import file_unrecognised, is_unrecognised
 from permits.models import Message, utcnow
 from permits.states import MessageKind, MessageState, Sender
+from permits.texts import N_, _
 from permits.transcripts import (
     Outgoing,
     as_outgoing,
@@ -55,15 +57,12 @@ from permits.transcripts import (
 
 log = logging.getLogger(__name__)
 
-KEPT_FOR_LATER = (
+# Catalogue msgids of the gateway's own notices, translated when sent.
+KEPT_FOR_LATER = N_(
     "Maaf, layanan sedang gangguan. Pesan Anda kami simpan dan akan kami jawab "
     "begitu layanan pulih."
 )
-NO_ANSWER = (
-    "Maaf, layanan sedang gangguan sehingga jawaban belum bisa disiapkan. Silakan coba "
-    "lagi atau hubungi call center {call_centre}."
-)
-SLOW_DOWN = (
+SLOW_DOWN = N_(
     "Pesan Anda terlalu banyak dalam waktu singkat. Mohon tunggu sebentar sebelum "
     "mengirim pesan lagi."
 )
@@ -208,11 +207,11 @@ class Turns:
             inbound, new = await self._record_request(session, conversation_id, text, request_id)
             if new:
                 if not await self._admit(session, inbound):
-                    return Answer([Outgoing(SLOW_DOWN)], None, limited=True)
+                    return Answer([Outgoing(_(SLOW_DOWN))], None, limited=True)
                 await session.commit()
                 self._observer(conversation_id, [inbound])
             elif inbound.state == MessageState.LIMITED:
-                return Answer([Outgoing(SLOW_DOWN)], None, limited=True)
+                return Answer([Outgoing(_(SLOW_DOWN))], None, limited=True)
             try:
                 answered = await self._answer_waiting(
                     session,
@@ -239,7 +238,7 @@ class Turns:
         self._metrics.flood_limited.inc()
         log.warning("flood limit reached")
         if tell:
-            await self._tell_once(session, inbound.conversation_id, SLOW_DOWN, MessageKind.LIMIT)
+            await self._tell_once(session, inbound.conversation_id, _(SLOW_DOWN), MessageKind.LIMIT)
         return False
 
     async def _answer_waiting(
@@ -290,7 +289,7 @@ class Turns:
                 await settle_inbound(session, inbound, MessageState.FAILED, [])
             else:
                 await self._tell_once(
-                    session, inbound.conversation_id, KEPT_FOR_LATER, MessageKind.NOTICE
+                    session, inbound.conversation_id, _(KEPT_FOR_LATER), MessageKind.NOTICE
                 )
             return None
         return await self._settle(
@@ -402,7 +401,7 @@ class Turns:
             reply = await self._ask_rasa(session, inbound, context, repeat=repeat)
         except RasaUnavailable:
             await self._tell_once(
-                session, inbound.conversation_id, KEPT_FOR_LATER, MessageKind.NOTICE
+                session, inbound.conversation_id, _(KEPT_FOR_LATER), MessageKind.NOTICE
             )
             return False
         await self._settle(session, inbound, reply, self._replies_of(reply), delivered=False)
@@ -437,9 +436,10 @@ class Turns:
         ]
         if not replies:
             # Every turn of our domain answers something; silence means the action
-            # server failed inside Rasa. The user hears that, not nothing.
+            # server failed inside Rasa. The user hears what an action says when the
+            # database is down, not nothing.
             log.warning("rasa answered nothing")
-            replies = [Outgoing(NO_ANSWER.format(call_centre=self._call_centre))]
+            replies = [Outgoing(_(CANNOT_ANSWER, call_centre=self._call_centre))]
         return replies
 
     async def _settle(

@@ -27,7 +27,12 @@ async def test_missing_permit_is_asked_for_and_remembered(executor: ActionExecut
     text, buttons, slots = await run(
         executor, action_call("action_answer_fee", "biayanya?", "ask_fee")
     )
-    assert "Izin apa" in text and len(buttons) == 4
+    assert text == (  # as before the message catalogue
+        "Izin apa yang Anda maksud? Contoh: PBG (dulu IMB), NIB (dulu SIUP/TDP), "
+        "reklame, SIP dokter. Silakan ketik nama izinnya."
+    )
+    assert [b["title"] for b in buttons][:1] == ["Persetujuan Bangunan Gedung (PBG)"]
+    assert len(buttons) == 4
     assert slots["pending_question"] == "fee"
     call = action_call(
         "action_resume_pending", "imb", "inform", entities=PBG, slots={"pending_question": "fee"}
@@ -42,7 +47,8 @@ async def test_a_name_no_permit_has_said_out_of_the_blue_is_not_understood(
     gibberish = [{"entity": "permit_type", "value": "qwrtpl zzvb", "start": 5, "end": 16}]
     call = action_call("action_resume_pending", "xkcd qwrtpl zzvb", "inform", entities=gibberish)
     text, buttons, slots = await run(executor, call)
-    assert "belum paham" in text and len(buttons) == 2
+    assert text == "Maaf, saya belum paham maksud Anda. Apakah yang Anda maksud salah satu ini?"
+    assert [b["title"] for b in buttons] == ["Persyaratan izin", "Cek status permohonan"]
     assert slots["fallback_count"] == 1
 
 

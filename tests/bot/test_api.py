@@ -144,7 +144,10 @@ async def test_rasa_down_gets_an_apology_not_a_crash(
     client = await aiohttp_client(create_app(settings))
     status, body = await send(client, "api:down", "halo")
     assert status == 503
-    assert "sedang gangguan" in body["messages"][0]["text"]
+    assert body["messages"][0]["text"] == (  # as before the message catalogue
+        "Maaf, layanan sedang gangguan. Pesan Anda kami simpan, silakan coba lagi sebentar "
+        "lagi atau hubungi call center 1500164."
+    )
 
 
 async def test_a_message_left_unanswered_is_answered_later_for_the_callers_retry(
@@ -206,7 +209,10 @@ async def test_a_silent_rasa_turn_becomes_an_apology(
     fake.silent = True  # what Rasa answers when the action server is down
     status, body = await send(gateway, "api:quiet", "syarat imb")
     assert status == 200
-    assert "sedang gangguan" in body["messages"][0]["text"]
+    assert body["messages"][0]["text"] == (  # what an action says when the database is down
+        "Maaf, sistem data kami sedang gangguan sehingga saya belum bisa menjawab. Silakan "
+        "coba lagi beberapa saat lagi, atau hubungi petugas di call center 1500164."
+    )
 
 
 async def test_messages_the_bot_did_not_understand_reach_the_inbox(

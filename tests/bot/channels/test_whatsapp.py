@@ -14,7 +14,8 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select, update
 
-from bot.channels.whatsapp import BODY_LIMIT, EMPTY_TWIML, MEDIA_ANSWER
+from bot.channels.base import NOT_TEXT
+from bot.channels.whatsapp import BODY_LIMIT, EMPTY_TWIML
 from bot.conversation.turns import SLOW_DOWN
 from bot.keys import SESSIONS
 from permits.demo import load_demo
@@ -187,7 +188,7 @@ async def test_media_and_locations_get_a_polite_text_answer(
 ) -> None:
     assert await deliver(whatsapp_gateway, form) == 200
     [sent] = await fake_twilio[0].wait_for_sent(1)
-    assert sent["Body"] == MEDIA_ANSWER
+    assert sent["Body"] == NOT_TEXT
     assert sent["To"] == f"whatsapp:{BUDI}"
     assert fake_rasa[0].received == []
     [inbound] = await stored(whatsapp_gateway, "in")
