@@ -5,7 +5,9 @@ limit, then answer in the background. drain: under the conversation's lock,
 answer its unanswered messages oldest first: Rasa, then the replies are queued
 for the delivery worker in the same transaction that marks the message answered.
 If Rasa cannot be reached, the user is told once that the message is kept, and
-`recover_forever` answers it when Rasa is back.
+`recover_forever` answers it when Rasa is back. answer_now (the HTTP API) is the same
+pipeline with the other sink: the replies go back in the response, and a message Rasa
+could not answer is marked failed so that the caller's retry asks again.
 
 Rasa is told when a message may have reached it before ("repeat"), so that it
 looks the message up in its tracker instead of answering it twice. Only the
