@@ -187,10 +187,13 @@ async def test_an_agent_on_one_replica_sees_a_citizens_message_sent_to_the_other
 
 
 async def console_line_with(console: Socket, text: str) -> dict[str, Any]:
-    while True:
-        event: dict[str, Any] = await asyncio.wait_for(console.receive_json(), timeout=8)
-        if event["type"] == "message" and event["message"]["text"] == text:
-            return event
+    # One deadline for the whole wait: the console also shows other conversations'
+    # lines (another test run on the same Redis), which must not keep it waiting forever.
+    async with asyncio.timeout(8):
+        while True:
+            event: dict[str, Any] = await console.receive_json()
+            if event["type"] == "message" and event["message"]["text"] == text:
+                return event
 
 
 async def test_a_storm_of_one_telegram_update_on_both_replicas_is_answered_once(
