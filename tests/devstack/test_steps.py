@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from devstack.steps import Steps, run_logged, verbose
+from devstack.supervisor import Stack, StackConfig, StackError
 
 # What a child of `make run` prints: library notices nobody can act on, and one error.
 HARMLESS_NOTICES = [
@@ -121,3 +122,34 @@ def test_a_failed_step_prints_the_last_lines_of_its_log_and_where_it_is(
     assert lines[3] == f"      last lines of {log}:"
     assert lines[-1] == "        " + ERROR_LINE
     assert any("pkg_resources is deprecated" in line for line in lines[4:])  # the whole tail
+
+
+async def test_make_runs_children_log_to_files_and_show_only_their_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A Rasa (here a stand-in printing Rasa's start-up noise, then failing) started the
+    way `make run` starts it: its output in var/log/rasa.log, its error on the terminal."""
+    engine_bin = tmp_path / ".venv-engine" / "bin"
+    engine_bin.mkdir(parents=True)
+    stand_in = engine_bin / "rasa"
+    (tmp_path / "noisy.py").write_text(NOISY_CHILD)
+    stand_in.write_text(f"#!/bin/sh\nexec {sys.executable} {tmp_path / 'noisy.py'} 1\n")
+    stand_in.chmod(0o755)
+    logs = tmp_path / "var" / "log"
+    config = StackConfig(
+        root=tmp_path,
+        model_dir=tmp_path,
+        log_dir=logs,
+        filter_output=True,
+        work_dir=tmp_path / "var",
+        load_demo=False,
+        start_timeout=10,
+    )
+    with pytest.raises(StackError, match="rasa exited with code 1") as failed:
+        await Stack(config).start(only=["rasa"])
+    assert failed.value.log == logs / "rasa.log"
+    assert capsys.readouterr().err == f"[rasa] {ERROR_LINE}\n"
+    kept = (logs / "rasa.log").read_text()
+    assert "pkg_resources" in kept
+    assert ERROR_LINE in kept
+    assert (tmp_path / "var" / "endpoints.yml").exists()  # not among the logs
