@@ -4,6 +4,8 @@ noise in var/log/, errors still on the terminal, everything with V=1."""
 from __future__ import annotations
 
 import io
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -153,3 +155,40 @@ async def test_make_runs_children_log_to_files_and_show_only_their_errors(
     assert "pkg_resources" in kept
     assert ERROR_LINE in kept
     assert (tmp_path / "var" / "endpoints.yml").exists()  # not among the logs
+
+
+def run_setup_script(tmp_path: Path, argument: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """scripts/setup.sh, copied into an empty checkout so it writes only there."""
+    script = tmp_path / "scripts" / "setup.sh"
+    script.parent.mkdir()
+    shutil.copy(Path(__file__).resolve().parents[2] / "scripts" / "setup.sh", script)
+    environment = {k: v for k, v in os.environ.items() if k not in ("V", "TANYA_STEPS")}
+    return subprocess.run(
+        ["bash", str(script), argument],
+        env={**environment, **env},
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+
+
+def test_make_setup_reports_its_step_and_shows_its_log_when_it_fails(tmp_path: Path) -> None:
+    done = run_setup_script(tmp_path, "neither", TANYA_STEPS="setup train demo stack")
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [
+        "[1/4] setting up the Python environments (the first time takes a few minutes) …",
+        "      failed after 0 s (exit code 2)",
+        "      last lines of var/log/setup.log:",
+        f"        usage: {tmp_path / 'scripts' / 'setup.sh'} [app|engine|all]",
+    ]
+    assert "usage:" in (tmp_path / "var" / "log" / "setup.log").read_text()
+
+
+def test_make_setup_with_v_1_leaves_its_output_on_the_terminal(tmp_path: Path) -> None:
+    done = run_setup_script(tmp_path, "neither", V="1")
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [
+        "setting up the Python environments (the first time takes a few minutes) …",
+        f"usage: {tmp_path / 'scripts' / 'setup.sh'} [app|engine|all]",
+        "failed after 0 s (exit code 2)",
+    ]
