@@ -32,12 +32,14 @@ TAIL_LINES = 20
 
 # Notices every start prints and nobody can act on; they stay in the logs.
 HARMLESS = tuple(
-    re.compile(pattern, re.IGNORECASE)
+    re.compile(pattern)
     for pattern in (
-        # TensorFlow, absl and CUDA at import on a machine without a GPU.
-        r"tensorflow|oneDNN|cuda|cudnn|cublas|cufft|TF-TRT|absl|xla|"
-        r"computation placer|Could not load dynamic library|cpu_feature_guard",
-        r"\bjax\b",
+        # TensorFlow's and XLA's C++ log lines (CPU features, no GPU or CUDA found).
+        r"[IWE] (tensorflow|xla|external/local_xla|external/local_tsl)/\S+:\d+\]",
+        r"absl::InitializeLog|TF-TRT Warning|Unable to register cu(DNN|FFT|BLAS)",
+        # Deprecation notices from inside TensorFlow, Keras and JAX.
+        r"/(tensorflow|tf_keras|keras|jax|absl)/\S+:\d+: \w*Warning",
+        r"jax\.\w+ is deprecated",
         r"pkg_resources|declare_namespace",
         # Rasa 3.6's own dependencies: matplotlib, the SQLAlchemy 1.4 API of its tracker
         # store, sanic-cors's version check.
@@ -47,11 +49,13 @@ HARMLESS = tuple(
         r"duplicated intents",
         r"training a response selector",
         r"utterance '(utter_faq|utter_default)' is not used",
-        r"telemetry",
+        # Rasa's notice about usage telemetry (which the Makefile and devstack turn off).
+        r"(?i)telemetry",
     )
 )
 ATTENTION = re.compile(
-    r"\b(error|critical|fatal|traceback|exception|warning)\b|Error:|Warning:", re.IGNORECASE
+    r"\b(error|critical|fatal|traceback|exception|warning)\b|Error:|Warning:|Exception:",
+    re.IGNORECASE,
 )
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 

@@ -155,9 +155,11 @@ def main() -> int:
     def run(command: list[str]) -> None:
         run_logged(command, train_log, env=engine_env(), show_all=show_all, append=False)
 
+    current = not force and model_is_current()
+    title = "training the model" + ("" if current else " (about 12 min on 2 cores)")
     try:
-        with Steps.from_env().step("train", "training the model", train_log) as step:
-            if not force and model_is_current():
+        with Steps.from_env().step("train", title, train_log) as step:
+            if current:
                 step.result = f"up to date ({shown_path(MODELS / f'{MODEL_NAME}.tar.gz')})"
                 step.log = None  # nothing was written to it
             else:

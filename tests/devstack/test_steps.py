@@ -87,6 +87,23 @@ def test_harmless_library_notices_stay_in_the_log_and_errors_reach_the_terminal(
     assert ERROR_LINE in kept
 
 
+def test_a_crash_reaches_the_terminal(tmp_path: Path) -> None:
+    crash = tmp_path / "crash.py"
+    crash.write_text(
+        "import warnings\n"
+        "warnings.warn('Slot `permit` is not used in any story')\n"
+        "class InvalidConfigException(Exception): pass\n"
+        "raise InvalidConfigException('the pipeline has no tokenizer')\n"
+    )
+    terminal = io.StringIO()
+    with pytest.raises(subprocess.CalledProcessError):
+        run_logged([sys.executable, str(crash)], tmp_path / "x.log", cwd=tmp_path, out=terminal)
+    shown = terminal.getvalue().splitlines()
+    assert "Traceback (most recent call last):" in shown
+    assert "InvalidConfigException: the pipeline has no tokenizer" in shown
+    assert any("UserWarning: Slot `permit` is not used" in line for line in shown)
+
+
 def test_with_v_1_every_line_reaches_the_terminal(tmp_path: Path) -> None:
     assert verbose({"V": "1"})
     assert not verbose({})
