@@ -165,7 +165,9 @@ def main() -> int:
             else:
                 train(force=True, run=run)
     except subprocess.CalledProcessError:
-        return 1
+        return 1  # the step printed the last lines of the log
+    except KeyboardInterrupt:
+        return 130  # the step printed that it was interrupted; no traceback
     return 0
 
 

@@ -4,6 +4,7 @@
 #   .venv-engine  Rasa engine, Python 3.10, rasa==3.6.21 + engine/constraints.txt
 # Usage: scripts/setup.sh [app|engine|all]
 set -euo pipefail
+self="$(cd "$(dirname "$0")" && pwd)/$(basename "$0")"  # run again below, from the root
 cd "$(dirname "$0")/.."
 what="${1:-all}"
 
@@ -86,11 +87,11 @@ reported() {  # runs this script again for "$1" as the reported step
     [ -x .venv-engine/bin/rasa ] || note=" (the first time takes a few minutes)"
     echo "${prefix}setting up the Python environments$note …" >&2
     if [ -n "${V:-}" ] && [ "${V:-}" != 0 ]; then
-        TANYA_SETUP_REPORTED=1 "$0" "$1" || rc=$?
+        TANYA_SETUP_REPORTED=1 bash "$self" "$1" || rc=$?
         log=""
     else
         mkdir -p var/log
-        TANYA_SETUP_REPORTED=1 "$0" "$1" > "$log" 2>&1 || rc=$?
+        TANYA_SETUP_REPORTED=1 bash "$self" "$1" > "$log" 2>&1 || rc=$?
     fi
     took="$(duration "$SECONDS")"
     if [ "$rc" -ne 0 ]; then
