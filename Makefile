@@ -16,13 +16,17 @@ help:  ## list the targets
 setup:  ## create/refresh both Python environments (idempotent)
 	@scripts/setup.sh all
 
-train: setup  ## train the Rasa model when data or config changed
+train: setup  ## train the Rasa model when data or config changed (log: var/log/train.log)
 	@$(APP_PY) -m nlu.train
 
 demo: setup  ## create the SQLite database and load the demo catalogue
 	@$(APP_PY) -m permits demo
 
-run: train  ## start Rasa, the action server and the gateway with demo data
+# Each step prints its start and its end with the time; the children's output goes to
+# var/log/ (devstack/steps.py). `make run V=1` (or V=1 make run) shows all of it.
+# TANYA_STEPS numbers the steps "[n/4]"; make passes it on to the prerequisites too.
+run: export TANYA_STEPS := setup train demo stack
+run: train  ## start Rasa, the action server and the gateway with demo data (V=1: all output)
 	@$(APP_PY) -m devstack run
 
 chat: setup  ## chat in the terminal with the running stack

@@ -1,6 +1,7 @@
 """Development commands.
 
-python -m devstack run     run Rasa, the action server and the gateway with demo data (make run)
+python -m devstack run     run Rasa, the action server and the gateway with demo data (make run;
+                           their output in var/log/, all of it on the terminal with V=1)
 python -m devstack chat    chat in the terminal with a running gateway (make chat)
 """
 
@@ -12,6 +13,7 @@ import asyncio
 from bot.logs import configure_logging
 from bot.settings import GatewaySettings
 from devstack.chat import chat
+from devstack.steps import verbose
 from devstack.supervisor import StackConfig, run_stack
 
 
@@ -28,7 +30,9 @@ def main() -> int:
         url = args.url or f"http://{settings.gateway_host}:{settings.gateway_port}"
         return asyncio.run(chat(url, settings.api_token, args.conversation_id))
     configure_logging()
-    return asyncio.run(run_stack(StackConfig.from_settings(settings)))
+    # V=1: every child's output on this terminal; otherwise in var/log/.
+    config = StackConfig.from_settings(settings, quiet=not verbose())
+    return asyncio.run(run_stack(config))
 
 
 if __name__ == "__main__":

@@ -9,11 +9,16 @@ load benchmark: several Rasa and gateway processes, Rasa's tracker store in
 PostgreSQL and its lock store in Redis, the gateways sharing Redis
 (`rasa_replicas`, `gateway_replicas`, `tracker_store_url`, `redis_url`).
 Replica n > 1 is named "rasa-n" / "gateway-n".
+
+For `make run` each child writes to var/log/<name>.log and only the lines that need a
+developer's eye reach the terminal (devstack/steps.py); V=1 leaves every child on the
+terminal.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import signal
@@ -28,6 +33,7 @@ import aiohttp
 
 from bot.settings import GatewaySettings
 from deploy.endpoints import rasa_endpoints
+from devstack.steps import LOG_DIR, Filter, Steps, shown_path
 from nlu.train import NO_TELEMETRY, model_in_service_file
 from permits.demo import DEMO_STAFF_PASSWORD
 
@@ -53,6 +59,10 @@ class StackConfig:
     actions_port: int = 5055
     gateway_port: int = 8080
     log_dir: Path | None = None  # None: children write to this terminal
+    # Children's output through devstack.steps.Filter: all of it to log_dir, the lines
+    # that need attention to this terminal too (make run).
+    filter_output: bool = False
+    work_dir: Path | None = None  # endpoints.yml, training files; None: log_dir or root/var
     load_demo: bool = True
     start_timeout: float = 240.0
     extra_env: dict[str, str] = field(default_factory=dict)
@@ -64,12 +74,16 @@ class StackConfig:
     replica_ports: dict[str, int] = field(default_factory=dict)  # "rasa-2" -> port
 
     @classmethod
-    def from_settings(cls, settings: GatewaySettings) -> StackConfig:
+    def from_settings(cls, settings: GatewaySettings, *, quiet: bool = False) -> StackConfig:
+        """quiet: children's output to var/log/, the terminal keeps what needs attention."""
         return cls(
             database_url=settings.database_url,
             rasa_token=settings.rasa_token,
             api_token=settings.api_token,
             gateway_port=settings.gateway_port,
+            log_dir=LOG_DIR if quiet else None,
+            filter_output=quiet,
+            work_dir=ROOT / "var" if quiet else None,
         )
 
     @classmethod
@@ -102,10 +116,25 @@ class Child:
     name: str
     process: asyncio.subprocess.Process
     output: IO[bytes] | None
+    lines: Filter | None = None
+    pump: asyncio.Task[None] | None = None
+
+    async def release(self) -> None:
+        """After the process exited: the rest of its output read, its log closed."""
+        if self.pump is not None:
+            # A grandchild that kept the pipe open must not hold up the stop.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.pump, 5)
+        if self.lines is not None:
+            self.lines.close()
+        if self.output is not None:
+            self.output.close()
 
 
 class StackError(RuntimeError):
-    pass
+    def __init__(self, message: str, log: Path | None = None) -> None:
+        super().__init__(message)
+        self.log = log  # the failed process's log, when it has one
 
 
 class Stack:
@@ -170,7 +199,10 @@ class Stack:
 
     @property
     def runtime_dir(self) -> Path:
-        return self.config.log_dir or self.config.root / "var"
+        return self.config.work_dir or self.config.log_dir or self.config.root / "var"
+
+    def log_of(self, name: str) -> Path | None:
+        return None if self.config.log_dir is None else self.config.log_dir / f"{name}.log"
 
     def _write_endpoints(self) -> Path:
         """Rasa does not expand environment variables in endpoints.yml, so write it."""
@@ -227,18 +259,36 @@ class Stack:
             env["TANYA_GATEWAY_PORT"] = str(self.port_of(name))
         return env
 
-    async def _load_demo(self) -> None:
-        process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "permits", "demo", cwd=self.config.root, env=self._env()
-        )
-        if await process.wait() != 0:
-            raise StackError("loading the demo database failed")
+    async def load_demo(self) -> None:
+        """The demo database (permits demo), its output in demo.log when there are logs."""
+        log = self.log_of("demo")
+        output = None
+        if log is not None:
+            log.parent.mkdir(parents=True, exist_ok=True)
+            output = log.open("wb")
+        try:
+            process = await asyncio.create_subprocess_exec(
+                *[sys.executable, "-m", "permits", "demo"],
+                cwd=self.config.root,
+                env=self._env(),
+                stdout=output,
+                stderr=output,
+            )
+            code = await process.wait()
+        finally:
+            if output is not None:
+                output.close()
+        if code != 0:
+            raise StackError(f"loading the demo database failed (exit code {code})", log)
 
     async def _spawn(self, name: str, command: list[str]) -> None:
-        output = None
-        if self.config.log_dir is not None:
-            self.config.log_dir.mkdir(parents=True, exist_ok=True)
-            output = (self.config.log_dir / f"{name}.log").open("ab")
+        log = self.log_of(name)
+        if log is not None:
+            log.parent.mkdir(parents=True, exist_ok=True)
+        if log is not None and self.config.filter_output:
+            await self._spawn_filtered(name, command, log)
+            return
+        output = None if log is None else log.open("ab")
         process = await asyncio.create_subprocess_exec(
             *command,
             cwd=self.config.root,
@@ -249,12 +299,29 @@ class Stack:
         )
         self.children.append(Child(name, process, output))
 
+    async def _spawn_filtered(self, name: str, command: list[str], log: Path) -> None:
+        process = await asyncio.create_subprocess_exec(
+            *command,
+            cwd=self.config.root,
+            env=self._env_of(name),
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+            start_new_session=True,
+            limit=2**20,  # Rasa logs whole trackers on one line at debug level
+        )
+        lines = Filter(log)
+        assert process.stdout is not None
+        pump = asyncio.ensure_future(_pump(process.stdout, lines, f"[{name}] "))
+        self.children.append(Child(name, process, None, lines, pump))
+
     async def _wait_healthy(self, name: str, url: str, deadline: float) -> None:
         child = next(c for c in self.children if c.name == name)
         async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5)) as http:
             while time.monotonic() < deadline:
                 if child.process.returncode is not None:
-                    raise StackError(f"{name} exited with code {child.process.returncode}")
+                    raise StackError(
+                        f"{name} exited with code {child.process.returncode}", self.log_of(name)
+                    )
                 try:
                     async with http.get(url) as response:
                         if response.status == 200:
@@ -262,11 +329,18 @@ class Stack:
                 except (aiohttp.ClientError, TimeoutError):
                     pass
                 await asyncio.sleep(0.5)
-        raise StackError(f"{name} did not become healthy in {self.config.start_timeout:.0f} s")
+        raise StackError(
+            f"{name} did not become healthy in {self.config.start_timeout:.0f} s",
+            self.log_of(name),
+        )
 
     async def start(self, only: list[str] | None = None) -> None:
         if self.config.load_demo:
-            await self._load_demo()
+            await self.load_demo()
+        await self.launch(only)
+
+    async def launch(self, only: list[str] | None = None) -> None:
+        """Starts the processes (all, or those named) and waits until each is healthy."""
         deadline = time.monotonic() + self.config.start_timeout
         wanted = {k: v for k, v in self.commands().items() if only is None or k in only}
         try:
@@ -284,8 +358,7 @@ class Stack:
         if child.process.returncode is None:
             child.process.send_signal(signal.SIGTERM)
         await child.process.wait()
-        if child.output is not None:
-            child.output.close()
+        await child.release()
         self.children.remove(child)
         await asyncio.sleep(down_for)
         await self._spawn(name, self.commands()[name])
@@ -307,8 +380,7 @@ class Stack:
             except TimeoutError:
                 child.process.kill()
                 await child.process.wait()
-            if child.output is not None:
-                child.output.close()
+            await child.release()
         self.children.clear()
 
     async def wait_for_exit(self) -> Child:
@@ -318,6 +390,11 @@ class Stack:
         for task in pending:
             task.cancel()
         return waits[done.pop()]
+
+
+async def _pump(stream: asyncio.StreamReader, lines: Filter, label: str) -> None:
+    async for raw in stream:
+        lines.feed(raw.decode(errors="replace"), label)
 
 
 def _replica_names(kind: str, replicas: int) -> list[str]:
@@ -338,18 +415,19 @@ def _banner(stack: Stack) -> str:
     )
 
 
-async def run_stack(config: StackConfig) -> int:
+async def run_stack(config: StackConfig, steps: Steps | None = None) -> int:
+    """`make run`: the demo database and the three processes as two reported steps,
+    the banner, then wait for Ctrl-C or a child's death."""
+    steps = steps or Steps.from_env()
     stack = Stack(config)
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stopping.set)
-    sys.stderr.write("starting Rasa, the action server and the gateway (Rasa takes ~30 s)...\n")
     try:
-        await stack.start()
-    except StackError as exc:
-        sys.stderr.write(f"could not start: {exc}\n")
-        return 1
+        await _start_reported(stack, steps)
+    except StackError:
+        return 1  # the step's failed line and the log's last lines are printed
     sys.stderr.write(_banner(stack))
     died = asyncio.ensure_future(stack.wait_for_exit())
     stopper = asyncio.ensure_future(stopping.wait())
@@ -357,9 +435,11 @@ async def run_stack(config: StackConfig) -> int:
     code = 0
     if died.done():
         child = died.result()
+        log = stack.log_of(child.name)
         sys.stderr.write(
             f"{child.name} stopped unexpectedly (exit code "
-            f"{child.process.returncode}); stopping the others\n"
+            f"{child.process.returncode}); stopping the others"
+            f"{f' (log: {shown_path(log)})' if log else ''}\n"
         )
         code = 1
     died.cancel()
@@ -367,3 +447,18 @@ async def run_stack(config: StackConfig) -> int:
     await stack.stop()
     sys.stderr.write("stopped\n")
     return code
+
+
+async def _start_reported(stack: Stack, steps: Steps) -> None:
+    if stack.config.load_demo:
+        with steps.step("demo", "loading the demo database", stack.log_of("demo")):
+            await stack.load_demo()
+    logs = stack.config.log_dir
+    where = f"; logs in {shown_path(logs)}/" if logs else ""
+    title = f"starting Rasa, the action server and the gateway (Rasa takes ~30 s{where})"
+    with steps.step("stack", title) as step:
+        try:
+            await stack.launch()
+        except StackError as exc:
+            step.log = exc.log  # the failed line shows the last lines of that child's log
+            raise

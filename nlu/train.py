@@ -4,7 +4,8 @@
 
 The fingerprint (SHA-256 of config.yml, domain.yml, nlu/data/** and the custom
 component code) is stored next to the model; an unchanged fingerprint means the
-model in models/ is current and nothing is done.
+model in models/ is current and nothing is done. From the command line, rasa's output
+goes to var/log/train.log and the terminal shows one line per start and end (V=1: all).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -95,47 +97,77 @@ def rasa(*args: str) -> list[str]:
     return [str(ROOT / ".venv-engine" / "bin" / "rasa"), *args]
 
 
-def train(force: bool = False) -> Path:
+def train_command() -> list[str]:
+    return rasa(
+        "train",
+        "--config",
+        "config.yml",
+        "--domain",
+        "domain.yml",
+        "--data",
+        "nlu/data",
+        "--out",
+        str(MODELS),
+        "--fixed-model-name",
+        MODEL_NAME,
+        "--quiet",
+    )
+
+
+def model_is_current() -> bool:
     model = MODELS / f"{MODEL_NAME}.tar.gz"
     stamp = MODELS / f"{MODEL_NAME}.fingerprint"
-    wanted = fingerprint()
-    if not force and model.exists() and stamp.exists() and stamp.read_text() == wanted:
+    return model.exists() and stamp.exists() and stamp.read_text() == fingerprint()
+
+
+def _run_in_terminal(command: list[str]) -> None:
+    subprocess.run(command, cwd=ROOT, env=engine_env(), check=True)
+
+
+def train(force: bool = False, run: Callable[[list[str]], None] = _run_in_terminal) -> Path:
+    """Trains unless the model is current; `run` runs the rasa command (raising
+    CalledProcessError when it fails), by default with its output on this terminal."""
+    model = MODELS / f"{MODEL_NAME}.tar.gz"
+    if not force and model_is_current():
         log.info("model is up to date: %s", model)
         return model
+    wanted = fingerprint()
     started = time.monotonic()
-    subprocess.run(
-        rasa(
-            "train",
-            "--config",
-            "config.yml",
-            "--domain",
-            "domain.yml",
-            "--data",
-            "nlu/data",
-            "--out",
-            str(MODELS),
-            "--fixed-model-name",
-            MODEL_NAME,
-            "--quiet",
-        ),
-        cwd=ROOT,
-        env=engine_env(),
-        check=True,
-    )
-    stamp.write_text(wanted)
+    run(train_command())
+    (MODELS / f"{MODEL_NAME}.fingerprint").write_text(wanted)
     log.info("trained %s in %.0f s", model, time.monotonic() - started)
     return model
 
 
 def main() -> int:
+    """`make train`: one line when training starts and one when it is done; rasa's
+    output goes to var/log/train.log (all of it on the terminal too with V=1)."""
     parser = argparse.ArgumentParser(description="Train the Rasa model if its inputs changed.")
     parser.add_argument("--force", action="store_true", help="train even if up to date")
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    force = parser.parse_args().force
+    # Imported here: devstack is a developer tool, absent from the gateway image, which
+    # imports this module for the administrators' training.
+    from devstack.steps import LOG_DIR, Steps, run_logged, shown_path, verbose
+
+    train_log = LOG_DIR / "train.log"
+    show_all = verbose()
+
+    def run(command: list[str]) -> None:
+        run_logged(command, train_log, env=engine_env(), show_all=show_all, append=False)
+
+    current = not force and model_is_current()
+    title = "training the model" + ("" if current else " (about 12 min on 2 cores)")
     try:
-        train(force=parser.parse_args().force)
-    except subprocess.CalledProcessError as exc:
-        log.error("rasa train failed with exit code %s", exc.returncode)
-        return 1
+        with Steps.from_env().step("train", title, train_log) as step:
+            if current:
+                step.result = f"up to date ({shown_path(MODELS / f'{MODEL_NAME}.tar.gz')})"
+                step.log = None  # nothing was written to it
+            else:
+                train(force=True, run=run)
+    except subprocess.CalledProcessError:
+        return 1  # the step printed the last lines of the log
+    except KeyboardInterrupt:
+        return 130  # the step printed that it was interrupted; no traceback
     return 0
 
 

@@ -4,6 +4,7 @@
 #   .venv-engine  Rasa engine, Python 3.10, rasa==3.6.21 + engine/constraints.txt
 # Usage: scripts/setup.sh [app|engine|all]
 set -euo pipefail
+self="$(cd "$(dirname "$0")" && pwd)/$(basename "$0")"  # run again below, from the root
 cd "$(dirname "$0")/.."
 what="${1:-all}"
 
@@ -60,6 +61,54 @@ setup_engine() {
     .venv-engine/bin/pip install --quiet -r engine/requirements.txt -c engine/constraints.txt
     echo "$want" > "$stamp"
 }
+
+# The terminal shows one line when the set-up starts and one when it is done, with its
+# time (devstack/steps.py prints the other steps of `make run` the same way); the output
+# goes to var/log/setup.log, and its last lines to the terminal when it fails. V=1: all.
+step_prefix() {  # "[1/4] " when make run lists "setup" among its TANYA_STEPS
+    local words i
+    read -r -a words <<< "${TANYA_STEPS:-}"
+    for i in "${!words[@]}"; do
+        if [ "${words[$i]}" = setup ]; then
+            printf '[%d/%d] ' $((i + 1)) "${#words[@]}"
+            return
+        fi
+    done
+}
+
+duration() {  # seconds -> "84 s" or "7 min 12 s"
+    if [ "$1" -lt 60 ]; then echo "$1 s"; else echo "$(($1 / 60)) min $(($1 % 60)) s"; fi
+}
+
+reported() {  # runs this script again for "$1" as the reported step
+    local prefix indent log=var/log/setup.log rc=0 took note=""
+    prefix="$(step_prefix)"
+    indent="$(printf '%*s' "${#prefix}" '')"
+    [ -x .venv-engine/bin/rasa ] || note=" (the first time takes a few minutes)"
+    echo "${prefix}setting up the Python environments$note …" >&2
+    if [ -n "${V:-}" ] && [ "${V:-}" != 0 ]; then
+        TANYA_SETUP_REPORTED=1 bash "$self" "$1" || rc=$?
+        log=""
+    else
+        mkdir -p var/log
+        TANYA_SETUP_REPORTED=1 bash "$self" "$1" > "$log" 2>&1 || rc=$?
+    fi
+    took="$(duration "$SECONDS")"
+    if [ "$rc" -ne 0 ]; then
+        echo "${indent}failed after $took (exit code $rc)" >&2
+        if [ -n "$log" ]; then
+            echo "${indent}last lines of $log:" >&2
+            tail -n 20 "$log" | sed "s/^/${indent}  /" >&2
+        fi
+        exit "$rc"
+    fi
+    echo "${indent}done in $took${log:+ (log: $log)}" >&2
+}
+
+if [ -z "${TANYA_SETUP_REPORTED:-}" ]; then
+    reported "$what"
+    exit 0
+fi
 
 case "$what" in
     app) setup_app ;;
