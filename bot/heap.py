@@ -2,10 +2,9 @@
 
 Once a service has started (modules, settings, pools, prepared statements), the
 objects it holds live until it exits. CPython's full collection walks every tracked
-object, and while it runs every request of the process waits: measured on the
-benchmark machine, the gateway's took up to 100 ms and the action server's up to
-160 ms, nearly all of them while starting, but any one under load would stall every
-conversation of the process (docs/benchmarks.md, "Fourth round"). `gc.freeze` moves
+object, and while it runs every request of the process waits. Nearly all of the
+long ones ran while the process started, but any one under load would stall every
+conversation of the process (docs/benchmarks.md, "Garbage collection"). `gc.freeze` moves
 them to a permanent generation that collections skip; reference counting still
 frees them.
 """

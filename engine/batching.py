@@ -3,7 +3,7 @@
 Rasa 3.6 parses every message on its own, and DIET and the ResponseSelector run
 TensorFlow once per message. At that size TensorFlow's cost is almost all
 per-call overhead, so under load Rasa spends most of its NLU time starting
-calls (docs/benchmarks.md, "NLU micro-batching"). Here:
+calls (docs/benchmarks.md, "Engine patches"). Here:
 
 - `MessageProcessor.parse_message` hands the message to the processor's
   `NluBatcher` and waits. The batcher lets the event loop run a couple of times,
@@ -17,8 +17,10 @@ calls (docs/benchmarks.md, "NLU micro-batching"). Here:
 The NLU graph does not read the tracker (Rasa passes it to every run, for the
 policies' part of the graph), so messages of different conversations can share
 a run. Results are the same as one at a time: masks keep padded positions out of
-every token's and sentence's output (checked by tests/e2e/test_serving_engine.py on
-the training texts). Installed by engine/patches.py, which wraps Rasa's methods with
+every token's and sentence's output (tests/e2e/test_serving_engine.py,
+test_served_engine_parses_as_rasa_and_needs_less_memory, parses the training texts
+and the colloquial check set both ways, and checks that batches really formed).
+Installed by engine/patches.py, which wraps Rasa's methods with
 the `_batched_parse_message`, `_parse_from_batch`, `_process_in_one_call` and
 `_predict_from_rows` below.
 """
@@ -46,7 +48,8 @@ from rasa.shared.nlu.training_data.message import Message
 logger = logging.getLogger(__name__)
 
 # Event-loop turns the batcher waits before it runs, so that requests already
-# read from their sockets reach it: about 20 µs when Rasa is idle.
+# read from their sockets reach it; few enough that a message alone waits for
+# next to nothing.
 _GATHER_TURNS = 2
 # A parse computed by the batcher for the current task's message.
 _parsed_by_batch: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar(

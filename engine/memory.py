@@ -4,17 +4,19 @@ Rasa 3.6 loads DIET and the ResponseSelector (`RasaModel.load`) by compiling the
 model with an Adam optimizer and training it for one step on an example, only to
 create weights of the right shapes, which the trained weights then overwrite.
 That step traces the whole training graph (losses, gradients, the optimizer's
-update) and creates the optimizer's slots, and none of it is ever freed: with our
-model it costs 640 MB of RSS for DIET and 140 MB for the ResponseSelector, and
-most of the 60 s that loading a model takes (docs/benchmarks.md, "Memory").
+update) and creates the optimizer's slots, and none of it is ever freed: it is a
+large part of Rasa's memory after loading and most of the time loading takes
+(docs/benchmarks.md, "Engine patches").
 
 Here the weights are created by one forward pass of the same example (the loss,
 without a gradient tape, so every layer of the training graph is built and no
 optimizer is involved), then the trained weights are read from the same
 checkpoint as before and the prediction function is traced as Rasa does. The
-checkpoint's optimizer slots are left unread. Answers are the same (checked by
-tests/e2e/test_serving_engine.py on the training texts). Fine-tuning (`rasa train
---finetune`) needs the optimizer, so that load keeps Rasa's way.
+checkpoint's optimizer slots are left unread. Answers are the same, and the memory
+is less (tests/e2e/test_serving_engine.py,
+test_served_engine_parses_as_rasa_and_needs_less_memory, on the training texts and
+the colloquial check set). Fine-tuning (`rasa train --finetune`) needs the
+optimizer, so that load keeps Rasa's way.
 
 Installed by engine/patches.py, like engine/speedups.py. After every model load,
 whether at start or when the admin's deploy swaps a model in, the memory the
@@ -102,11 +104,10 @@ def release_freed_memory() -> None:
     """Frees unreachable objects, then returns the C heap's free pages to the system.
 
     What is left (the model, Rasa's modules) lives until the next swap, so it is
-    frozen: the collector's full collections skip it. Rasa's process tracks about
-    half a million objects, and a full collection walking them all took up to 270 ms
-    on the benchmark machine, stalling every request; frozen, they take 2-15 ms
-    (docs/benchmarks.md, "Fourth round"). Unfrozen first, so that a model swapped out
-    is collected.
+    frozen: the collector's full collections skip it. Rasa's process tracks hundreds
+    of thousands of objects, and a full collection walking them all stalls every
+    request while it runs (docs/benchmarks.md, "Engine patches"). Unfrozen first, so
+    that a model swapped out is collected.
     """
     gc.unfreeze()
     gc.collect()

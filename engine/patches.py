@@ -9,7 +9,8 @@ changing anything otherwise; then it applies each patch once.
 
 PATCHES is the one list of targets: `install()` checks and applies it, the tests
 compare it with what installing really changes (tests/engine/test_patches.py), and
-docs/architecture.md ("Engine patches") has one row for each entry.
+docs/architecture.md ("Engine patches") has one row for each entry; what each saves
+is in docs/benchmarks.md ("Engine patches").
 """
 
 from __future__ import annotations
@@ -77,7 +78,7 @@ PATCHES: tuple[Patch, ...] = (
         attribute="_validate_action_result",
         signature="(self, result)",
         patched=_replaced_by(speedups._validate_action_result),
-        why="the events schema is checked against the metaschema on every reply: 18-28 ms a turn",
+        why="the events schema is checked against the metaschema on every reply",
         test=_SPEEDUPS + "test_replies_get_the_verdict_rasa_gives",
     ),
     Patch(
@@ -85,7 +86,7 @@ PATCHES: tuple[Patch, ...] = (
         attribute="resolve_by_type",
         signature="(type_name, default=None)",
         patched=_replaced_by(staticmethod(speedups._resolve_by_type)),
-        why="every event read walks all Event subclasses: about 10 % of a turn",
+        why="every event read walks all Event subclasses",
         test=_SPEEDUPS + "test_replies_get_the_verdict_rasa_gives",
     ),
     Patch(
@@ -93,7 +94,7 @@ PATCHES: tuple[Patch, ...] = (
         attribute="_combine_sparse_features",
         signature="(self, additional_features)",
         patched=_replaced_by(speedups._combine_sparse_features),
-        why="scipy's general hstack is 11 % of Rasa's CPU under load",
+        why="scipy's general hstack is a large share of Rasa's CPU under load",
         test=_SPEEDUPS + "test_sparse_features_join_into_the_matrix_rasa_builds",
     ),
     Patch(
@@ -162,7 +163,7 @@ PATCHES: tuple[Patch, ...] = (
             " finetune_mode=False, *args, **kwargs)"
         ),
         patched=_replaced_by(classmethod(memory._load_for_serving)),
-        why="a training step at load keeps 640 MB (DIET) + 140 MB (ResponseSelector)",
+        why="a training step at load keeps its graph and optimizer slots for good",
         test=_SERVING,
     ),
     Patch(
@@ -170,7 +171,7 @@ PATCHES: tuple[Patch, ...] = (
         attribute="load_model",
         signature="(self, model_path, fingerprint=None)",
         patched=_replaced_by(memory._load_model),
-        why="glibc keeps what loading freed; a full GC over the model took up to 270 ms",
+        why="glibc keeps what loading freed; full GCs over the model stall requests",
         test=_SERVING,
     ),
     # engine/stores.py

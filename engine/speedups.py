@@ -1,28 +1,32 @@
-"""Two pieces of work Rasa 3.6 repeats on every turn although their result never
-changes, found by profiling under load (docs/benchmarks.md, "where the time goes"):
+"""Five pieces of work Rasa 3.6 does on every turn (or every message) that can be
+done once, or with less, for the same result; found by profiling under load. What
+each one saved is in docs/benchmarks.md ("Engine patches"):
 
 - the action server's reply is checked with `jsonschema.validate`, which first checks
-  Rasa's own (large) events schema against the JSON Schema metaschema: 18-28 ms of a
-  ~50 ms turn. The schema is now checked once and its validator kept; every reply is
-  still validated, each event against the schema of its own kind first, with the
-  same error Rasa raises when it is invalid;
+  Rasa's own (large) events schema against the JSON Schema metaschema, on every
+  reply. The schema is now checked once and its validator kept; every reply is still
+  validated, each event against the schema of its own kind first, with the same
+  error Rasa raises when it is invalid;
 - every event read from the tracker store finds its class by walking all subclasses
-  of Event (about 10 % of a turn). The classes are now looked up in a table, rebuilt
-  when a name is missing (a class imported later);
+  of Event. The classes are now looked up in a table, rebuilt when a name is missing
+  (a class imported later);
 - DIET and the ResponseSelector join each message's sparse features (word and
-  character n-grams) with scipy's `hstack`, whose general block assembly is 11 % of
-  Rasa's CPU under load. Two COO matrices side by side are joined by concatenating
-  their entries instead: the same matrix, a fifth of the time;
+  character n-grams) with scipy's `hstack`, whose general block assembly is costly.
+  Two COO matrices side by side are joined by concatenating their entries instead:
+  the same matrix;
 - the count-vector featurizers (words, character n-grams) transform each message
   twice: its tokens one by one (the sequence features) and its tokens joined by
   spaces (the sentence feature). For words and for character n-grams within word
   boundaries (`char_wb`), the joined text gives exactly the sum of the tokens'
-  counts, so the sentence feature is now that sum: half of the featurizers' work;
+  counts, so the sentence feature is now that sum;
 - every call to the action server opens a new HTTP session and connection
   (`EndpointConfig.request` closes its session each time). Each endpoint now keeps one
   session, so calls reuse kept-alive connections.
 
-Installed, with the other patches, by engine/patches.py (the table of targets).
+Installed, with the other patches, by engine/patches.py (its PATCHES lists these five
+targets: `_validate_action_result`, `_resolve_by_type`, `_combine_sparse_features`,
+`_create_features`, `_kept_session`). tests/engine/test_speedups.py checks that each
+gives Rasa's result.
 """
 
 from __future__ import annotations

@@ -38,8 +38,8 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         kwargs.setdefault("pool_reset_on_return", None)  # see _sqlite_reset
         # Kept open rather than opened per burst: beyond the pool's size a connection
         # is closed when returned, and opening one costs a thread and the pragmas.
-        # Under 32 concurrent conversations that churn was 4 % of the action server's
-        # CPU (docs/benchmarks.md, "Load"); an idle SQLite connection costs little.
+        # Under load that churn was a visible share of the action server's CPU
+        # (docs/benchmarks.md, "SQLite"); an idle SQLite connection costs little.
         kwargs.setdefault("pool_size", 20)
     else:
         kwargs.setdefault("pool_pre_ping", True)
@@ -58,12 +58,12 @@ class SqliteWriteGate:
     retried by the busy handler after sleeping 1, 2, 5, 10 ... up to 100 ms, however
     soon the lock is free again. The gateway writes twice per turn, and a transaction
     holds the lock for a few rounds of the event loop (each statement is a hand-off
-    to aiosqlite's thread), so under load most writers slept: at 32 concurrent
-    conversations p99 was 790-970 ms against a p50 of 150 (docs/benchmarks.md,
-    "Fourth round"). Here a connection waits on an asyncio lock before its
-    transaction's first write and hands it on when the connection goes back to the
-    pool, after its commit or rollback: the next writer starts at once. Another
-    process (the action server) still meets the busy handler, rarely.
+    to aiosqlite's thread), so under load most writers slept, and the slowest answers
+    took several times the median (docs/benchmarks.md, "SQLite"). Here a connection
+    waits on an asyncio lock before its transaction's first write and hands it on when
+    the connection goes back to the pool, after its commit or rollback: the next
+    writer starts at once. Another process (the action server) still meets the busy
+    handler, rarely.
 
     A writer that waits longer than PATIENCE fails as SQLite's own would ("database
     is locked") rather than forever: a task writing on a second connection while its
@@ -111,7 +111,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # WAL's recommended level: a commit no longer waits for an fsync (which, held under
     # SQLite's single write lock, queued every other writer behind it); a crash of the
     # process loses nothing, a power cut at most the last commits. Production runs
-    # PostgreSQL (docs/benchmarks.md, "Load").
+    # PostgreSQL (docs/benchmarks.md, "SQLite").
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 

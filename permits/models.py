@@ -1,4 +1,4 @@
-"""The data model of DESIGN.md in SQLAlchemy 2.x typed ORM.
+"""The data model (docs/architecture.md, "The data layer") in SQLAlchemy 2.x typed ORM.
 
 Relationships are `lazy="raise"`: every query says what it loads.
 Datetimes are stored as UTC and come back timezone-aware on SQLite too.

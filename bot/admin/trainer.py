@@ -5,10 +5,15 @@
 2. train: `rasa train` in the engine environment, its output kept as the log;
 3. check: the new model and the model in service parse the fixed check set
    (nlu/eval/colloquial.yml); a new model that scores lower is refused;
-4. deploy: Rasa's `PUT /model` loads the new model beside the old one and swaps
-   them when it is ready, so no message meets a half-loaded model; messages that
-   arrive meanwhile wait (or are kept and answered later, like any Rasa outage).
-Every model stays in models/versions/, so an earlier one can be put back (rollback).
+4. deploy: `RasaModels.replace` asks each Rasa, one after another, to swap the model
+   through our channel's model endpoint (`PUT /webhooks/gateway/model`,
+   engine/channel.py), not Rasa's own `PUT /model`: the new model is loaded in a
+   worker thread beside the one in service, which keeps answering, and swapped in
+   with the same tracker store, lock store and action endpoint, so no message meets
+   a half-loaded model and no conversation loses its context. A file in models/
+   (IN_SERVICE_POINTER) then names it, so Rasa restarted by devstack starts with it.
+Every model stays in models/versions/, so an earlier one can be put back (rollback,
+the same swap).
 """
 
 from __future__ import annotations

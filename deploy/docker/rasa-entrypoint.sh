@@ -2,7 +2,7 @@
 # Starts the Rasa server with the model in service (the image's ENTRYPOINT).
 #
 #   1. $TANYA_MODELS_DIR/in-service.txt names the model the admin pages deployed last
-#      (bot/training.py writes it); it is used if the file it names exists;
+#      (bot/admin/trainer.py writes it); it is used if the file it names exists;
 #   2. otherwise the model baked into the image. If the models directory is writable
 #      it is first copied there under its checksum (once; the copy is atomic), so the
 #      path Rasa reports is one the gateway's trainer can read on the shared volume.

@@ -3,12 +3,12 @@ question about the office, from logistic regressions over TF-IDF features.
 
 With a few thousand hand-written examples, a linear model over word, stem and
 character n-gram weights generalised better to messages written by strangers than
-DIET did: on the development set (nlu/eval/dev.yml, written blind) 96.7 % of intents
-against DIET's 92.3 %, with the same training data and tokenizer. DIET stays in the
-pipeline for the entities only (`intent_classification: false`). The FAQ topic is
-read the same way in place of Rasa's ResponseSelector (development set: every FAQ
-question's topic right, against 95.7 %), into the ResponseSelector's output shape,
-which is all action_answer_faq and the gateway read.
+DIET did on the development set (nlu/eval/dev.yml, written blind), with the same
+training data and tokenizer (the figures: docs/nlu.md, "The pipeline"). DIET stays
+in the pipeline for the entities only (`intent_classification: false`). The FAQ
+topic is read the same way in place of Rasa's ResponseSelector, more accurately on
+the development set, into the ResponseSelector's output shape, which is all
+action_answer_faq and the gateway read.
 
 Features, each TF-IDF with sublinear term frequency:
 - the tokenizer's lemmas ("brp" → "berapa"), single words and pairs;

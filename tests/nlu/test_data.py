@@ -1,4 +1,5 @@
-"""The training data keeps the intent contract of DESIGN.md."""
+"""The training data keeps the intent contract of docs/architecture.md ("Intents, entities,
+slots")."""
 
 from __future__ import annotations
 
