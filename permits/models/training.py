@@ -5,19 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import (
-    Float,
-    String,
-    Text,
-    UniqueConstraint,
-)
+from sqlalchemy import Float, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from permits.models.base import Base, utcnow
-from permits.states import (
-    InboxState,
-    ModelState,
-)
+from permits.states import InboxState, ModelState
 
 
 class UnrecognisedMessage(Base):
