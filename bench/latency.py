@@ -24,7 +24,7 @@ from pathlib import Path
 
 import aiohttp
 
-from bench.load import percentile
+from bench.workload import percentile
 from devstack.supervisor import Stack, StackConfig
 
 ROOT = Path(__file__).resolve().parents[1]

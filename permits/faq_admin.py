@@ -6,8 +6,8 @@ or title is live on the next message; the examples are what the NLU learns the
 topic from, so creating a topic, changing its examples, retiring or reactivating
 it only reaches the bot's understanding after the next training.
 
-`InvalidEdit`, `Change`, `split_lines` and `commit_new` are shared with
-permits.catalogue_admin.
+`InvalidEdit`, `Change`, `split_lines` and `commit_new` are shared with the
+catalogue's editors (permits.permit_form, permits.catalogue_admin, permits.agency_admin).
 """
 
 from __future__ import annotations

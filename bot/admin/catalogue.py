@@ -17,24 +17,17 @@ from bot.admin.audit import LIVE, RETRAIN
 from bot.admin.forms import form_text, posted_switch, save_and_redirect, with_notice
 from bot.console.security import admin_only
 from bot.keys import SESSIONS
+from permits.agency_admin import AgencyDraft, create_agency, list_agencies, update_agency
 from permits.catalogue_admin import (
-    FEE_KINDS,
-    MAX_SLA_DAYS,
-    MIN_SLA_DAYS,
-    AgencyDraft,
-    PermitDraft,
-    PermitView,
-    create_agency,
     get_permit_for_edit,
-    list_agencies,
     list_permits,
     set_permit_active,
-    update_agency,
     update_permit,
 )
 from permits.errors import UnknownAgency, UnknownPermit
 from permits.faq_admin import Change
 from permits.fees import PBG_FUNCTION_INDEX
+from permits.permit_form import FEE_KINDS, MAX_SLA_DAYS, MIN_SLA_DAYS, PermitDraft, PermitView
 
 log = logging.getLogger(__name__)
 PERMITS_PATH = "/console/admin/permits"

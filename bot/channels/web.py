@@ -51,8 +51,8 @@ from bot.keys import BUS, CHANNELS, SESSIONS, SETTINGS, TURNS
 from bot.limiting import client_address, limit_storage
 from bot.metrics import METRICS
 from bot.settings import GatewaySettings
+from permits.history import history, serialise
 from permits.texts import N_, _
-from permits.transcripts import history, serialise
 
 log = logging.getLogger(__name__)
 

@@ -30,9 +30,9 @@ from bot.conversation.inbound import refusal, storable
 from bot.conversation.outbound import DeliveryFailed, Outbound
 from bot.keys import CHANNELS, SESSIONS, SETTINGS, TURNS
 from permits.models import utcnow
+from permits.outbox import record_delivery_status
 from permits.states import MessageKind
 from permits.texts import _
-from permits.transcripts import record_delivery_status
 
 log = logging.getLogger(__name__)
 

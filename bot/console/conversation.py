@@ -24,18 +24,12 @@ from bot.conversation.diversions import survey
 from bot.keys import CHANNELS, DELIVERY, SESSIONS, SETTINGS
 from permits.errors import ApplicationNotFound, InvalidNumber, NotLinked
 from permits.handoff import OUTCOMES, REASONS, close, mark_survey_asked
+from permits.history import console_line, history, last_inbound_at
 from permits.models import CannedReply, Handoff, Message, utcnow
 from permits.states import HandoffState, MessageDirection, MessageKind, Sender
 from permits.status import StatusView, applications_for_conversation, status_for_staff
 from permits.suggestions import Reading, Suggestion, suggest
-from permits.transcripts import (
-    Outgoing,
-    channel_of,
-    console_line,
-    history,
-    last_inbound_at,
-    queue_outbound,
-)
+from permits.transcripts import Outgoing, channel_of, queue_outbound
 
 log = logging.getLogger(__name__)
 

@@ -30,10 +30,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.bus import Bus
+from permits.history import console_line
 from permits.models import Handoff, Message
 from permits.staff import live_sessions
 from permits.states import QUEUE_HANDOFF_STATES
-from permits.transcripts import console_line
 
 log = logging.getLogger(__name__)
 TOPIC = "console"

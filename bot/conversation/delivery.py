@@ -1,6 +1,6 @@
 """The delivery worker: sends queued outbound messages through their channels.
 
-Replies and notifications alike are rows of the outbox (permits/transcripts.py),
+Replies and notifications alike are rows of the outbox (permits/outbox.py),
 committed before anything is sent. The worker leases the oldest due message of
 each conversation, sends it, and marks it sent; a failure is retried with
 back-off, a permanent one (the user blocked the bot) is recorded and dropped.
@@ -26,15 +26,11 @@ from bot.conversation.outbound import (
 )
 from bot.logs import conversation_id as current_conversation
 from bot.metrics import Metrics
+from permits.history import last_inbound_at
 from permits.models import Message
+from permits.outbox import claim_deliveries, mark_attempt_failed, mark_sent
 from permits.states import MessageState
-from permits.transcripts import (
-    channel_of,
-    claim_deliveries,
-    last_inbound_at,
-    mark_attempt_failed,
-    mark_sent,
-)
+from permits.transcripts import channel_of
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""Administrators' catalogue edits: validated, audited, live at once except aliases."""
+"""Administrators' permit edits: validated, audited, live at once except aliases."""
 
 from __future__ import annotations
 
@@ -11,24 +11,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from permits.audit import Actor, recent_entries
 from permits.catalogue import get_permit, resolve_permit
 from permits.catalogue_admin import (
-    FEE_KINDS,
-    SUPPORTED_FEE_KINDS,
-    AgencyDraft,
-    PermitDraft,
-    create_agency,
-    fee_rule_from,
     get_permit_for_edit,
-    list_agencies,
     list_permits,
-    parse_amount,
     set_permit_active,
-    update_agency,
     update_permit,
 )
-from permits.errors import UnknownAgency, UnknownPermit
+from permits.errors import UnknownPermit
 from permits.faq_admin import InvalidEdit
 from permits.fees import FeeRule
 from permits.models import AuditEntry
+from permits.permit_form import PermitDraft
 
 ADMIN = Actor(staff_id=None, name="Admin Uji")
 
@@ -39,46 +31,6 @@ async def form_of(session: AsyncSession, slug: str) -> PermitDraft:
 
 async def audit_count(session: AsyncSession) -> int:
     return await session.scalar(select(func.count()).select_from(AuditEntry)) or 0
-
-
-def test_the_form_offers_every_fee_kind_fee_rule_knows() -> None:
-    assert set(FEE_KINDS) == set(SUPPORTED_FEE_KINDS)
-
-
-@pytest.mark.parametrize(
-    ("typed", "amount"),
-    [
-        ("1.500.000", 1_500_000),
-        ("Rp 1.500.000", 1_500_000),
-        ("rp1500000", 1_500_000),
-        ("25000", 25_000),
-        ("2.500,50", 2_500.5),
-        ("abc", None),
-        ("-5000", None),
-        ("", None),
-    ],
-)
-def test_amounts_are_read_as_indonesians_write_them(typed: str, amount: float | None) -> None:
-    assert parse_amount(typed) == amount
-
-
-def test_a_fee_table_is_read_one_row_per_line() -> None:
-    draft = PermitDraft(
-        name="x",
-        aliases="",
-        requirements="",
-        procedure="",
-        fee_kind="table",
-        sla_days="5",
-        legal_basis="",
-        agency="dpmptsp",
-        fee_rows="spanduk = 25.000\nbaliho 3=4 m² = Rp 1.800.000",
-    )
-    rule = fee_rule_from(draft)
-    assert [(row.label, row.amount) for row in rule.rows] == [
-        ("spanduk", 25_000),
-        ("baliho 3=4 m²", 1_800_000),
-    ]
 
 
 async def test_the_form_opens_with_the_stored_values_and_saving_them_changes_nothing(
@@ -227,46 +179,3 @@ async def test_a_deactivated_permit_is_no_longer_answered(session: AsyncSession)
 async def test_an_unknown_permit_is_reported(session: AsyncSession) -> None:
     with pytest.raises(UnknownPermit):
         await get_permit_for_edit(session, "izin_tidak_ada")
-
-
-async def test_agencies_are_created_and_renamed_with_audit(session: AsyncSession) -> None:
-    change = await create_agency(session, ADMIN, "dinsos", AgencyDraft("Dinas Sosial", "Dinsos"))
-    assert change.changed and not change.needs_retraining
-    renamed = await update_agency(
-        session, ADMIN, "dinkes", AgencyDraft("Dinas Kesehatan Kabupaten", "Dinkes")
-    )
-    assert renamed.changed and not renamed.needs_retraining
-    agencies = {a.slug: a for a in await list_agencies(session)}
-    assert agencies["dinsos"].permit_count == 0 and agencies["dinkes"].permit_count > 0
-    assert agencies["dinkes"].short_name == "Dinkes"
-    assert (await get_permit(session, "sip_dokter")).agency_name == "Dinas Kesehatan Kabupaten"
-    entries = await recent_entries(session, action_prefix="agency.")
-    assert [(e.action, e.target) for e in entries] == [
-        ("agency.update", "agency:dinkes"),
-        ("agency.create", "agency:dinsos"),
-    ]
-    assert entries[0].before == {"name": "Dinas Kesehatan", "short_name": "Dinas Kesehatan"}
-
-
-@pytest.mark.parametrize(
-    ("slug", "draft", "fields"),
-    [
-        ("dinkes", AgencyDraft("Dinas Kesehatan", "Dinkes"), {"slug"}),
-        ("Dinas Sosial", AgencyDraft("Dinas Sosial", "Dinsos"), {"slug"}),
-        ("dinsos", AgencyDraft("", ""), {"name", "short_name"}),
-    ],
-)
-async def test_invalid_agencies_are_refused(
-    session: AsyncSession, slug: str, draft: AgencyDraft, fields: set[str]
-) -> None:
-    count = len(await list_agencies(session))
-    with pytest.raises(InvalidEdit) as refused:
-        await create_agency(session, ADMIN, slug, draft)
-    assert set(refused.value.errors) == fields
-    assert len(await list_agencies(session)) == count
-    assert await audit_count(session) == 0
-
-
-async def test_renaming_an_unknown_agency_is_reported(session: AsyncSession) -> None:
-    with pytest.raises(UnknownAgency):
-        await update_agency(session, ADMIN, "tidak_ada", AgencyDraft("A", "B"))

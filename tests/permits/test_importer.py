@@ -7,8 +7,10 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from permits.importer import import_path
-from permits.models import Application, PermitType
+from permits.models import Application, Message, PermitType, Subscription
+from permits.status import subscribe
 
+LATE_PBG = "PTSP-2025-7KQ4MZ"  # Budi Santoso, +6281234567890
 EXAMPLE = Path(__file__).resolve().parents[2] / "permits" / "examples" / "office"
 
 
@@ -80,3 +82,28 @@ async def test_unknown_agency_rolls_back_the_whole_import(
     report = await import_path(session, tmp_path)
     assert report.errors == ["permit_types baris 2: instansi 'dinas_tidak_ada' tidak ada"]
     assert await session.scalar(select(PermitType).where(PermitType.slug == "izin_a")) is None
+
+
+async def test_a_reimport_with_new_progress_updates_and_notifies(
+    session: AsyncSession, tmp_path: Path
+) -> None:
+    await subscribe(session, "whatsapp:+6281234567890")
+    row = {
+        "number": LATE_PBG,
+        "permit_type": "pbg",
+        "applicant_name": "Budi Santoso",
+        "applicant_phone": "+6281234567890",
+        "status": "selesai",
+        "current_stage": "Penerbitan izin",
+        "current_agency": "dpmptsp",
+        "submitted_at": "2025-10-01T09:00:00+07:00",
+    }
+    (tmp_path / "applications.json").write_text(json.dumps([row]))
+    report = await import_path(session, tmp_path)
+    assert report.ok, report.errors
+    assert report.counts["applications_updated"] == 1
+    notes = (await session.scalars(select(Message).where(Message.kind == "notification"))).all()
+    assert [n.conversation_id for n in notes] == ["whatsapp:+6281234567890"]
+    assert "Selesai, izin terbit" in notes[0].text
+    subscriptions = await session.scalars(select(Subscription))
+    assert len(subscriptions.all()) >= 1

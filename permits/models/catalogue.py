@@ -1,0 +1,71 @@
+"""What the office offers: agencies, permit types, FAQ topics and the other offices' services."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from permits.models.base import Base, utcnow
+
+
+class Agency(Base):
+    """An OPD (organisasi perangkat daerah) that holds applications at some stage."""
+
+    __tablename__ = "agencies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    short_name: Mapped[str] = mapped_column(String(60))
+
+
+class PermitType(Base):
+    __tablename__ = "permit_types"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    aliases: Mapped[list[str]] = mapped_column(default=list)
+    requirements: Mapped[list[str]] = mapped_column(default=list)
+    procedure: Mapped[list[str]] = mapped_column(default=list)
+    fee_rule: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    sla_days: Mapped[int] = mapped_column(Integer)
+    legal_basis: Mapped[str] = mapped_column(Text, default="")
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    agency: Mapped[Agency] = relationship(lazy="raise")
+
+
+class FaqTopic(Base):
+    __tablename__ = "faq_topics"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    examples: Mapped[list[str]] = mapped_column(default=list)
+    answer: Mapped[str] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class PublicService(Base):
+    """A government service citizens ask the PTSP about that another office handles
+    (civil registry, vehicle tax, passports, ...): where to go instead."""
+
+    __tablename__ = "public_services"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    aliases: Mapped[list[str]] = mapped_column(default=list)
+    office: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str] = mapped_column(Text, default="")
+    hours: Mapped[str] = mapped_column(String(200), default="")
+    phone: Mapped[str] = mapped_column(String(60), default="")
+    website: Mapped[str] = mapped_column(String(200), default="")
+    how: Mapped[str] = mapped_column(Text, default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
