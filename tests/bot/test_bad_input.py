@@ -37,7 +37,9 @@ from tests.bot.conftest import (
     FakeRasa,
     GatewayFactory,
     open_chat,
+    settled,
     telegram_settings,
+    until,
     whatsapp_settings,
 )
 from tests.fakes.telegram import FakeTelegram, photo_update, post_update, text_update
@@ -134,13 +136,11 @@ async def outbound(world: World, conversation_id: str) -> list[str]:
         return list(texts.all())
 
 
-async def eventually(done: Callable[[], bool], seconds: float = 8.0) -> None:
-    """Wait until `done` holds (or time is up), and a moment more to catch extras."""
-    for _ in range(round(seconds / 0.05)):
-        if done():
-            break
-        await asyncio.sleep(0.05)
-    await asyncio.sleep(0.3)
+async def eventually(world: World, done: Callable[[], bool], seconds: float = 8.0) -> None:
+    """Wait until `done` holds, then until the gateway has settled, so that an extra
+    message (a second notice, say) would have been sent by then."""
+    await until(done, seconds)
+    await settled(world.client.app)
 
 
 # --- the channels, as a user sees them ---------------------------------------------------
@@ -217,7 +217,7 @@ class TelegramDriver(Driver):
             sent = self.world.telegram.sent
             return [s["text"] for s in sent if int(s["chat_id"]) == self.chat(user)]
 
-        await eventually(lambda: len(mine()) >= count)
+        await eventually(self.world, lambda: len(mine()) >= count)
         return mine()
 
 
@@ -249,7 +249,7 @@ class WhatsAppDriver(Driver):
             to = f"whatsapp:{self.number(user)}"
             return [s["Body"] for s in self.world.twilio.sent if s["To"] == to]
 
-        await eventually(lambda: len(mine()) >= count)
+        await eventually(self.world, lambda: len(mine()) >= count)
         return mine()
 
 
@@ -450,7 +450,7 @@ async def test_a_body_that_cannot_be_read_is_refused_and_others_are_still_answer
         text = json.loads(text)["error"]
     if error is not None:
         assert error in text
-    await asyncio.sleep(0.3)  # anything the gateway would do in the background
+    await settled(world.client.app)  # anything the gateway would do in the background
     assert await counts(world) == before  # nothing kept
     assert world.rasa.received == []
     assert world.telegram.sent == [] and world.twilio.calls == []

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import pytest
@@ -13,7 +12,13 @@ from sqlalchemy import select
 from bot.channels.base import NOT_TEXT
 from bot.keys import SESSIONS
 from permits.models import Conversation, Message
-from tests.bot.conftest import TELEGRAM_SECRET, FakeRasa, GatewayFactory, telegram_settings
+from tests.bot.conftest import (
+    TELEGRAM_SECRET,
+    FakeRasa,
+    GatewayFactory,
+    settled,
+    telegram_settings,
+)
 from tests.fakes.telegram import (
     TOKEN,
     FakeTelegram,
@@ -71,7 +76,7 @@ async def test_a_webhook_without_the_secret_token_is_refused(
     secret: str | None,
 ) -> None:
     assert await deliver(telegram_gateway, text_update(2, CHAT, "halo"), secret) == 403
-    await asyncio.sleep(0.3)
+    await settled(telegram_gateway.app)
     assert fake_rasa[0].received == [] and fake_telegram[0].sent == []
 
 
@@ -232,7 +237,7 @@ async def test_a_blocked_bot_is_recorded_not_retried_forever(
 ) -> None:
     fake_telegram[0].blocked_chats.add(CHAT)
     await deliver(telegram_gateway, text_update(80, CHAT, "halo"))
-    await asyncio.sleep(1.0)
+    await settled(telegram_gateway.app)  # the reply is no longer due: sent or failed
     async with telegram_gateway.app[SESSIONS]() as session:
         reply = await session.scalar(select(Message).where(Message.direction == "out"))
         assert reply is not None and reply.state == "failed"

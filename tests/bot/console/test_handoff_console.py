@@ -17,7 +17,7 @@ from permits.db import create_engine, create_sessionmaker
 from permits.demo import load_demo
 from permits.handoff import request_callback, request_handoff
 from permits.models import Handoff, Message
-from tests.bot.conftest import FakeRasa, GatewayFactory, chat_window
+from tests.bot.conftest import FakeRasa, GatewayFactory, chat_window, settled, until
 from tests.bot.console.conftest import add_staff, csrf_in, signed_in
 
 Client = TestClient[web.Request, web.Application]
@@ -101,7 +101,8 @@ async def test_an_agent_claims_answers_and_hands_back(
         }
         asked_before = len(rasa.received)
         await say(socket, "m2", f"status {LATE} gmn")
-        await asyncio.sleep(0.5)
+        await until(lambda: f"status {LATE} gmn" in rasa.parsed)  # read for the console
+        await settled(user.app)  # the turn is over: Rasa would have been asked by now
         assert len(rasa.received) == asked_before
         page = await (await agent.get(PAGE)).text()
         assert f"status {LATE} gmn" in page and "check_status · 91%" in page
