@@ -187,7 +187,11 @@ async def test_the_queue_updates_live_for_every_agent(
     agent = await aiohttp_client(user.server)
     await signed_in(agent, "siti", PASSWORD)
     async with agent.ws_connect("/console/ws") as live:
-        await asyncio.sleep(1.2)  # the watcher has read the (empty) queue once
+        # The watcher has read the (empty) queue once: an agent who just connected is
+        # told to load it. Waiting for that, not a fixed time, also keeps it from being
+        # taken for the event the new user causes.
+        first = await asyncio.wait_for(live.receive_json(), timeout=5)
+        assert first == {"type": "queue"}
         await queue_user(gateway_database)
         event = await asyncio.wait_for(live.receive_json(), timeout=5)
     assert event == {"type": "queue"}

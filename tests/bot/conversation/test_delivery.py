@@ -8,7 +8,6 @@ tests/bot/channels/.
 
 from __future__ import annotations
 
-import asyncio
 import os
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -19,7 +18,7 @@ from aiohttp.test_utils import TestServer
 from devstack.supervisor import free_port
 from permits.db import create_engine, create_sessionmaker
 from permits.progress import StatusChange, change_status
-from tests.bot.conftest import API_TOKEN, RASA_TOKEN, channel_settings
+from tests.bot.conftest import API_TOKEN, RASA_TOKEN, channel_settings, until
 from tests.bot.processes import ROOT, GatewayProcess
 from tests.bot.subscribers import notifications_of, subscribe_three_channels
 from tests.fakes.telegram import FakeTelegram
@@ -72,7 +71,15 @@ async def test_a_gateway_killed_mid_send_sends_each_notification_exactly_once(
 
     await gateway_process.start()
     sent = await telegram.wait_for_sent(1, seconds=15)
-    await asyncio.sleep(3)  # longer than the lease: a second send would show by now
+
+    async def nothing_left_to_send() -> bool:
+        stored = await notifications_of(gateway_database)
+        rows = [row for rows in stored.values() for row in rows]
+        return len(stored) == len(subscribers.all) and all(row.state == "sent" for row in rows)
+
+    # Every notification is marked sent: the worker sends only queued ones, so a second
+    # send (of the one cut off, or of WhatsApp's sent before the crash) would be in by now.
+    await until(nothing_left_to_send, seconds=15)
     assert len(sent) == 1 and "Survei lokasi" in sent[0]["text"]
     assert len(twilio.sent) == 1, "the WhatsApp notification sent before the crash is not resent"
     stored = await notifications_of(gateway_database)
