@@ -10,7 +10,7 @@ import inspect
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 import pytest
@@ -27,6 +27,9 @@ from permits.states import MessageDirection, MessageState
 from tests.fakes.telegram import TOKEN as TELEGRAM_TOKEN
 from tests.fakes.telegram import FakeTelegram
 from tests.fakes.twilio import ACCOUNT_SID, AUTH_TOKEN, WHATSAPP_FROM, FakeTwilio
+
+if TYPE_CHECKING:
+    from tests.bot.drivers import World, WorldFactory
 
 RASA_TOKEN = "fake-rasa-token"
 API_TOKEN = "test-api-token"
@@ -213,6 +216,30 @@ async def fakes(
     fake_telegram: tuple[FakeTelegram, TestServer], fake_twilio: tuple[FakeTwilio, TestServer]
 ) -> tuple[FakeTelegram, TestServer, FakeTwilio, TestServer]:
     return (*fake_telegram, *fake_twilio)
+
+
+@pytest.fixture
+def make_world(
+    make_gateway: GatewayFactory,
+    fake_rasa: tuple[FakeRasa, TestServer],
+    fake_telegram: tuple[FakeTelegram, TestServer],
+    fake_twilio: tuple[FakeTwilio, TestServer],
+) -> WorldFactory:
+    """One gateway with every entry point on (Telegram webhook, WhatsApp, API, web chat),
+    driven through tests/bot/drivers.py."""
+    from tests.bot.drivers import World  # the drivers import this module
+
+    async def make(**overrides: Any) -> World:
+        settings = telegram_settings(fake_telegram[1]) | whatsapp_settings(fake_twilio[1])
+        client = await make_gateway(**(settings | overrides))
+        return World(client, fake_rasa[0], fake_telegram[0], fake_twilio[0])
+
+    return make
+
+
+@pytest.fixture
+async def world(make_world: WorldFactory) -> World:
+    return await make_world()
 
 
 async def open_chat(

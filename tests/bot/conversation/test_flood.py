@@ -1,19 +1,30 @@
-"""bot/conversation/flood.py: the flood limit per conversation.
-
-The channels' floods (one notice, a flood of photos) are in tests/bot/test_bad_input.py,
-the web chat's in tests/bot/channels/test_web.py."""
+"""bot/conversation/flood.py and notices.py: the flood limit per conversation, and the
+one notice a flood gets, on the API and the webhooks (the web chat's, dropped unstored,
+is in tests/bot/channels/test_web.py)."""
 
 from __future__ import annotations
 
+from collections import Counter
+
+import pytest
 from aiohttp.test_utils import TestServer
 from sqlalchemy import select
 
+from bot.channels.base import NOT_TEXT
 from bot.keys import SESSIONS
 from permits.models import Message
 from tests.bot.conftest import (
     FakeRasa,
     GatewayFactory,
     send,
+)
+from tests.bot.drivers import (
+    DRIVERS,
+    TelegramDriver,
+    WhatsAppDriver,
+    WorldFactory,
+    inbound,
+    still_answers_others,
 )
 
 
@@ -39,3 +50,55 @@ async def test_the_api_has_the_channels_flood_limit(
         ).all()
     assert sorted(states) == ["answered", "answered", "answered", "limited"]
     assert (await send(client, "api:other", "syarat pbg"))[0] == 200
+
+
+# max_message_chars is 200 in these tests (tests/bot/conftest.py).
+TOO_LONG = "Pesan terlalu panjang (maksimal 200 karakter)."
+SLOW_DOWN = (
+    "Pesan Anda terlalu banyak dalam waktu singkat. Mohon tunggu sebentar sebelum "
+    "mengirim pesan lagi."
+)
+
+
+# The API answers a flood 429 (above); the web chat drops a flood unstored
+# (tests/bot/channels/test_web.py); webhooks' senders are verified by their platforms, so
+# theirs is kept, marked limited.
+FLOODED = ["telegram", "whatsapp"]
+
+
+@pytest.mark.parametrize("channel", FLOODED)
+async def test_a_flood_gets_one_notice_while_everyone_else_is_answered(
+    make_world: WorldFactory, channel: str
+) -> None:
+    world = await make_world(conversation_rate_limit="3/minute")
+    driver = DRIVERS[channel](world)
+    try:
+        for n in range(10):
+            await driver.say(0, f"cek status PTSP-2025-AAAA{n:02d}")
+        await still_answers_others(driver)  # while the flood is being held back
+        told = await driver.replies(0, 4)
+        assert Counter(text.startswith("jawaban:") for text in told) == {True: 3, False: 1}
+        assert told.count(SLOW_DOWN) == 1
+        states = Counter(row.state for row in await inbound(world, driver.conversation(0)))
+        assert states == {"answered": 3, "limited": 7}  # kept, not answered
+        assert len([s for s, _ in world.rasa.received if s == driver.conversation(0)]) == 3
+    finally:
+        await driver.close()
+
+
+@pytest.mark.parametrize("channel", ["telegram", "whatsapp"])
+async def test_a_flood_of_texts_refused_or_photos_is_not_echoed_either(
+    make_world: WorldFactory, channel: str
+) -> None:
+    world = await make_world(conversation_rate_limit="3/minute")
+    driver = DRIVERS[channel](world)
+    assert isinstance(driver, TelegramDriver | WhatsAppDriver)
+    for n in range(4):
+        await driver.say(0, f"{n} " + "x" * 300)
+        await driver.send_photo(0)
+    told = await driver.replies(0, 4)
+    assert Counter(told) == {TOO_LONG: 2, NOT_TEXT: 1, SLOW_DOWN: 1}
+    states = Counter(row.state for row in await inbound(world, driver.conversation(0)))
+    assert states == {"answered": 3, "limited": 5}
+    assert world.rasa.received == []
+    await still_answers_others(driver)
