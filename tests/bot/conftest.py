@@ -195,6 +195,15 @@ def telegram_settings(server: TestServer) -> dict[str, Any]:
     }
 
 
+@pytest.fixture
+async def telegram_gateway(
+    make_gateway: GatewayFactory, fake_telegram: tuple[FakeTelegram, TestServer]
+) -> TestClient[web.Request, web.Application]:
+    """A gateway with Telegram in webhook mode against the fake Bot API."""
+    _, server = fake_telegram
+    return await make_gateway(**telegram_settings(server))
+
+
 def whatsapp_settings(server: TestServer) -> dict[str, Any]:
     """Gateway settings for WhatsApp against the fake Twilio."""
     return {
