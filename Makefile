@@ -8,7 +8,7 @@ export RASA_TELEMETRY_ENABLED := false
 LOCALE := permits/locale
 ENGINE := PYTHONPATH=$(CURDIR) .venv-engine/bin/rasa
 
-.PHONY: help setup train run test test-fast lint validate nlu-report bench soak demo chat texts clean
+.PHONY: help setup train run test test-fast lint validate nlu-report bench soak demo chat texts screenshots clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -37,6 +37,11 @@ test: train  ## run every test (unit, SQLite + PostgreSQL, end-to-end through Ra
 
 test-fast: setup  ## run the tests that need no trained model
 	@$(APP_PY) -m pytest -q -m "not e2e"
+
+# Tests never write into the checkout; refreshing docs/*.png is done on purpose here.
+screenshots: train  ## run the browser tests that take docs/*.png and keep their screenshots
+	@TANYA_SCREENSHOTS=docs $(APP_PY) -m pytest -q -m e2e tests/e2e/test_web_chat.py \
+		tests/e2e/test_admin.py tests/e2e/test_console.py tests/e2e/test_training.py
 
 lint: setup  ## ruff and mypy
 	@.venv/bin/ruff check .

@@ -45,8 +45,8 @@ from limits.aio.strategies import MovingWindowRateLimiter
 
 from bot.bus import Bus
 from bot.conversation.inbound import loads, refusal
+from bot.conversation.notices import SLOW_DOWN
 from bot.conversation.outbound import Outbound, visible_buttons
-from bot.conversation.turns import SLOW_DOWN
 from bot.keys import BUS, CHANNELS, SESSIONS, SETTINGS, TURNS
 from bot.limiting import client_address, limit_storage
 from bot.metrics import METRICS

@@ -10,6 +10,10 @@
 - inbound.py    checks on text as it arrives (readable, size, JSON bodies)
 - turns.py      stores, flood-limits and answers messages in order, both for pushed
                 channels and for the HTTP API's answer-in-response
+- answering.py  one message asked of Rasa and its answer written down (transcript,
+                inbox of unrecognised messages, metrics)
+- flood.py      the flood limit per conversation (let through when Redis is away)
+- notices.py    the gateway's own notices, at most once in five minutes
 - ordering.py   one turn at a time per conversation, across replicas (Redis locks)
 - diversions.py messages the gateway answers itself instead of Rasa
 - guard.py      what of a message may reach Rasa (offered button payloads only)

@@ -6,10 +6,12 @@ import from here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import ClassVar, Protocol
 
+from permits.models import Message
 from permits.states import MessageKind, Sender
 from permits.status import SHARE_PHONE_PAYLOAD
 
@@ -58,3 +60,11 @@ def visible_buttons(buttons: list[dict[str, str]]) -> list[dict[str, str]]:
 
 def asks_for_phone(buttons: list[dict[str, str]]) -> bool:
     return any(b.get("payload") == SHARE_PHONE_PAYLOAD for b in buttons)
+
+
+# Told about every transcript line as it is written (the console shows them live).
+TranscriptObserver = Callable[[str, list[Message]], None]
+
+
+def ignore_lines(conversation_id: str, lines: list[Message]) -> None:
+    """The observer when nobody watches."""

@@ -8,6 +8,8 @@ If Rasa cannot be reached, the user is told once that the message is kept, and
 `recover_forever` answers it when Rasa is back. answer_now (the HTTP API) is the same
 pipeline with the other sink: the replies go back in the response, and a message Rasa
 could not answer is marked failed so that the caller's retry asks again.
+Asking Rasa and writing its answer down is answering.py; the flood limit is
+flood.py; the notices told once per interval are notices.py.
 
 Rasa is told when a message may have reached it before ("repeat"), so that it
 looks the message up in its tracker instead of answering it twice. Only the
@@ -21,54 +23,38 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from limits import parse
 from limits.aio.storage import MemoryStorage, Storage
-from limits.aio.strategies import MovingWindowRateLimiter
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.conversation import guard
+from bot.conversation.answering import RasaAnswers
 from bot.conversation.diversions import Diversions, TurnContext, pending_turns
+from bot.conversation.flood import FloodLimit
+from bot.conversation.notices import KEPT_FOR_LATER, SLOW_DOWN, Notices
 from bot.conversation.ordering import ConversationLocks, LocksUnavailable
-from bot.conversation.outbound import visible_buttons
-from bot.conversation.rasa import BotReply, RasaClient, RasaUnavailable
+from bot.conversation.outbound import TranscriptObserver, ignore_lines
+from bot.conversation.rasa import RasaClient, RasaUnavailable
 from bot.logs import conversation_id as current_conversation
 from bot.metrics import Metrics
-from permits.answers import CANNOT_ANSWER
-from permits.inbox import file_unrecognised, is_unrecognised
 from permits.models import Message, utcnow
-from permits.states import MessageKind, MessageState, Sender
-from permits.texts import N_, _
+from permits.states import MessageKind, MessageState
+from permits.texts import _
 from permits.transcripts import (
     Outgoing,
     as_outgoing,
     channel_of,
     conversations_with_pending,
     inbound_by_external_id,
-    queue_outbound,
     record_inbound,
     replies_to,
     settle_inbound,
-    told_recently,
 )
 
 log = logging.getLogger(__name__)
-
-# Catalogue msgids of the gateway's own notices, translated when sent.
-KEPT_FOR_LATER = N_(
-    "Maaf, layanan sedang gangguan. Pesan Anda kami simpan dan akan kami jawab "
-    "begitu layanan pulih."
-)
-SLOW_DOWN = N_(
-    "Pesan Anda terlalu banyak dalam waktu singkat. Mohon tunggu sebentar sebelum "
-    "mengirim pesan lagi."
-)
-NOTICE_INTERVAL = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -84,14 +70,6 @@ def may_have_reached_rasa(message_id: int, lock_was_free: bool, just_stored: int
     docstring): only the message this call has just stored, answered under a lock
     that was free when asked for, is certainly new."""
     return not (lock_was_free and message_id == just_stored)
-
-
-# Told about every transcript line as it is written (the console shows them live).
-TranscriptObserver = Callable[[str, list[Message]], None]
-
-
-def ignore_lines(conversation_id: str, lines: list[Message]) -> None:
-    """The observer when nobody watches."""
 
 
 @dataclass(frozen=True)
@@ -118,14 +96,13 @@ class Turns:
         self, sessions: async_sessionmaker[AsyncSession], rasa: RasaClient, config: TurnsConfig
     ) -> None:
         self._sessions = sessions
-        self._rasa = rasa
         self._diversions = config.diversions
         self._observer = config.observer
         self._locks = config.locks
-        self._limit = parse(config.rate_limit)
-        self._limiter = MovingWindowRateLimiter(config.limiter_storage)
+        self._flood = FloodLimit(config.rate_limit, config.limiter_storage)
+        self._notices = Notices(config.observer, config.on_queued)
+        self._answers = RasaAnswers(rasa, config.metrics, config.observer, config.call_centre)
         self._metrics = config.metrics
-        self._call_centre = config.call_centre
         self._on_queued = config.on_queued
         self._tasks: set[asyncio.Task[None]] = set()
 
@@ -154,12 +131,8 @@ class Turns:
         return True
 
     async def within_flood_limit(self, conversation_id: str) -> bool:
-        """The limit protects the service; when its store (Redis) is away, let messages in."""
-        try:
-            return await self._limiter.hit(self._limit, conversation_id)
-        except Exception:
-            log.warning("flood limit unavailable; message let through", exc_info=True)
-            return True
+        """Count one message against the flood limit (flood.py): False once over it."""
+        return await self._flood.admits(conversation_id)
 
     async def reply_directly(
         self, conversation_id: str, text: str, external_id: str | None, answer: str
@@ -240,7 +213,9 @@ class Turns:
         self._metrics.flood_limited.inc()
         log.warning("flood limit reached")
         if tell:
-            await self._tell_once(session, inbound.conversation_id, _(SLOW_DOWN), MessageKind.LIMIT)
+            await self._notices.tell_once(
+                session, inbound.conversation_id, _(SLOW_DOWN), MessageKind.LIMIT
+            )
         return False
 
     async def _answer_waiting(
@@ -285,17 +260,17 @@ class Turns:
         if diverted is not None:
             return diverted
         try:
-            reply = await self._ask_rasa(session, inbound, context, repeat=repeat)
+            reply = await self._answers.ask(session, inbound, context, repeat=repeat)
         except RasaUnavailable:
             if in_response:
                 await settle_inbound(session, inbound, MessageState.FAILED, [])
             else:
-                await self._tell_once(
+                await self._notices.tell_once(
                     session, inbound.conversation_id, _(KEPT_FOR_LATER), MessageKind.NOTICE
                 )
             return None
-        return await self._settle(
-            session, inbound, reply, self._replies_of(reply), delivered=in_response
+        return await self._answers.settle(
+            session, inbound, reply, self._answers.replies_of(reply), delivered=in_response
         )
 
     async def _answer_of(
@@ -372,7 +347,9 @@ class Turns:
         diverted = await self._diversions.divert(session, inbound, context)
         if diverted is None:
             return None
-        reading = await self._read(inbound.text) if diverted.state == MessageState.HELD else None
+        reading = (
+            await self._answers.read(inbound.text) if diverted.state == MessageState.HELD else None
+        )
         rows = await settle_inbound(
             session,
             inbound,
@@ -386,120 +363,6 @@ class Turns:
         self._observer(inbound.conversation_id, [inbound, *rows])
         log.info("message handled by the gateway", extra={"state": diverted.state})
         return rows
-
-    async def _read(self, text: str) -> BotReply | None:
-        """The NLU's reading alone (no dialogue), for the agent's console; None if Rasa
-        is away, which costs the agent a suggestion, never the message."""
-        try:
-            return await self._rasa.parse(guard.screen(text, []))
-        except RasaUnavailable:
-            log.warning("no NLU reading for a held message")
-            return None
-
-    async def _answer(
-        self, session: AsyncSession, inbound: Message, context: TurnContext, *, repeat: bool
-    ) -> bool:
-        try:
-            reply = await self._ask_rasa(session, inbound, context, repeat=repeat)
-        except RasaUnavailable:
-            await self._tell_once(
-                session, inbound.conversation_id, _(KEPT_FOR_LATER), MessageKind.NOTICE
-            )
-            return False
-        await self._settle(session, inbound, reply, self._replies_of(reply), delivered=False)
-        return True
-
-    async def _ask_rasa(
-        self, session: AsyncSession, inbound: Message, context: TurnContext, *, repeat: bool
-    ) -> BotReply:
-        text = guard.screen(inbound.text, context.offered)
-        # End the read transaction: the database connection goes back to the pool
-        # while Rasa thinks, instead of 32 conversations holding 32 connections.
-        await session.commit()
-        started = time.perf_counter()
-        try:
-            reply = await self._rasa.send(
-                inbound.conversation_id,
-                text or "?",
-                message_id=f"{inbound.id}@{inbound.at.timestamp():.3f}",
-                repeat=repeat,
-            )
-        except RasaUnavailable:
-            self._metrics.errors.labels("rasa_unavailable").inc()
-            raise
-        self._metrics.rasa_seconds.observe(time.perf_counter() - started)
-        return reply
-
-    def _replies_of(self, reply: BotReply) -> list[Outgoing]:
-        replies = [
-            Outgoing(m.get("text") or "", list(m.get("buttons") or []))
-            for m in reply.messages
-            if m.get("text") or m.get("buttons")
-        ]
-        if not replies:
-            # Every turn of our domain answers something; silence means the action
-            # server failed inside Rasa. The user hears what an action says when the
-            # database is down, not nothing.
-            log.warning("rasa answered nothing")
-            replies = [Outgoing(_(CANNOT_ANSWER, call_centre=self._call_centre))]
-        return replies
-
-    async def _settle(
-        self,
-        session: AsyncSession,
-        inbound: Message,
-        reply: BotReply,
-        replies: list[Outgoing],
-        *,
-        delivered: bool,
-    ) -> list[Message]:
-        intent = reply.intent or {}
-        if is_unrecognised(intent.get("name"), intent.get("confidence")):
-            # For the administrators' inbox; committed with the answer below.
-            file_unrecognised(
-                session,
-                inbound.conversation_id,
-                inbound.text,
-                intent.get("name"),
-                intent.get("confidence"),
-            )
-        rows = await settle_inbound(
-            session,
-            inbound,
-            MessageState.ANSWERED,
-            replies,
-            intent=intent.get("name"),
-            confidence=intent.get("confidence"),
-            nlu=reply.nlu,
-            delivered=delivered,
-            offered=visible_buttons(reply.buttons),
-        )
-        self._observer(inbound.conversation_id, [inbound, *rows])
-        self._observe_turn(inbound, intent)
-        log.info(
-            "message answered",
-            extra={"intent": intent.get("name"), "confidence": intent.get("confidence")},
-        )
-        return rows
-
-    def _observe_turn(self, inbound: Message, intent: dict[str, Any]) -> None:
-        seconds = (utcnow() - inbound.at).total_seconds()
-        self._metrics.turn_seconds.labels(channel_of(inbound.conversation_id)).observe(seconds)
-        if intent.get("name") and intent.get("confidence") is not None:
-            self._metrics.confidence.labels(intent["name"]).observe(float(intent["confidence"]))
-
-    async def _tell_once(
-        self, session: AsyncSession, conversation_id: str, text: str, kind: MessageKind
-    ) -> None:
-        """A service notice, at most once in NOTICE_INTERVAL, so a flood is not echoed."""
-        if await told_recently(session, conversation_id, kind, utcnow() - NOTICE_INTERVAL):
-            return
-        row = queue_outbound(
-            session, conversation_id, Outgoing(text), sender=Sender.SYSTEM, kind=kind
-        )
-        await session.commit()
-        self._observer(conversation_id, [row])
-        self._on_queued()
 
     def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:
         task = asyncio.create_task(coroutine)

@@ -1,29 +1,40 @@
-"""A fake Rasa server speaking the gateway channel's wire format (engine/channel.py)."""
+"""What the gateway's tests share: a fake Rasa server speaking the gateway channel's
+wire format (engine/channel.py), gateways on it, and waits on a state instead of
+fixed sleeps (`until`, `settled`)."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
+from sqlalchemy import func, or_, select
 
 from bot.app import create_app
+from bot.keys import DELIVERY, SESSIONS, TURNS
 from bot.settings import GatewaySettings
 from permits.db import migrate
+from permits.models import Message, utcnow
+from permits.states import MessageDirection, MessageState
 from tests.fakes.telegram import TOKEN as TELEGRAM_TOKEN
 from tests.fakes.telegram import FakeTelegram
 from tests.fakes.twilio import ACCOUNT_SID, AUTH_TOKEN, WHATSAPP_FROM, FakeTwilio
 
+if TYPE_CHECKING:
+    from tests.bot.drivers import World, WorldFactory
+
 RASA_TOKEN = "fake-rasa-token"
 API_TOKEN = "test-api-token"
 STATUS_TOKEN = "test-status-token"
+AUTH = {"Authorization": f"Bearer {API_TOKEN}"}
 
 
 @dataclass
@@ -39,6 +50,7 @@ class FakeRasa:
     readings: dict[str, dict[str, Any]] = field(default_factory=dict)  # text → parse result
     intents: dict[str, tuple[str, float]] = field(default_factory=dict)  # text → intent, score
     repeats: list[bool | None] = field(default_factory=list)  # the "repeat" of each received
+    started: list[str] = field(default_factory=list)  # texts whose answer is under way
 
     async def webhook(self, request: web.Request) -> web.Response:
         if request.headers.get("Authorization") != f"Bearer {RASA_TOKEN}":
@@ -49,6 +61,7 @@ class FakeRasa:
             self.failures_left -= 1
             return web.json_response({"error": "restarting"}, status=500)
         body = await request.json()
+        self.started.append(body["message"])
         await asyncio.sleep(self.delays.get(body["message"], 0))
         self.received.append((body["sender"], body["message"]))
         self.repeats.append(body.get("repeat"))
@@ -132,6 +145,7 @@ async def gateway(
     return client
 
 
+Client = TestClient[web.Request, web.Application]
 GatewayFactory = Callable[..., Awaitable[TestClient[web.Request, web.Application]]]
 
 
@@ -181,6 +195,15 @@ def telegram_settings(server: TestServer) -> dict[str, Any]:
     }
 
 
+@pytest.fixture
+async def telegram_gateway(
+    make_gateway: GatewayFactory, fake_telegram: tuple[FakeTelegram, TestServer]
+) -> TestClient[web.Request, web.Application]:
+    """A gateway with Telegram in webhook mode against the fake Bot API."""
+    _, server = fake_telegram
+    return await make_gateway(**telegram_settings(server))
+
+
 def whatsapp_settings(server: TestServer) -> dict[str, Any]:
     """Gateway settings for WhatsApp against the fake Twilio."""
     return {
@@ -190,6 +213,42 @@ def whatsapp_settings(server: TestServer) -> dict[str, Any]:
         "twilio_whatsapp_from": WHATSAPP_FROM,
         "twilio_api_url": str(server.make_url("")).rstrip("/"),
     }
+
+
+def channel_settings(telegram: TestServer, twilio: TestServer) -> dict[str, Any]:
+    """Gateway settings for both Telegram and WhatsApp against their fakes."""
+    return telegram_settings(telegram) | whatsapp_settings(twilio)
+
+
+@pytest.fixture
+async def fakes(
+    fake_telegram: tuple[FakeTelegram, TestServer], fake_twilio: tuple[FakeTwilio, TestServer]
+) -> tuple[FakeTelegram, TestServer, FakeTwilio, TestServer]:
+    return (*fake_telegram, *fake_twilio)
+
+
+@pytest.fixture
+def make_world(
+    make_gateway: GatewayFactory,
+    fake_rasa: tuple[FakeRasa, TestServer],
+    fake_telegram: tuple[FakeTelegram, TestServer],
+    fake_twilio: tuple[FakeTwilio, TestServer],
+) -> WorldFactory:
+    """One gateway with every entry point on (Telegram webhook, WhatsApp, API, web chat),
+    driven through tests/bot/drivers.py."""
+    from tests.bot.drivers import World  # the drivers import this module
+
+    async def make(**overrides: Any) -> World:
+        settings = telegram_settings(fake_telegram[1]) | whatsapp_settings(fake_twilio[1])
+        client = await make_gateway(**(settings | overrides))
+        return World(client, fake_rasa[0], fake_telegram[0], fake_twilio[0])
+
+    return make
+
+
+@pytest.fixture
+async def world(make_world: WorldFactory) -> World:
+    return await make_world()
 
 
 async def open_chat(
@@ -211,3 +270,78 @@ async def chat_window(
         yield socket
     finally:
         await socket.close()
+
+
+async def until(condition: Callable[[], bool | Awaitable[bool]], seconds: float = 10) -> None:
+    """Wait until `condition` holds, checking often; fail when it does not within `seconds`."""
+    deadline = asyncio.get_running_loop().time() + seconds
+    while True:
+        result = condition()
+        if inspect.isawaitable(result):
+            result = await result
+        if result:
+            return
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"not reached within {seconds} s")
+        await asyncio.sleep(0.02)
+
+
+async def settled(app: web.Application, seconds: float = 10) -> None:
+    """Wait until the gateway has nothing left to do in the background: every turn in
+    progress has finished and no reply is due for sending. Only then does asserting
+    that something did NOT happen prove it, which a fixed sleep cannot."""
+    await app[TURNS].close()  # waits for the turns in progress; the gateway keeps running
+    app[DELIVERY].wake()
+
+    async def nothing_due() -> bool:
+        async with app[SESSIONS]() as session:
+            due = await session.scalar(
+                select(func.count())
+                .select_from(Message)
+                .where(
+                    Message.direction == MessageDirection.OUT,
+                    Message.state == MessageState.QUEUED,
+                    or_(Message.next_attempt_at.is_(None), Message.next_attempt_at <= utcnow()),
+                )
+            )
+        return not due
+
+    await until(nothing_due, seconds)
+
+
+# --- the HTTP API, as a caller uses it ------------------------------------------------
+
+
+async def send(client: Client, conversation: str, text: str) -> tuple[int, dict[str, Any]]:
+    """One message through the HTTP API: the status and the JSON answer."""
+    response = await client.post(
+        "/api/messages", json={"conversation_id": conversation, "text": text}, headers=AUTH
+    )
+    return response.status, await response.json()
+
+
+async def conversation_has(client: Client, conversation: str, stored: int) -> bool:
+    """Whether `stored` messages of the conversation have been received (stored)."""
+    async with client.app[SESSIONS]() as session:
+        count = await session.scalar(
+            select(func.count())
+            .select_from(Message)
+            .where(Message.conversation_id == conversation, Message.direction == "in")
+        )
+    return count == stored
+
+
+async def settled_reply(client: Client, conversation: str, seconds: float = 10) -> Message:
+    """The bot's reply in the conversation once delivery is done with it (not queued)."""
+    query = select(Message).where(
+        Message.conversation_id == conversation,
+        Message.direction == "out",
+        Message.state != "queued",
+    )
+    async with asyncio.timeout(seconds):
+        while True:
+            async with client.app[SESSIONS]() as session:
+                reply = await session.scalar(query)
+            if reply is not None:
+                return reply
+            await asyncio.sleep(0.1)

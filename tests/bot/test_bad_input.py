@@ -4,7 +4,8 @@ the gateway goes on answering everyone else.
 Entry points: POST /api/messages, POST /api/applications/{number}/status, the
 Telegram webhook, the WhatsApp (Twilio) webhook and the web chat's websocket; all
 on one gateway, against the fake Rasa, Bot API and Twilio of tests/fakes.
-docs/channels.md ("Bad input") is the table these tests check.
+docs/channels.md ("Bad input") is the table these tests check. The entry points are
+driven through tests/bot/drivers.py; floods are tests/bot/conversation/test_flood.py.
 """
 
 from __future__ import annotations
@@ -12,38 +13,38 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections import Counter
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-import aiohttp
 import pytest
-from aiohttp import WSCloseCode, WSMsgType, web
-from aiohttp.test_utils import TestClient, TestServer
-from sqlalchemy import func, select
+from aiohttp import WSCloseCode, WSMsgType
 
-from bot.channels.base import NOT_TEXT
-from bot.channels.web import conversation_for
 from bot.keys import SESSIONS
 from permits.demo import load_demo
-from permits.models import ApplicationEvent, Conversation, Message
 from tests.bot.conftest import (
     API_TOKEN,
-    PUBLIC_URL,
     STATUS_TOKEN,
     TELEGRAM_SECRET,
-    FakeRasa,
-    GatewayFactory,
-    open_chat,
-    telegram_settings,
-    whatsapp_settings,
+    settled,
 )
-from tests.fakes.telegram import FakeTelegram, photo_update, post_update, text_update
-from tests.fakes.twilio import FakeTwilio, sign, whatsapp_message, whatsapp_photo
+from tests.bot.drivers import (
+    DRIVERS,
+    ApiDriver,
+    Driver,
+    TelegramDriver,
+    WebDriver,
+    WhatsAppDriver,
+    World,
+    counts,
+    inbound,
+    outbound,
+    still_answers_others,
+)
+from tests.fakes.telegram import text_update
+from tests.fakes.twilio import whatsapp_message
 
-Client = TestClient[web.Request, web.Application]
 AUTH = {"Authorization": f"Bearer {API_TOKEN}"}
 STATUS_AUTH = {"Authorization": f"Bearer {STATUS_TOKEN}"}
 LATE_PBG = "PTSP-2025-7KQ4MZ"  # a demo application
@@ -64,251 +65,8 @@ NOT_A_STATUS = (
 NOT_AN_UPDATE = "update Telegram tidak sah"
 UNKNOWN_FORMAT = "Format pesan tidak dikenal."
 EMPTY = "Pesan kosong. Silakan tulis pertanyaan Anda."
-SLOW_DOWN = (
-    "Pesan Anda terlalu banyak dalam waktu singkat. Mohon tunggu sebentar sebelum "
-    "mengirim pesan lagi."
-)
 MILLION = 1_000_000
 QUICKLY = 5.0  # seconds; a refused million-character body is not read whole
-
-
-@dataclass
-class World:
-    client: Client
-    rasa: FakeRasa
-    telegram: FakeTelegram
-    twilio: FakeTwilio
-
-
-WorldFactory = Callable[..., Awaitable[World]]
-
-
-@pytest.fixture
-def make_world(
-    make_gateway: GatewayFactory,
-    fake_rasa: tuple[FakeRasa, TestServer],
-    fake_telegram: tuple[FakeTelegram, TestServer],
-    fake_twilio: tuple[FakeTwilio, TestServer],
-) -> WorldFactory:
-    """One gateway with every entry point on (Telegram webhook, WhatsApp, API, web chat)."""
-
-    async def make(**overrides: Any) -> World:
-        settings = telegram_settings(fake_telegram[1]) | whatsapp_settings(fake_twilio[1])
-        client = await make_gateway(**(settings | overrides))
-        return World(client, fake_rasa[0], fake_telegram[0], fake_twilio[0])
-
-    return make
-
-
-@pytest.fixture
-async def world(make_world: WorldFactory) -> World:
-    return await make_world()
-
-
-async def counts(world: World) -> dict[str, int]:
-    """How many rows the gateway keeps: anything garbage would add to them."""
-    async with world.client.app[SESSIONS]() as session:
-        return {
-            model.__name__: await session.scalar(select(func.count()).select_from(model)) or 0
-            for model in (Message, Conversation, ApplicationEvent)
-        }
-
-
-async def inbound(world: World, conversation_id: str) -> list[Message]:
-    async with world.client.app[SESSIONS]() as session:
-        rows = await session.scalars(
-            select(Message)
-            .where(Message.conversation_id == conversation_id, Message.direction == "in")
-            .order_by(Message.id)
-        )
-        return list(rows.all())
-
-
-async def outbound(world: World, conversation_id: str) -> list[str]:
-    async with world.client.app[SESSIONS]() as session:
-        texts = await session.scalars(
-            select(Message.text)
-            .where(Message.conversation_id == conversation_id, Message.direction == "out")
-            .order_by(Message.id)
-        )
-        return list(texts.all())
-
-
-async def eventually(done: Callable[[], bool], seconds: float = 8.0) -> None:
-    """Wait until `done` holds (or time is up), and a moment more to catch extras."""
-    for _ in range(round(seconds / 0.05)):
-        if done():
-            break
-        await asyncio.sleep(0.05)
-    await asyncio.sleep(0.3)
-
-
-# --- the channels, as a user sees them ---------------------------------------------------
-
-
-@dataclass
-class Driver:
-    """A channel from its users' side: user 0 misbehaves, user 1 is anybody else."""
-
-    world: World
-    keeps_refused: bool = False  # a refused text is stored with its refusal (and answered
-    # through the outbox), rather than only answered in the response or window
-
-    def conversation(self, user: int) -> str:
-        raise NotImplementedError
-
-    async def say(self, user: int, text: str) -> None:
-        raise NotImplementedError
-
-    async def replies(self, user: int, count: int) -> list[str]:
-        """What the user was told (waiting for `count` of them): answers and refusals."""
-        raise NotImplementedError
-
-    async def close(self) -> None:
-        """Nothing to close but for the web chat's sockets."""
-
-
-@dataclass
-class ApiDriver(Driver):
-    told: dict[int, list[str]] = field(default_factory=dict)
-
-    def conversation(self, user: int) -> str:
-        return f"api:pengguna-{user}"
-
-    async def say(self, user: int, text: str) -> None:
-        response = await self.world.client.post(
-            "/api/messages",
-            json={"conversation_id": self.conversation(user), "text": text},
-            headers=AUTH,
-        )
-        body = await response.json()
-        told = [body["error"]] if "error" in body else [m["text"] for m in body["messages"]]
-        assert (response.status == 200) == ("error" not in body)
-        self.told.setdefault(user, []).extend(told)
-
-    async def replies(self, user: int, count: int) -> list[str]:
-        return self.told.get(user, [])
-
-
-@dataclass
-class TelegramDriver(Driver):
-    keeps_refused: bool = True
-    next_update: int = 1000
-
-    def chat(self, user: int) -> int:
-        return 5550001 + user
-
-    def conversation(self, user: int) -> str:
-        return f"telegram:{self.chat(user)}"
-
-    async def deliver(self, update: dict[str, Any]) -> None:
-        assert await post_update(self.world.client, update, TELEGRAM_SECRET) == 200
-
-    async def say(self, user: int, text: str) -> None:
-        self.next_update += 1
-        await self.deliver(text_update(self.next_update, self.chat(user), text))
-
-    async def send_photo(self, user: int) -> None:
-        self.next_update += 1
-        await self.deliver(photo_update(self.next_update, self.chat(user)))
-
-    async def replies(self, user: int, count: int) -> list[str]:
-        def mine() -> list[str]:
-            sent = self.world.telegram.sent
-            return [s["text"] for s in sent if int(s["chat_id"]) == self.chat(user)]
-
-        await eventually(lambda: len(mine()) >= count)
-        return mine()
-
-
-@dataclass
-class WhatsAppDriver(Driver):
-    keeps_refused: bool = True
-
-    def number(self, user: int) -> str:
-        return f"+62812345678{90 + user}"
-
-    def conversation(self, user: int) -> str:
-        return f"whatsapp:{self.number(user)}"
-
-    async def deliver(self, form: dict[str, str]) -> None:
-        path = "/whatsapp/webhook"
-        response = await self.world.client.post(
-            path, data=form, headers=sign(PUBLIC_URL + path, form)
-        )
-        assert response.status == 200
-
-    async def say(self, user: int, text: str) -> None:
-        await self.deliver(whatsapp_message(self.number(user), text))
-
-    async def send_photo(self, user: int) -> None:
-        await self.deliver(whatsapp_photo(self.number(user)))
-
-    async def replies(self, user: int, count: int) -> list[str]:
-        def mine() -> list[str]:
-            to = f"whatsapp:{self.number(user)}"
-            return [s["Body"] for s in self.world.twilio.sent if s["To"] == to]
-
-        await eventually(lambda: len(mine()) >= count)
-        return mine()
-
-
-@dataclass
-class WebDriver(Driver):
-    sockets: dict[int, aiohttp.ClientWebSocketResponse] = field(default_factory=dict)
-    told: dict[int, list[str]] = field(default_factory=dict)
-    sent: int = 0
-
-    def token(self, user: int) -> str:
-        return f"pengunjung-{user}-0123456789abcdef"
-
-    def conversation(self, user: int) -> str:
-        return conversation_for(self.token(user))
-
-    async def socket(self, user: int) -> aiohttp.ClientWebSocketResponse:
-        if user not in self.sockets:
-            socket = await open_chat(self.world.client, self.token(user))
-            while (await socket.receive_json())["type"] != "history":
-                pass
-            self.sockets[user] = socket
-        return self.sockets[user]
-
-    async def say(self, user: int, text: str) -> None:
-        self.sent += 1
-        socket = await self.socket(user)
-        await socket.send_json({"type": "message", "id": f"c{self.sent}", "text": text})
-
-    async def replies(self, user: int, count: int) -> list[str]:
-        told = self.told.setdefault(user, [])
-        socket = await self.socket(user)
-        deadline = time.monotonic() + 8.0
-        while True:
-            # Until `count` arrived, wait for them; then a moment more, to catch extras.
-            wait = deadline - time.monotonic() if len(told) < count else 0.3
-            try:
-                event = await asyncio.wait_for(socket.receive_json(), timeout=max(wait, 0.01))
-            except TimeoutError:
-                return told
-            if event["type"] in ("message", "error"):
-                told.append(event["text"])
-
-    async def close(self) -> None:
-        for socket in self.sockets.values():
-            await socket.close()
-
-
-DRIVERS: dict[str, Callable[[World], Driver]] = {
-    "api": ApiDriver,
-    "telegram": TelegramDriver,
-    "whatsapp": WhatsAppDriver,
-    "web": WebDriver,
-}
-
-
-async def still_answers_others(driver: Driver) -> None:
-    """Someone else on the same entry point gets the bot's ordinary answer."""
-    await driver.say(1, "syarat pbg")
-    assert await driver.replies(1, 1) == ["jawaban: syarat pbg"]
 
 
 # --- bodies that cannot be read ------------------------------------------------------------
@@ -450,7 +208,7 @@ async def test_a_body_that_cannot_be_read_is_refused_and_others_are_still_answer
         text = json.loads(text)["error"]
     if error is not None:
         assert error in text
-    await asyncio.sleep(0.3)  # anything the gateway would do in the background
+    await settled(world.client.app)  # anything the gateway would do in the background
     assert await counts(world) == before  # nothing kept
     assert world.rasa.received == []
     assert world.telegram.sent == [] and world.twilio.calls == []
@@ -591,46 +349,3 @@ async def test_a_text_frame_the_socket_cannot_take_closes_only_that_socket(
 
 
 # --- a flood from one sender ----------------------------------------------------------------
-
-# The API is for the office's systems: not limited. The web chat drops a flood unstored
-# (tests/bot/test_web.py); webhooks' senders are verified by their platforms, so theirs
-# is kept, marked limited.
-FLOODED = ["telegram", "whatsapp"]
-
-
-@pytest.mark.parametrize("channel", FLOODED)
-async def test_a_flood_gets_one_notice_while_everyone_else_is_answered(
-    make_world: WorldFactory, channel: str
-) -> None:
-    world = await make_world(conversation_rate_limit="3/minute")
-    driver = DRIVERS[channel](world)
-    try:
-        for n in range(10):
-            await driver.say(0, f"cek status PTSP-2025-AAAA{n:02d}")
-        await still_answers_others(driver)  # while the flood is being held back
-        told = await driver.replies(0, 4)
-        assert Counter(text.startswith("jawaban:") for text in told) == {True: 3, False: 1}
-        assert told.count(SLOW_DOWN) == 1
-        states = Counter(row.state for row in await inbound(world, driver.conversation(0)))
-        assert states == {"answered": 3, "limited": 7}  # kept, not answered
-        assert len([s for s, _ in world.rasa.received if s == driver.conversation(0)]) == 3
-    finally:
-        await driver.close()
-
-
-@pytest.mark.parametrize("channel", ["telegram", "whatsapp"])
-async def test_a_flood_of_texts_refused_or_photos_is_not_echoed_either(
-    make_world: WorldFactory, channel: str
-) -> None:
-    world = await make_world(conversation_rate_limit="3/minute")
-    driver = DRIVERS[channel](world)
-    assert isinstance(driver, TelegramDriver | WhatsAppDriver)
-    for n in range(4):
-        await driver.say(0, f"{n} " + "x" * 300)
-        await driver.send_photo(0)
-    told = await driver.replies(0, 4)
-    assert Counter(told) == {TOO_LONG: 2, NOT_TEXT: 1, SLOW_DOWN: 1}
-    states = Counter(row.state for row in await inbound(world, driver.conversation(0)))
-    assert states == {"answered": 3, "limited": 5}
-    assert world.rasa.received == []
-    await still_answers_others(driver)

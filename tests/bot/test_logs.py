@@ -10,9 +10,8 @@ import aiohttp
 from bot.logs import mask
 from devstack.supervisor import free_port
 from tests.bot.conftest import API_TOKEN, RASA_TOKEN
-from tests.bot.test_notifications import GatewayProcess
+from tests.bot.processes import ROOT, GatewayProcess
 
-ROOT = Path(__file__).resolve().parents[2]
 SECRET_SESSION = "rahasia-sesi-pengunjung-0123456789"
 
 

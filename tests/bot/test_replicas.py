@@ -23,6 +23,7 @@ from tests.bot.conftest import (
     GatewayFactory,
     chat_window,
     telegram_settings,
+    until,
 )
 from tests.bot.console.conftest import add_staff, signed_in
 from tests.fakes.telegram import FakeTelegram, post_update, text_update
@@ -59,7 +60,7 @@ async def test_questions_sent_to_two_replicas_are_answered_in_order(
     conversation = unique("api")
     rasa.delays["pertama"] = 0.5
     first = asyncio.create_task(ask(first_replica, conversation, "pertama"))
-    await asyncio.sleep(0.1)
+    await until(lambda: "pertama" in rasa.started)  # the first replica holds the lock
     second = asyncio.create_task(ask(second_replica, conversation, "kedua"))
     (status_1, body_1), (status_2, body_2) = await asyncio.gather(first, second)
     assert rasa.received == [(conversation, "pertama"), (conversation, "kedua")]

@@ -17,12 +17,13 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 PHONE = {"width": 390, "height": 844}
-# The screenshots in docs/ are refreshed on request (TANYA_SCREENSHOTS=docs), so that a
-# test run leaves the checkout as it found it.
+# The screenshots in docs/ are refreshed on purpose (`make screenshots`, which sets
+# TANYA_SCREENSHOTS=docs); otherwise they go to a fresh temporary directory, so that a
+# test run leaves the checkout (and other runs' files) as it found them.
 DOCS = (
     Path(__file__).resolve().parents[2] / "docs"
     if os.environ.get("TANYA_SCREENSHOTS") == "docs"
-    else Path(tempfile.gettempdir())
+    else Path(tempfile.mkdtemp(prefix="tanya-screens-"))
 )
 ANSWER_TIMEOUT = 30_000  # ms; the first turn may wait for Rasa to warm up
 USER_TEXTS = "[data-tanya=message][data-from=user] .tanya-text"

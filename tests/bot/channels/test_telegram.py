@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import pytest
@@ -13,7 +12,12 @@ from sqlalchemy import select
 from bot.channels.base import NOT_TEXT
 from bot.keys import SESSIONS
 from permits.models import Conversation, Message
-from tests.bot.conftest import TELEGRAM_SECRET, FakeRasa, GatewayFactory, telegram_settings
+from tests.bot.conftest import (
+    TELEGRAM_SECRET,
+    FakeRasa,
+    GatewayFactory,
+    settled,
+)
 from tests.fakes.telegram import (
     TOKEN,
     FakeTelegram,
@@ -27,14 +31,6 @@ from tests.fakes.telegram import (
 SECRET = TELEGRAM_SECRET
 CHAT = 5550001
 Client = TestClient[web.Request, web.Application]
-
-
-@pytest.fixture
-async def telegram_gateway(
-    make_gateway: GatewayFactory, fake_telegram: tuple[FakeTelegram, TestServer]
-) -> Client:
-    _, server = fake_telegram
-    return await make_gateway(**telegram_settings(server))
 
 
 async def deliver(client: Client, update: dict[str, Any], secret: str | None = SECRET) -> int:
@@ -71,7 +67,7 @@ async def test_a_webhook_without_the_secret_token_is_refused(
     secret: str | None,
 ) -> None:
     assert await deliver(telegram_gateway, text_update(2, CHAT, "halo"), secret) == 403
-    await asyncio.sleep(0.3)
+    await settled(telegram_gateway.app)
     assert fake_rasa[0].received == [] and fake_telegram[0].sent == []
 
 
@@ -232,7 +228,7 @@ async def test_a_blocked_bot_is_recorded_not_retried_forever(
 ) -> None:
     fake_telegram[0].blocked_chats.add(CHAT)
     await deliver(telegram_gateway, text_update(80, CHAT, "halo"))
-    await asyncio.sleep(1.0)
+    await settled(telegram_gateway.app)  # the reply is no longer due: sent or failed
     async with telegram_gateway.app[SESSIONS]() as session:
         reply = await session.scalar(select(Message).where(Message.direction == "out"))
         assert reply is not None and reply.state == "failed"
@@ -252,46 +248,6 @@ async def test_polling_mode_answers_updates_without_a_webhook(
     sent = await fake.wait_for_sent(2)
     assert [s["text"] for s in sent] == ["jawaban: syarat nib", "jawaban: biaya nib"]
     assert fake.webhook == {}  # polling removed any webhook
-
-
-async def test_messages_sent_while_rasa_is_down_are_answered_when_it_is_back(
-    telegram_gateway: Client,
-    fake_telegram: tuple[FakeTelegram, TestServer],
-    fake_rasa: tuple[FakeRasa, TestServer],
-) -> None:
-    fake, _ = fake_telegram
-    rasa, _ = fake_rasa
-    rasa.down = True
-    await deliver(telegram_gateway, text_update(200, CHAT, "syarat pbg"))
-    await deliver(telegram_gateway, text_update(201, CHAT, "biaya pbg"))
-    [notice] = await fake.wait_for_sent(1, seconds=6)
-    assert "Pesan Anda kami simpan" in notice["text"]
-    rasa.down = False
-    sent = await fake.wait_for_sent(3, seconds=8)
-    assert [s["text"] for s in sent[1:]] == ["jawaban: syarat pbg", "jawaban: biaya pbg"]
-    assert rasa.repeats == [True, True]  # picked up again: they may have reached Rasa
-
-
-async def test_a_kept_choice_is_read_with_the_buttons_of_the_answer_before_it(
-    telegram_gateway: Client,
-    fake_telegram: tuple[FakeTelegram, TestServer],
-    fake_rasa: tuple[FakeRasa, TestServer],
-) -> None:
-    """Two messages kept while Rasa was down: the second ("1") chooses from the
-    buttons the first one's answer offers, which exist only once it is answered."""
-    fake, _ = fake_telegram
-    rasa, _ = fake_rasa
-    rasa.buttons = [{"title": "PBG", "payload": '/choose_permit{"permit_type":"pbg"}'}]
-    rasa.down = True
-    await deliver(telegram_gateway, text_update(210, CHAT, "izin bangunan"))
-    await deliver(telegram_gateway, text_update(211, CHAT, "1"))
-    await fake.wait_for_sent(1, seconds=6)  # the notice that they are kept
-    rasa.down = False
-    await fake.wait_for_sent(3, seconds=8)
-    assert [text for _, text in rasa.received] == [
-        "izin bangunan",
-        '/choose_permit{"permit_type":"pbg"}',
-    ]
 
 
 def in_group(update: dict[str, Any], group: int) -> dict[str, Any]:

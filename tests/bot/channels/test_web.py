@@ -12,7 +12,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select
 
 from bot.channels.web import conversation_for
-from bot.conversation.turns import SLOW_DOWN
+from bot.conversation.notices import SLOW_DOWN
 from bot.keys import SESSIONS
 from permits.models import Message
 from tests.bot.conftest import FakeRasa, GatewayFactory, chat_window, open_chat

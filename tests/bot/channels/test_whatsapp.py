@@ -16,7 +16,7 @@ from sqlalchemy import select, update
 
 from bot.channels.base import NOT_TEXT
 from bot.channels.whatsapp import BODY_LIMIT, EMPTY_TWIML
-from bot.conversation.turns import SLOW_DOWN
+from bot.conversation.notices import SLOW_DOWN
 from bot.keys import SESSIONS
 from permits.demo import load_demo
 from permits.models import Conversation, Message, utcnow

@@ -17,7 +17,7 @@ from permits.db import create_engine, create_sessionmaker
 from permits.demo import load_demo
 from permits.handoff import request_callback, request_handoff
 from permits.models import Handoff, Message
-from tests.bot.conftest import FakeRasa, GatewayFactory, chat_window
+from tests.bot.conftest import FakeRasa, GatewayFactory, chat_window, settled, until
 from tests.bot.console.conftest import add_staff, csrf_in, signed_in
 
 Client = TestClient[web.Request, web.Application]
@@ -101,7 +101,8 @@ async def test_an_agent_claims_answers_and_hands_back(
         }
         asked_before = len(rasa.received)
         await say(socket, "m2", f"status {LATE} gmn")
-        await asyncio.sleep(0.5)
+        await until(lambda: f"status {LATE} gmn" in rasa.parsed)  # read for the console
+        await settled(user.app)  # the turn is over: Rasa would have been asked by now
         assert len(rasa.received) == asked_before
         page = await (await agent.get(PAGE)).text()
         assert f"status {LATE} gmn" in page and "check_status · 91%" in page
@@ -186,7 +187,11 @@ async def test_the_queue_updates_live_for_every_agent(
     agent = await aiohttp_client(user.server)
     await signed_in(agent, "siti", PASSWORD)
     async with agent.ws_connect("/console/ws") as live:
-        await asyncio.sleep(1.2)  # the watcher has read the (empty) queue once
+        # The watcher has read the (empty) queue once: an agent who just connected is
+        # told to load it. Waiting for that, not a fixed time, also keeps it from being
+        # taken for the event the new user causes.
+        first = await asyncio.wait_for(live.receive_json(), timeout=5)
+        assert first == {"type": "queue"}
         await queue_user(gateway_database)
         event = await asyncio.wait_for(live.receive_json(), timeout=5)
     assert event == {"type": "queue"}

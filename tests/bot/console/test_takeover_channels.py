@@ -5,7 +5,6 @@ on WhatsApp outside its 24-hour window, does not)."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 from typing import Any
 
@@ -23,7 +22,9 @@ from tests.bot.conftest import (
     TELEGRAM_SECRET,
     FakeRasa,
     GatewayFactory,
+    settled,
     telegram_settings,
+    until,
     whatsapp_settings,
 )
 from tests.bot.console.conftest import add_staff, csrf_in, signed_in
@@ -87,7 +88,8 @@ async def test_a_telegram_conversation_is_taken_over(
     page = await queue_and_claim(agent, gateway_database, conversation_id)
 
     assert await post_update(gateway, text_update(2, CHAT, "halo min?"), TELEGRAM_SECRET) == 200
-    await asyncio.sleep(0.5)
+    await until(lambda: "halo min?" in rasa.parsed)  # read for the agent's console
+    await settled(gateway.app)  # the turn is over: Rasa would have been asked by now
     assert [text for _, text in rasa.received] == ["minta cs"]  # silent while held
     assert rasa.parsed == ["halo min?"]  # but the agent sees what it meant
 
@@ -122,7 +124,8 @@ async def test_a_whatsapp_conversation_is_taken_over_and_the_window_is_respected
     await twilio.wait_for_sent(1)
     page = await queue_and_claim(agent, gateway_database, conversation_id)
     assert await post_form(gateway, whatsapp_message(PHONE, "cepet ya"), PUBLIC_URL) == 200
-    await asyncio.sleep(0.5)
+    await until(lambda: "cepet ya" in rasa.parsed)  # read for the agent's console
+    await settled(gateway.app)  # the turn is over: Rasa would have been asked by now
     assert len(rasa.received) == 1
 
     url = conversation_url(conversation_id)
@@ -146,7 +149,7 @@ async def test_a_whatsapp_conversation_is_taken_over_and_the_window_is_respected
         data={"csrf_token": csrf_in(page), "outcome": "answered", "note": ""},
         allow_redirects=False,
     )
-    await asyncio.sleep(1)
+    await settled(gateway.app)  # a survey queued on closing would have been sent by now
     async with create_sessionmaker(engine)() as session:
         handoff = await session.get_one(Handoff, 1)
     await engine.dispose()

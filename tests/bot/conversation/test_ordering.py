@@ -1,0 +1,38 @@
+"""bot/conversation/ordering.py: one turn at a time per conversation, oldest first."""
+
+from __future__ import annotations
+
+import asyncio
+
+from aiohttp.test_utils import TestServer
+
+from bot.conversation.ordering import ConversationLocks
+from tests.bot.conftest import (
+    Client,
+    FakeRasa,
+    conversation_has,
+    send,
+    until,
+)
+
+
+async def test_idle_conversations_leave_no_locks_behind() -> None:
+    locks = ConversationLocks()
+    async with locks.hold("web:a"):
+        assert len(locks) == 1
+    assert len(locks) == 0
+
+
+async def test_messages_of_one_conversation_are_answered_in_order(
+    gateway: Client, fake_rasa: tuple[FakeRasa, TestServer]
+) -> None:
+    fake, _ = fake_rasa
+    fake.delays["pertama"] = 0.5
+    first = asyncio.create_task(send(gateway, "api:one", "pertama"))
+    await until(lambda: "pertama" in fake.started)  # its turn holds the conversation
+    second = asyncio.create_task(send(gateway, "api:one", "kedua"))
+    await until(lambda: conversation_has(gateway, "api:one", 2))  # "kedua" is waiting
+    other = asyncio.create_task(send(gateway, "api:two", "lain"))
+    await asyncio.gather(first, second, other)
+    # The other conversation was not held up by the slow one; one's order is kept.
+    assert fake.received == [("api:two", "lain"), ("api:one", "pertama"), ("api:one", "kedua")]
