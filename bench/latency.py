@@ -25,7 +25,8 @@ from pathlib import Path
 import aiohttp
 
 from bench.workload import percentile
-from devstack.supervisor import Stack, StackConfig
+from devstack.config import StackConfig
+from devstack.supervisor import Stack
 
 ROOT = Path(__file__).resolve().parents[1]
 API_TOKEN = "bench-api-token"

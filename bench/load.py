@@ -43,7 +43,8 @@ from bench.load_report import LevelResult, level_line, report
 from bench.resources import StackSampler, cpu_delta, machine_speed_ms
 from bench.stock_rasa import StockStack, ensure_stock_model
 from bench.workload import API_TOKEN, FLOOD_LIMIT, Send, run_phase, via_gateway, via_rest_channel
-from devstack.supervisor import Stack, StackConfig
+from devstack.config import StackConfig
+from devstack.supervisor import Stack
 
 ROOT = Path(__file__).resolve().parents[1]
 

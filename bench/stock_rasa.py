@@ -20,7 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from devstack.supervisor import Stack, StackConfig
+from devstack.config import StackConfig
+from devstack.supervisor import Stack
 from nlu.train import rasa, rasa_env
 
 log = logging.getLogger(__name__)

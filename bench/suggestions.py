@@ -24,7 +24,8 @@ import yaml
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.conversation.rasa import RasaClient
-from devstack.supervisor import Stack, StackConfig
+from devstack.config import StackConfig
+from devstack.supervisor import Stack
 from permits.answers import (
     duration_answer,
     fee_answer,

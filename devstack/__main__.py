@@ -13,8 +13,9 @@ import asyncio
 from bot.logs import configure_logging
 from bot.settings import GatewaySettings
 from devstack.chat import chat
+from devstack.config import StackConfig
+from devstack.run import run_stack
 from devstack.steps import verbose
-from devstack.supervisor import StackConfig, run_stack
 
 
 def main() -> int:

@@ -1,6 +1,6 @@
 """Runs the whole system for development and tests: Rasa, the action server, the gateway.
 
-`python -m devstack run` (what `make run` calls) loads the demo database, starts the
+`make run` (devstack/run.py) loads the demo database, starts the
 three processes, waits until each answers its health check, prints where to chat
 and stops everything cleanly on Ctrl-C or when one of them dies.
 
@@ -22,93 +22,20 @@ import contextlib
 import logging
 import os
 import signal
-import socket
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
 import aiohttp
 
-from bot.settings import GatewaySettings
 from deploy.endpoints import rasa_endpoints
-from devstack.steps import LOG_DIR, Filter, Steps, shown_path
+from devstack.config import StackConfig, free_port
+from devstack.steps import Filter
 from nlu.train import NO_TELEMETRY, model_in_service_file
-from permits.demo import DEMO_STAFF_PASSWORD
 
 log = logging.getLogger(__name__)
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@dataclass
-class StackConfig:
-    root: Path = ROOT
-    database_url: str = "sqlite+aiosqlite:///var/tanya.db"
-    rasa_token: str = "dev-rasa-token"
-    api_token: str = "dev-api-token"
-    actions_token: str = "dev-actions-token"  # Rasa → action server (actions/auth.py)
-    model_dir: Path = ROOT / "models"
-    rasa_port: int = 5005
-    actions_port: int = 5055
-    gateway_port: int = 8080
-    log_dir: Path | None = None  # None: children write to this terminal
-    # Children's output through devstack.steps.Filter: all of it to log_dir, the lines
-    # that need attention to this terminal too (make run).
-    filter_output: bool = False
-    work_dir: Path | None = None  # endpoints.yml, training files; None: log_dir or root/var
-    load_demo: bool = True
-    start_timeout: float = 240.0
-    extra_env: dict[str, str] = field(default_factory=dict)
-    # Production shape (empty/1: the embedded development defaults).
-    redis_url: str = ""  # gateways share locks, flood limits and live events; Rasa's locks
-    tracker_store_url: str = ""  # postgresql://user@host:port/db for Rasa's SQL tracker store
-    rasa_replicas: int = 1
-    gateway_replicas: int = 1
-    replica_ports: dict[str, int] = field(default_factory=dict)  # "rasa-2" -> port
-
-    @classmethod
-    def from_settings(cls, settings: GatewaySettings, *, quiet: bool = False) -> StackConfig:
-        """quiet: children's output to var/log/, the terminal keeps what needs attention."""
-        return cls(
-            database_url=settings.database_url,
-            rasa_token=settings.rasa_token,
-            api_token=settings.api_token,
-            gateway_port=settings.gateway_port,
-            log_dir=LOG_DIR if quiet else None,
-            filter_output=quiet,
-            work_dir=ROOT / "var" if quiet else None,
-        )
-
-    @classmethod
-    def for_tests(
-        cls,
-        *,
-        root: Path,
-        database_url: str,
-        api_token: str,
-        model_dir: Path,
-        log_dir: Path,
-    ) -> StackConfig:
-        """Free ports; logs and generated files go to log_dir, not the terminal."""
-        return cls(
-            root=root,
-            database_url=database_url,
-            api_token=api_token,
-            model_dir=model_dir,
-            rasa_token="test-rasa-token",
-            actions_token="test-actions-token",
-            rasa_port=free_port(),
-            actions_port=free_port(),
-            gateway_port=free_port(),
-            log_dir=log_dir,
-        )
 
 
 @dataclass
@@ -399,66 +326,3 @@ async def _pump(stream: asyncio.StreamReader, lines: Filter, label: str) -> None
 
 def _replica_names(kind: str, replicas: int) -> list[str]:
     return [kind if n == 1 else f"{kind}-{n}" for n in range(1, replicas + 1)]
-
-
-def _banner(stack: Stack) -> str:
-    return (
-        "\n  Tanya Izin is running.\n"
-        f"  Web chat:              {stack.gateway_url}/   (on a demo office homepage)\n"
-        f"  Agent console:         {stack.gateway_url}/console   (demo accounts admin and "
-        f"petugas, password {DEMO_STAFF_PASSWORD})\n"
-        f"  Chat in the terminal:  make chat   (or: .venv/bin/python -m devstack chat "
-        f"--url {stack.gateway_url})\n"
-        f"  HTTP API:              POST {stack.gateway_url}/api/messages "
-        f"(Authorization: Bearer {stack.config.api_token})\n"
-        "  Stop everything:       Ctrl-C\n\n"
-    )
-
-
-async def run_stack(config: StackConfig, steps: Steps | None = None) -> int:
-    """`make run`: the demo database and the three processes as two reported steps,
-    the banner, then wait for Ctrl-C or a child's death."""
-    steps = steps or Steps.from_env()
-    stack = Stack(config)
-    stopping = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stopping.set)
-    try:
-        await _start_reported(stack, steps)
-    except StackError:
-        return 1  # the step's failed line and the log's last lines are printed
-    sys.stderr.write(_banner(stack))
-    died = asyncio.ensure_future(stack.wait_for_exit())
-    stopper = asyncio.ensure_future(stopping.wait())
-    await asyncio.wait({died, stopper}, return_when=asyncio.FIRST_COMPLETED)
-    code = 0
-    if died.done():
-        child = died.result()
-        log = stack.log_of(child.name)
-        sys.stderr.write(
-            f"{child.name} stopped unexpectedly (exit code "
-            f"{child.process.returncode}); stopping the others"
-            f"{f' (log: {shown_path(log)})' if log else ''}\n"
-        )
-        code = 1
-    died.cancel()
-    stopper.cancel()
-    await stack.stop()
-    sys.stderr.write("stopped\n")
-    return code
-
-
-async def _start_reported(stack: Stack, steps: Steps) -> None:
-    if stack.config.load_demo:
-        with steps.step("demo", "loading the demo database", stack.log_of("demo")):
-            await stack.load_demo()
-    logs = stack.config.log_dir
-    where = f"; logs in {shown_path(logs)}/" if logs else ""
-    title = f"starting Rasa, the action server and the gateway (Rasa takes ~30 s{where})"
-    with steps.step("stack", title) as step:
-        try:
-            await stack.launch()
-        except StackError as exc:
-            step.log = exc.log  # the failed line shows the last lines of that child's log
-            raise

@@ -13,7 +13,7 @@ import pytest
 from pydantic import ValidationError
 
 from actions.settings import ActionSettings
-from devstack.supervisor import free_port
+from devstack.config import free_port
 from permits.db import create_engine, create_sessionmaker, migrate
 from permits.demo import load_demo
 from tests.actions.conftest import action_call

@@ -8,7 +8,7 @@ from pathlib import Path
 import aiohttp
 
 from bot.logs import mask
-from devstack.supervisor import free_port
+from devstack.config import free_port
 from tests.bot.conftest import API_TOKEN, RASA_TOKEN
 from tests.bot.processes import ROOT, GatewayProcess
 

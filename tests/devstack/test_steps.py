@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from devstack.config import StackConfig
 from devstack.steps import Steps, run_logged, verbose
-from devstack.supervisor import Stack, StackConfig, StackError
+from devstack.supervisor import Stack, StackError
 
 # What a child of `make run` prints: library notices nobody can act on, and one error.
 HARMLESS_NOTICES = [

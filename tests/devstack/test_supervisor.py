@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from devstack.supervisor import Stack, StackConfig, StackError
+from devstack.config import StackConfig
+from devstack.supervisor import Stack, StackError
 
 
 async def test_stack_stops_everything_when_a_child_fails(tmp_path: Path) -> None:

@@ -28,7 +28,8 @@ from playwright.async_api import Browser, Page, async_playwright
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from devstack.supervisor import Stack, StackConfig, free_port
+from devstack.config import StackConfig, free_port
+from devstack.supervisor import Stack
 from permits.db import create_engine, create_sessionmaker
 from permits.models import StaffUser
 from permits.staff import create_user

@@ -25,7 +25,8 @@ import pytest
 import pytest_asyncio
 from sqlalchemy import func, select
 
-from devstack.supervisor import Stack, StackConfig
+from devstack.config import StackConfig
+from devstack.supervisor import Stack
 from permits.db import create_engine, create_sessionmaker
 from permits.models import Message
 from tests.conftest import POSTGRES_SERVER, admin_statement

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from aiohttp.test_utils import TestServer
 
-from devstack.supervisor import free_port
+from devstack.config import free_port
 from permits.db import create_engine, create_sessionmaker
 from permits.progress import StatusChange, change_status
 from tests.bot.conftest import API_TOKEN, RASA_TOKEN, channel_settings, until
