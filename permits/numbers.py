@@ -7,14 +7,24 @@ import secrets
 from random import Random
 
 ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud on the phone
-# How people write the separators: spaces, dots, slashes, and the dashes phones and
-# word processors substitute for "-". The number may be glued to the word before it
-# ("noPTSP…") or followed by the suffix "-nya" ("PTSP-2025-7KQ4MZnya"); the code
-# may be read off a receipt in two halves ("7KQ 4MZ").
-_SEP = r"[\s.\-_/:#\u2010-\u2015\u2212]*"
-_HALF = r"[\s\-\u2010-\u2015\u2212]?"
+# How people write the separators: spaces, dots, slashes, the dashes phones and word
+# processors substitute for "-", and the zero-width characters a copy from a PDF or a
+# chat app leaves behind. The number may be glued to the word before it ("noPTSP…")
+# or followed by the suffix "-nya" ("PTSP-2025-7KQ4MZnya"); the code may be read off a
+# receipt in two halves ("7KQ 4MZ").
+_INVISIBLE = "\u200b-\u200d\u2060\ufeff"
+_DASH = "\\-\u2010-\u2015\u2212"
+_SEP = rf"[\s._/:#{_DASH}{_INVISIBLE}]*"
+_HALF = rf"[\s{_DASH}{_INVISIBLE}]?"
+_END = r"(?=nya\b|[^A-Z0-9]|$)"
 _LOOSE = re.compile(
-    rf"PTSP{_SEP}(\d{{4}}){_SEP}([A-Z0-9]{{3}}){_HALF}([A-Z0-9]{{3}})(?=nya\b|[^A-Z0-9]|$)",
+    rf"PTSP{_SEP}(\d{{4}}){_SEP}([A-Z0-9]{{3}}){_HALF}([A-Z0-9]{{3}}){_END}", re.IGNORECASE
+)
+# Without the "PTSP" the year and the code are still unmistakable ("nomor 2025-N4B7QP")
+# when joined by a dash or slash and the code mixes letters and digits, as every
+# issued code does but words and other numbers do not.
+_BARE = re.compile(
+    rf"(?<![A-Z0-9])(20\d{{2}})[{_DASH}/](?=[A-Z]*\d)(?=\d*[A-Z])([A-Z0-9]{{3}})([A-Z0-9]{{3}}){_END}",
     re.IGNORECASE,
 )
 
@@ -25,8 +35,8 @@ def _canonical(match: re.Match[str]) -> str:
 
 def canonical_number(text: str) -> str | None:
     """`ptsp 2025 7kq4mz` → `PTSP-2025-7KQ4MZ`; None when the text holds no number."""
-    match = _LOOSE.search(text)
-    return None if match is None else _canonical(match)
+    found = find_numbers(text)
+    return found[0][2] if found else None
 
 
 def new_number(year: int, rng: Random | None = None) -> str:
@@ -35,5 +45,9 @@ def new_number(year: int, rng: Random | None = None) -> str:
 
 
 def find_numbers(text: str) -> list[tuple[int, int, str]]:
-    """Every application number in the text: (start, end, canonical value)."""
-    return [(match.start(), match.end(), _canonical(match)) for match in _LOOSE.finditer(text)]
+    """Every application number in the text, in order: (start, end, canonical value)."""
+    found = [(m.start(), m.end(), _canonical(m)) for m in _LOOSE.finditer(text)]
+    for match in _BARE.finditer(text):
+        if all(match.end() <= start or match.start() >= end for start, end, _ in found):
+            found.append((match.start(), match.end(), _canonical(match)))
+    return sorted(found)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from permits.numbers import canonical_number
+from permits.numbers import canonical_number, find_numbers
 
 LATE = "PTSP-2025-7KQ4MZ"
 
@@ -20,10 +20,25 @@ LATE = "PTSP-2025-7KQ4MZ"
         "PTSP-2025-7KQ4MZnya sudah sampai mana",
         "ptsp 2025 7kq 4mz",  # read off the receipt in two halves
         "PTSP-2025-7KQ-4MZ udah jadi?",
+        "PTSP-2025-\u200b7KQ4MZ",  # a zero-width space left by a copy from a PDF
+        "nomor permohonan 2025-7KQ4MZ sudah sampai mana?",  # the "PTSP" left out
+        "no 2025/7kq4mz",
     ],
 )
 def test_numbers_in_any_case_and_spacing(text: str) -> None:
     assert canonical_number(text) == LATE
+
+
+@pytest.mark.parametrize(
+    "text", ["periode 2024-2025", "tanggal 2025-12-03", "tahun 2025-ABCDEF", "kode 2025-123456"]
+)
+def test_a_year_and_a_word_or_number_are_no_application(text: str) -> None:
+    assert canonical_number(text) is None
+
+
+def test_every_number_of_a_message_in_order() -> None:
+    text = "yang 2026-B7N2QX belum, kalau ptsp 2025 7kq4mz?"
+    assert [value for _, _, value in find_numbers(text)] == ["PTSP-2026-B7N2QX", LATE]
 
 
 @pytest.mark.parametrize(
