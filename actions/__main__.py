@@ -30,6 +30,14 @@ from actions.handoff import ActionHumanHandoff
 from actions.other_services import ActionAnswerOtherService
 from actions.pending import ActionResumePending
 from actions.settings import ActionSettings
+from actions.social import (
+    ActionGoodbye,
+    ActionGreet,
+    ActionIAmABot,
+    ActionOutOfScope,
+    ActionThanks,
+    FixedReply,
+)
 from actions.status import ActionCheckStatus, ActionListMyApplications, ActionSubscribeUpdates
 from bot.heap import freeze_startup_objects
 from bot.logs import configure_logging
@@ -49,12 +57,21 @@ ACTIONS: list[type[DatabaseAction]] = [
     ActionHumanHandoff,
     ActionHandleFallback,
 ]
+FIXED_REPLIES: list[type[FixedReply]] = [
+    ActionGreet,
+    ActionGoodbye,
+    ActionThanks,
+    ActionIAmABot,
+    ActionOutOfScope,
+]
 
 
 def build_executor(context: ActionContext) -> ActionExecutor:
     executor = ActionExecutor()
     for action in ACTIONS:
         executor.register_action(action(context))
+    for reply in FIXED_REPLIES:
+        executor.register_action(reply())
     return executor
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from permits.models import Complaint, utcnow
 from permits.numbers import ALPHABET
 from permits.states import ComplaintState
+from permits.texts import N_
 
 
 async def file_complaint(session: AsyncSession, conversation_id: str, text: str) -> str:
@@ -32,11 +33,12 @@ async def latest_ticket(session: AsyncSession, conversation_id: str) -> str | No
     )
 
 
-# Their labels, in the order a complaint moves through them.
+# Their labels, in the order a complaint moves through them; the reporter reads them
+# too (catalogue msgids, translated where shown to the reporter).
 COMPLAINT_STATES = {
-    ComplaintState.NEW: "Baru",
-    ComplaintState.IN_PROGRESS: "Sedang diproses",
-    ComplaintState.DONE: "Selesai",
+    ComplaintState.NEW: N_("Baru"),
+    ComplaintState.IN_PROGRESS: N_("Sedang diproses"),
+    ComplaintState.DONE: N_("Selesai"),
 }
 
 

@@ -16,6 +16,7 @@ from bot.console.security import current_staff
 from bot.keys import DELIVERY, SESSIONS
 from permits.complaints import COMPLAINT_STATES, answer_complaint, list_complaints
 from permits.states import ComplaintState, Sender
+from permits.texts import _
 from permits.transcripts import Outgoing, channel_of, queue_outbound
 
 log = logging.getLogger(__name__)
@@ -64,9 +65,11 @@ async def answer(request: web.Request) -> web.Response:
         told = await may_message_freely(request, session, complaint.conversation_id)
         rows = []
         if told:
-            message = (
-                f"Tanggapan atas pengaduan {complaint.ticket}:\n{text}\n\n"
-                f"Status pengaduan: {COMPLAINT_STATES[state]}."
+            message = _(
+                "Tanggapan atas pengaduan {ticket}:\n{text}\n\nStatus pengaduan: {state}.",
+                ticket=complaint.ticket,
+                text=text,
+                state=_(COMPLAINT_STATES[state]),
             )
             rows.append(
                 queue_outbound(

@@ -29,16 +29,17 @@ from permits.models import CannedReply, Handoff, Message, utcnow
 from permits.states import HandoffState, MessageDirection, MessageKind, Sender
 from permits.status import StatusView, applications_for_conversation, status_for_staff
 from permits.suggestions import Reading, Suggestion, suggest
+from permits.texts import N_, _
 from permits.transcripts import Outgoing, channel_of, queue_outbound
 
 log = logging.getLogger(__name__)
 
 MAX_REPLY = 4000
-HANDED_BACK = (
+HANDED_BACK = N_(
     "Terima kasih. Percakapan ini kami kembalikan ke asisten virtual; silakan lanjutkan "
     'pertanyaan Anda di sini, atau ketik "petugas" bila perlu dibantu petugas lagi.'
 )
-CLOSED = "Percakapan dengan petugas sudah selesai. Terima kasih telah menghubungi kami."
+CLOSED = N_("Percakapan dengan petugas sudah selesai. Terima kasih telah menghubungi kami.")
 AGENT_OUTCOMES = {k: v for k, v in OUTCOMES.items() if k not in ("handed_back", "callback_done")}
 NOTICES = {
     "bukan-milik-anda": ("error", "Percakapan ini tidak sedang Anda tangani."),
@@ -198,7 +199,9 @@ async def _finish(request: web.Request, outcome: str, note: str, farewell: str) 
         closed = await close(session, handoff.id, staff.id, outcome, note)
         if closed is None:
             raise web.HTTPSeeOther(conversation_url(conversation_id) + "?pesan=bukan-milik-anda")
-        rows = [queue_outbound(session, conversation_id, Outgoing(farewell), sender=Sender.SYSTEM)]
+        rows = [
+            queue_outbound(session, conversation_id, Outgoing(_(farewell)), sender=Sender.SYSTEM)
+        ]
         if await may_message_freely(request, session, conversation_id):
             rows.append(
                 queue_outbound(
