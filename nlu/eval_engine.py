@@ -35,7 +35,7 @@ async def parse_all(model_path, texts, skipped):
                 "intent": parsed.get("intent", {}),
                 "intent_ranking": parsed.get("intent_ranking", []),
                 "entities": [
-                    {"entity": e["entity"], "value": e.get("value")}
+                    {k: e.get(k) for k in ("entity", "value", "start", "end")}
                     for e in parsed.get("entities", [])
                 ],
                 "response_selector": parsed.get("response_selector", {}),

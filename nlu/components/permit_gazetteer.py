@@ -6,6 +6,10 @@ component knows every name and alias from the training data: it keeps the learne
 entities that name a real permit (fixing typos to the slug), adds the names DIET
 missed, and keeps an unknown span only when no real permit was found, so the
 answer can say that permit is not in the catalogue.
+
+It also keeps the words the training data writes outside permit mentions: those
+are words people use on purpose, so "siapa" is never read as a typo of "sipa".
+Models trained before that kept only the names (a plain name → slug object).
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from nlu.components.learned_names import LearnedNames
-from nlu.gazetteer import Gazetteer, reconcile
+from nlu.gazetteer import TOKEN, Gazetteer, normalise, reconcile
 
 ENTITY = "permit_type"
 
@@ -31,9 +35,19 @@ class PermitGazetteer(LearnedNames):
 
     def __init__(self, model_storage: ModelStorage, resource: Resource, names: Any = None) -> None:
         super().__init__(model_storage, resource, names)
-        self._gazetteer = Gazetteer(self.names)
+        if "names" in self.names and isinstance(self.names["names"], dict):
+            self._gazetteer = Gazetteer(self.names["names"], self.names["known_words"])
+        else:
+            self._gazetteer = Gazetteer(self.names)
 
-    def learn(self, training_data: TrainingData) -> dict[str, str]:
+    def learn(self, training_data: TrainingData) -> dict[str, Any]:
+        return {
+            "names": self._permit_names(training_data),
+            "known_words": sorted(words_outside_permits(training_data)),
+        }
+
+    @staticmethod
+    def _permit_names(training_data: TrainingData) -> dict[str, str]:
         slugs = set()
         for example in training_data.entity_examples:
             for entity in example.get(ENTITIES, []):
@@ -59,3 +73,15 @@ class PermitGazetteer(LearnedNames):
             self.add_extractor_name(added)
             message.set(ENTITIES, others + kept, add_to_output=True)
         return messages
+
+
+def words_outside_permits(training_data: TrainingData) -> set[str]:
+    words: set[str] = set()
+    for example in training_data.training_examples:
+        text = example.get(TEXT) or ""
+        for entity in example.get(ENTITIES) or []:
+            if entity["entity"] == ENTITY:
+                blank = " " * (entity["end"] - entity["start"])
+                text = text[: entity["start"]] + blank + text[entity["end"] :]
+        words.update(normalise(" ".join(TOKEN.findall(text))).split())
+    return words

@@ -118,6 +118,15 @@ def test_domain_declares_the_contract() -> None:
     assert {f"utter_faq/{t}" for t in FAQ_TOPICS} <= set(domain["responses"])
 
 
+def test_every_reply_comes_from_the_message_catalogue() -> None:
+    """domain.yml holds no reply text: only the retrieval topics' never-shown placeholders."""
+    domain = _load(ROOT / "domain.yml")
+    assert all(name.startswith("utter_faq/") for name in domain["responses"])
+    rules = _load(ROOT / "nlu" / "data" / "rules.yml")["rules"]
+    said = {step["action"] for rule in rules for step in rule["steps"] if "action" in step}
+    assert said <= set(domain["actions"])
+
+
 def test_every_permit_has_synonyms_and_they_name_real_permits() -> None:
     synonyms = {b["synonym"] for b in _load(ROOT / "nlu" / "data" / "synonyms.yml")["nlu"]}
     assert synonyms == PERMIT_SLUGS == set(PERMIT_MENTIONS)
@@ -176,6 +185,47 @@ def test_gazetteer_catches_aliases_and_typos() -> None:
     assert (match.value, match.text) == ("pbg", "izin mendirikn bangunan")
     assert [m.value for m in gazetteer.find("IMB sama SIUP")] == ["pbg", "nib"]
     assert gazetteer.find("syarat apa aja") == []
+
+
+PRACTICE_NAMES = {
+    "surat izin praktik dokter": "sip_dokter",
+    "surat izin praktik apoteker": "sipa",
+    "sipa": "sipa",
+    "sip perawat": "sip_perawat",
+    "bidan": "sip_bidan",
+    "sertifikat laik fungsi": "slf",
+    "ukl upl": "ukl_upl",
+    "persetujuan kesesuaian kegiatan pemanfaatan ruang": "pkkpr",
+    "izin usaha": "nib",
+}
+
+
+def test_gazetteer_forgives_typos_word_by_word_but_not_real_words() -> None:
+    gazetteer = Gazetteer(PRACTICE_NAMES, known_words=["siapa", "bidang"])
+    [match] = gazetteer.find("syarat surat izin praktik dokterr")
+    assert match.value == "sip_dokter"
+    assert gazetteer.find("siapa yang bisa bantu") == []
+    assert gazetteer.find("di bidang apa") == []
+    assert [m.value for m in gazetteer.find("berapa lama sertifikatlaikfungsi")] == ["slf"]
+    assert [m.value for m in gazetteer.find("UKLUPL syaratnya")] == ["ukl_upl"]
+    assert [m.value for m in gazetteer.find("ijin usahanya sudah jadi?")] == ["nib"]
+
+
+def test_gazetteer_resolves_spans_that_name_no_permit_exactly() -> None:
+    gazetteer = Gazetteer(PRACTICE_NAMES)
+
+    def resolved(text: str, span: str) -> list[object]:
+        start = text.index(span)
+        entity = {"entity": "permit_type", "start": start, "end": start + len(span), "value": span}
+        return [e["value"] for e in reconcile(text, [entity], gazetteer)]
+
+    assert resolved("syarat SIP buat perawat apa", "SIP") == ["sip_perawat"]
+    text = "Surat Izin Praktik untuk dokter umum berapa lama"
+    assert resolved(text, "Surat Izin Praktik") == ["sip_dokter"]
+    assert resolved("urus kesesuaian pemanfaatan ruang", "kesesuaian pemanfaatan ruang") == [
+        "pkkpr"
+    ]
+    assert resolved("SIP untuk dokter atau perawat?", "SIP") == ["SIP"]
 
 
 def test_stray_words_give_way_to_real_permit_names() -> None:
