@@ -23,9 +23,7 @@ async def test_fixed_replies_answer_even_with_the_database_down(
     action: str, text: str, intent: str, expected: str
 ) -> None:
     context = ActionContext(
-        ActionSettings(
-            database_url="sqlite+aiosqlite:////proc/no/db.sqlite", db_timeout_seconds=3
-        )
+        ActionSettings(database_url="sqlite+aiosqlite:////proc/no/db.sqlite", db_timeout_seconds=3)
     )
     await context.open()
     reply, buttons, _ = await run(build_executor(context), action_call(action, text, intent))
