@@ -1,37 +1,31 @@
-"""WhatsApp through a fake Twilio: signed webhooks, REST replies, the 24-hour window."""
+"""WhatsApp through a fake Twilio: signed webhooks, REST replies, delivery reports, floods.
+
+Notifications, the 24-hour window and Twilio errors are in test_whatsapp_outbound.py."""
 
 from __future__ import annotations
 
-import asyncio
-import json
-import time
 from collections.abc import Callable
-from datetime import timedelta
-from typing import Any
 
 import pytest
-from aiohttp import web
-from aiohttp.test_utils import TestClient, TestServer
-from sqlalchemy import select, update
+from aiohttp.test_utils import TestServer
 
 from bot.channels.base import NOT_TEXT
 from bot.channels.whatsapp import BODY_LIMIT, EMPTY_TWIML
 from bot.conversation.notices import SLOW_DOWN
-from bot.keys import SESSIONS
-from permits.demo import load_demo
-from permits.models import Conversation, Message, utcnow
-from permits.progress import StatusChange, change_status
-from permits.status import SHARE_PHONE_PAYLOAD, subscribe
-from permits.transcripts import Outgoing, ensure_conversation, queue_outbound
-from tests.bot.conftest import PUBLIC_URL, FakeRasa, GatewayFactory, whatsapp_settings
+from permits.status import SHARE_PHONE_PAYLOAD
+from tests.bot.channels.conftest import (
+    BUDI,
+    CONVERSATION,
+    Client,
+    ask,
+    deliver,
+    outbound_when,
+    stored,
+)
+from tests.bot.conftest import PUBLIC_URL, FakeRasa, GatewayFactory
 from tests.fakes.twilio import (
-    INTERNAL_ERROR,
-    OUTSIDE_WINDOW,
-    TEMPLATE_SID,
-    TOO_MANY_REQUESTS,
     WHATSAPP_FROM,
     FakeTwilio,
-    TwilioError,
     sign,
     status_callback,
     whatsapp_location,
@@ -40,66 +34,6 @@ from tests.fakes.twilio import (
 )
 
 STATUS_URL = f"{PUBLIC_URL}/whatsapp/status"
-BUDI = "+6281234567890"  # applicant of LATE_PBG in the demo data
-CONVERSATION = f"whatsapp:{BUDI}"
-LATE_PBG = "PTSP-2025-7KQ4MZ"
-Client = TestClient[web.Request, web.Application]
-
-
-@pytest.fixture
-def make_whatsapp_gateway(
-    make_gateway: GatewayFactory, fake_twilio: tuple[FakeTwilio, TestServer]
-) -> GatewayFactory:
-    """A gateway with WhatsApp on, talking to the fake Twilio; more settings may change."""
-
-    async def make(**overrides: Any) -> Client:
-        _, server = fake_twilio
-        settings = whatsapp_settings(server) | {"twilio_notification_content_sid": TEMPLATE_SID}
-        return await make_gateway(**(settings | overrides))
-
-    return make
-
-
-@pytest.fixture
-async def whatsapp_gateway(make_whatsapp_gateway: GatewayFactory) -> Client:
-    return await make_whatsapp_gateway()
-
-
-async def deliver(
-    client: Client,
-    form: dict[str, str],
-    headers: dict[str, str] | None = None,
-    path: str = "/whatsapp/webhook",
-) -> int:
-    """Post a form as Twilio does, signed over the public URL unless headers are given."""
-    if headers is None:
-        headers = sign(PUBLIC_URL + path, form)
-    response = await client.post(path, data=form, headers=headers)
-    return response.status
-
-
-async def ask(client: Client, text: str) -> int:
-    return await deliver(client, whatsapp_message(BUDI, text))
-
-
-async def stored(client: Client, direction: str) -> list[Message]:
-    async with client.app[SESSIONS]() as session:
-        rows = await session.scalars(
-            select(Message).where(Message.direction == direction).order_by(Message.id)
-        )
-        return list(rows.all())
-
-
-async def outbound_when(
-    client: Client, done: Callable[[Message], bool], seconds: float = 8.0
-) -> list[Message]:
-    """The outbound rows once there are some and `done` holds for all (or time is up)."""
-    deadline = time.monotonic() + seconds
-    while True:
-        rows = await stored(client, "out")
-        if (rows and all(done(row) for row in rows)) or time.monotonic() > deadline:
-            return rows
-        await asyncio.sleep(0.1)
 
 
 async def test_a_question_is_answered_later_through_the_rest_api(
@@ -309,120 +243,6 @@ async def test_late_or_replayed_status_callbacks_never_move_a_delivery_back(
     rows = {row.provider_id: row for row in await stored(whatsapp_gateway, "out")}
     assert (rows[read].delivery_status, rows[read].delivery_error_code) == ("read", None)
     assert (rows[failed].delivery_status, rows[failed].delivery_error_code) == ("failed", "63016")
-
-
-async def _subscribe_budi(client: Client, last_inbound: timedelta | None) -> None:
-    """Budi follows his applications; his last message was `last_inbound` ago (or never)."""
-    async with client.app[SESSIONS]() as session:
-        await load_demo(session)
-        await subscribe(session, CONVERSATION)
-        await ensure_conversation(session, CONVERSATION)
-        if last_inbound is not None:
-            await session.execute(
-                update(Conversation)
-                .where(Conversation.id == CONVERSATION)
-                .values(last_inbound_at=utcnow() - last_inbound)
-            )
-        await session.commit()
-
-
-async def _move_late_pbg(client: Client) -> None:
-    async with client.app[SESSIONS]() as session:
-        await change_status(session, StatusChange(LATE_PBG, "perlu_perbaikan", "Perbaikan berkas"))
-
-
-@pytest.mark.parametrize("last_inbound", [None, timedelta(hours=25)], ids=["never", "25h"])
-async def test_a_notification_outside_the_window_goes_as_the_approved_template(
-    whatsapp_gateway: Client,
-    fake_twilio: tuple[FakeTwilio, TestServer],
-    last_inbound: timedelta | None,
-) -> None:
-    await _subscribe_budi(whatsapp_gateway, last_inbound)
-    await _move_late_pbg(whatsapp_gateway)
-    [sent] = await fake_twilio[0].wait_for_sent(1)
-    assert "Body" not in sent
-    assert sent["ContentSid"] == TEMPLATE_SID
-    assert json.loads(sent["ContentVariables"]) == {
-        "1": LATE_PBG,
-        "2": "Perlu perbaikan berkas",
-        "3": "Perbaikan berkas",
-    }
-    assert (sent["To"], sent["From"]) == (f"whatsapp:{BUDI}", WHATSAPP_FROM)
-    [notification] = await outbound_when(whatsapp_gateway, lambda row: row.state == "sent")
-    assert notification.kind == "notification"
-
-
-async def test_a_notification_without_a_configured_template_fails_outside_the_window(
-    make_whatsapp_gateway: GatewayFactory, fake_twilio: tuple[FakeTwilio, TestServer]
-) -> None:
-    client = await make_whatsapp_gateway(twilio_notification_content_sid="")
-    await _subscribe_budi(client, timedelta(hours=25))
-    await _move_late_pbg(client)
-    [notification] = await outbound_when(client, lambda row: row.state == "failed")
-    assert notification.state == "failed" and notification.error is not None
-    assert "24-hour" in notification.error
-    assert fake_twilio[0].calls == []
-
-
-async def test_a_chat_message_outside_the_window_fails_without_being_sent(
-    whatsapp_gateway: Client, fake_twilio: tuple[FakeTwilio, TestServer]
-) -> None:
-    await _subscribe_budi(whatsapp_gateway, timedelta(hours=25))
-    async with whatsapp_gateway.app[SESSIONS]() as session:  # an officer answers too late
-        queue_outbound(
-            session, CONVERSATION, Outgoing("Berkas Anda sudah kami terima."), sender="agent"
-        )
-        await session.commit()
-    [late] = await outbound_when(whatsapp_gateway, lambda row: row.state == "failed")
-    assert late.state == "failed" and late.attempts == 1
-    assert late.error is not None and "24-hour" in late.error
-    assert await fake_twilio[0].wait_for_calls(1, seconds=1.0) == []
-
-
-async def test_a_notification_inside_the_window_is_plain_text(
-    whatsapp_gateway: Client, fake_twilio: tuple[FakeTwilio, TestServer]
-) -> None:
-    fake, _ = fake_twilio
-    await _subscribe_budi(whatsapp_gateway, last_inbound=None)
-    await ask(whatsapp_gateway, "status permohonan saya")
-    await fake.wait_for_sent(1)
-    await _move_late_pbg(whatsapp_gateway)
-    sent = await fake.wait_for_sent(2)
-    assert len(sent) == 2
-    assert "ContentSid" not in sent[1]
-    assert sent[1]["Body"].startswith(f"🔔 Kabar terbaru permohonan {LATE_PBG}:")
-    assert "Status: Perlu perbaikan berkas" in sent[1]["Body"]
-
-
-async def test_a_permanent_twilio_error_is_not_retried(
-    whatsapp_gateway: Client, fake_twilio: tuple[FakeTwilio, TestServer]
-) -> None:
-    fake, _ = fake_twilio
-    fake.fail_next(OUTSIDE_WINDOW)
-    await ask(whatsapp_gateway, "halo")
-    [reply] = await outbound_when(whatsapp_gateway, lambda row: row.state == "failed")
-    assert reply.state == "failed" and reply.attempts == 1
-    assert reply.error is not None and "63016" in reply.error
-    # A retry would come after two seconds: none comes.
-    assert len(await fake.wait_for_calls(2, seconds=3.0)) == 1
-    assert fake.sent == []
-
-
-@pytest.mark.parametrize("error", [TOO_MANY_REQUESTS, INTERNAL_ERROR], ids=["429", "500"])
-async def test_a_passing_twilio_error_is_retried_and_the_reply_arrives(
-    whatsapp_gateway: Client, fake_twilio: tuple[FakeTwilio, TestServer], error: TwilioError
-) -> None:
-    fake, _ = fake_twilio
-    fake.fail_next(error)
-    await ask(whatsapp_gateway, "jam buka")
-    [waiting] = await outbound_when(whatsapp_gateway, lambda row: row.attempts == 1)
-    assert waiting.state == "queued" and waiting.next_attempt_at is not None
-    assert waiting.error is not None and str(error.code) in waiting.error
-    [sent] = await fake.wait_for_sent(1)
-    assert sent["Body"] == "jawaban: jam buka"
-    assert len(fake.calls) == 2
-    [reply] = await outbound_when(whatsapp_gateway, lambda row: row.state == "sent")
-    assert reply.state == "sent" and reply.attempts == 1
 
 
 async def test_a_flood_is_stopped_with_one_notice(

@@ -1,10 +1,14 @@
-"""Helpers for console tests: staff accounts and signing in like a browser."""
+"""Helpers for console tests: staff accounts and signing in like a browser.
+
+In this folder the `gateway` fixture is a gateway that already has an admin and an
+agent account (it overrides the plain one of tests/bot/conftest.py)."""
 
 from __future__ import annotations
 
 import re
 
 import aiohttp
+import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 from sqlalchemy import select
@@ -13,9 +17,13 @@ from permits.db import create_engine, create_sessionmaker
 from permits.demo import load_demo
 from permits.models import StaffUser
 from permits.staff import create_user
+from tests.bot.conftest import GatewayFactory
 
 Client = TestClient[web.Request, web.Application]
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]*)"')
+ADMIN_PASSWORD = "admin-sandi-rahasia-1"
+AGENT_PASSWORD = "petugas-sandi-rahasia"
+WRONG_CREDENTIALS = "Nama pengguna atau kata sandi salah."
 
 
 async def add_staff(database_url: str, username: str, role: str, password: str) -> None:
@@ -76,3 +84,11 @@ async def with_demo(database_url: str, password: str) -> None:
     await engine.dispose()
     await add_staff(database_url, "siti", "agent", password)
     await add_staff(database_url, "admin", "admin", password)
+
+
+@pytest.fixture
+async def gateway(make_gateway: GatewayFactory, gateway_database: str) -> Client:
+    """A gateway with the admin "admin" and the agent "sari" (ADMIN_PASSWORD, AGENT_PASSWORD)."""
+    await add_staff(gateway_database, "admin", "admin", ADMIN_PASSWORD)
+    await add_staff(gateway_database, "sari", "agent", AGENT_PASSWORD)
+    return await make_gateway()
