@@ -4,7 +4,7 @@ the pipeline's decisions and how everything was measured.
 
 from __future__ import annotations
 
-from nlu.experiments import FOLD_SEED, FOLDS
+from nlu.experiments import FOLD_SEED, FOLDS, VARIANTS
 from nlu.scoring import ENTITIES, Scores
 
 PIPELINE = """## The pipeline (config.yml) and its decisions
@@ -101,15 +101,22 @@ def render(
     results: list[Scores],
     ablated: list[tuple[str, Scores, float | None]],
     fold_seconds: float | None,
+    commit: str = "",
 ) -> str:
     blind = results[0]
+    stages = ["the scores of the model in service"]
+    if fold_seconds is not None:
+        stages.append("the cross-validation")
+    if ablated:
+        stages.append(f"{len(ablated)} of {len(VARIANTS)} ablation rows")
     out = [
         "# NLU report",
         "",
         "Made by `make nlu-report` (`.venv/bin/python -m nlu.report`) on the project machine "
-        "(2 cores); besides the model in service (`make train`) it trains four ablation "
-        "variants and five cross-validation folds, without Rasa's training cache, and takes "
-        "about an hour and a half. It rewrites this page after each stage.",
+        "(2 cores); besides the model in service (`make train`) it trains five "
+        "cross-validation folds and the ablation variants, without Rasa's training cache, "
+        "and takes about an hour and a half. It rewrites this page after each stage; this "
+        f"version holds {', '.join(stages)}" + (f", run at {commit}." if commit else "."),
         "",
         *_summary(results),
         "",
