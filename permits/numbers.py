@@ -11,26 +11,30 @@ ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud on the 
 # processors substitute for "-", and the zero-width characters a copy from a PDF or a
 # chat app leaves behind. The number may be glued to the word before it ("noPTSP…")
 # or followed by the suffix "-nya" ("PTSP-2025-7KQ4MZnya"); the code may be read off a
-# receipt in two halves ("7KQ 4MZ").
+# receipt in two halves ("7KQ 4MZ") or dictated one character at a time ("7 K Q 4 M Z"),
+# and the year typed with the letter O for the zero ("2O25"): after "PTSP" nothing else
+# can be meant.
 _INVISIBLE = "\u200b-\u200d\u2060\ufeff"
 _DASH = "\\-\u2010-\u2015\u2212"
 _SEP = rf"[\s._/:#{_DASH}{_INVISIBLE}]*"
-_HALF = rf"[\s{_DASH}{_INVISIBLE}]?"
+_GAP = rf"[\s{_DASH}{_INVISIBLE}]?"
 _END = r"(?=nya\b|[^A-Z0-9]|$)"
 _LOOSE = re.compile(
-    rf"PTSP{_SEP}(\d{{4}}){_SEP}([A-Z0-9]{{3}}){_HALF}([A-Z0-9]{{3}}){_END}", re.IGNORECASE
+    rf"PTSP{_SEP}(2[0O]\d{{2}}){_SEP}([A-Z0-9](?:{_GAP}[A-Z0-9]){{5}}){_END}", re.IGNORECASE
 )
 # Without the "PTSP" the year and the code are still unmistakable ("nomor 2025-N4B7QP")
 # when joined by a dash or slash and the code mixes letters and digits, as every
 # issued code does but words and other numbers do not.
 _BARE = re.compile(
-    rf"(?<![A-Z0-9])(20\d{{2}})[{_DASH}/](?=[A-Z]*\d)(?=\d*[A-Z])([A-Z0-9]{{3}})([A-Z0-9]{{3}}){_END}",
+    rf"(?<![A-Z0-9])(20\d{{2}})[{_DASH}/](?=[A-Z]*\d)(?=\d*[A-Z])([A-Z0-9]{{6}}){_END}",
     re.IGNORECASE,
 )
+_NOT_CODE = re.compile(r"[^A-Z0-9]")
 
 
 def _canonical(match: re.Match[str]) -> str:
-    return f"PTSP-{match.group(1)}-{(match.group(2) + match.group(3)).upper()}"
+    year = match.group(1).upper().replace("O", "0")
+    return f"PTSP-{year}-{_NOT_CODE.sub('', match.group(2).upper())}"
 
 
 def canonical_number(text: str) -> str | None:

@@ -23,6 +23,8 @@ LATE = "PTSP-2025-7KQ4MZ"
         "PTSP-2025-\u200b7KQ4MZ",  # a zero-width space left by a copy from a PDF
         "nomor permohonan 2025-7KQ4MZ sudah sampai mana?",  # the "PTSP" left out
         "no 2025/7kq4mz",
+        "ptsp 2025 7 k q 4 m z",  # dictated one character at a time
+        "PTSP-2O25-7KQ4MZ",  # the letter O typed for the zero of the year
     ],
 )
 def test_numbers_in_any_case_and_spacing(text: str) -> None:
@@ -42,7 +44,14 @@ def test_every_number_of_a_message_in_order() -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["PTSP-2025-7KQ4MZ2", "PTSP-2025-7KQ4", "PTSP-2025-7KQ4MZah", "PTSP-2025-7KQ 4MZ2"]
+    "text",
+    [
+        "PTSP-2025-7KQ4MZ2",
+        "PTSP-2025-7KQ4",
+        "PTSP-2025-7KQ4MZah",
+        "PTSP-2025-7KQ 4MZ2",
+        "PTSP 2025 7 K Q 4 M",
+    ],
 )
 def test_a_longer_or_shorter_code_is_no_number(text: str) -> None:
     assert canonical_number(text) is None
