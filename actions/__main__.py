@@ -58,7 +58,6 @@ ACTIONS: list[type[DatabaseAction]] = [
     ActionHandleFallback,
 ]
 FIXED_REPLIES: list[type[FixedReply]] = [
-    ActionGreet,
     ActionGoodbye,
     ActionThanks,
     ActionIAmABot,
@@ -72,6 +71,7 @@ def build_executor(context: ActionContext) -> ActionExecutor:
         executor.register_action(action(context))
     for reply in FIXED_REPLIES:
         executor.register_action(reply())
+    executor.register_action(ActionGreet(context.settings.office_zone))
     return executor
 
 
