@@ -44,6 +44,7 @@ from limits.aio.storage import Storage
 from limits.aio.strategies import MovingWindowRateLimiter
 
 from bot.bus import Bus
+from bot.channels.web_widget import widget_script as widget_script_in
 from bot.conversation.inbound import loads, refusal
 from bot.conversation.notices import SLOW_DOWN
 from bot.conversation.outbound import Outbound, visible_buttons
@@ -52,7 +53,7 @@ from bot.limiting import client_address, limit_storage
 from bot.metrics import METRICS
 from bot.settings import GatewaySettings
 from permits.history import history, serialise
-from permits.texts import N_, _
+from permits.texts import N_, _, current
 
 log = logging.getLogger(__name__)
 
@@ -299,8 +300,13 @@ def _parse_chat_message(request: web.Request, data: str) -> Refused | tuple[str,
     return client_id, text.strip()
 
 
-async def widget_script(request: web.Request) -> web.FileResponse:
-    return web.FileResponse(STATIC / "widget.js", headers=_static_headers())
+async def widget_script(request: web.Request) -> web.Response:
+    return web.Response(
+        body=widget_script_in(current()),
+        content_type="text/javascript",
+        charset="utf-8",
+        headers=_static_headers(),
+    )
 
 
 async def widget_style(request: web.Request) -> web.FileResponse:

@@ -20,11 +20,13 @@
   var maxChars = 2000; // the gateway's max_message_chars, sent in the session event
   var TYPING_TIMEOUT_MS = 20000;
   var MAX_BACKOFF_MS = 30000;
-  var STARTERS = ["Syarat PBG", "Biaya izin usaha", "Cek status permohonan", "Bicara dengan petugas"];
+  // The texts, filled in by the gateway from its message catalogue (bot/channels/web_widget.py).
+  var T = /*TEXTS*/{};
+  var STARTERS = T.starters || [];
 
   var config = {
     title: script.dataset.title || "Tanya PTSP",
-    subtitle: script.dataset.subtitle || "Asisten perizinan DPMPTSP",
+    subtitle: script.dataset.subtitle || T.subtitle,
     open: script.dataset.open === "true",
   };
 
@@ -36,6 +38,11 @@
     outbox: [], // messages typed while offline, sent on reconnect
     typingTimer: null,
   };
+
+  // A catalogue text with its {title} filled in.
+  function say(key) {
+    return (T[key] || "").split("{title}").join(config.title);
+  }
 
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
@@ -61,7 +68,7 @@
   function build() {
     ui.launcher = el("button", {
       type: "button", className: "tanya-launcher", "data-tanya": "launcher",
-      "aria-label": "Buka chat " + config.title, text: "💬 " + config.title,
+      "aria-label": say("open"), text: "💬 " + config.title,
     });
     ui.status = el("div", { className: "tanya-status", "data-tanya": "status", role: "status" });
     ui.messages = el("div", {
@@ -69,20 +76,20 @@
     });
     ui.typing = el("div", {
       className: "tanya-typing", "data-tanya": "typing", hidden: true,
-      "aria-label": "Asisten sedang mengetik",
+      "aria-label": say("typing"),
     }, [el("span"), el("span"), el("span")]);
     ui.quick = el("div", { className: "tanya-quick", "data-tanya": "quick-replies" });
     ui.input = el("textarea", {
       className: "tanya-input", "data-tanya": "input", rows: 1, maxLength: maxChars,
-      placeholder: "Tulis pertanyaan Anda…", "aria-label": "Pertanyaan Anda",
+      placeholder: say("placeholder"), "aria-label": say("input"),
     });
     ui.send = el("button", {
-      type: "submit", className: "tanya-send", "data-tanya": "send", text: "Kirim",
+      type: "submit", className: "tanya-send", "data-tanya": "send", text: say("send"),
     });
     ui.form = el("form", { className: "tanya-form" }, [ui.input, ui.send]);
     var close = el("button", {
       type: "button", className: "tanya-close", "data-tanya": "close",
-      "aria-label": "Tutup chat", text: "×",
+      "aria-label": say("close"), text: "×",
     });
     var header = el("div", { className: "tanya-header" }, [
       el("div", {}, [
@@ -93,7 +100,7 @@
     ]);
     ui.panel = el("section", {
       className: "tanya-panel", "data-tanya": "panel", hidden: true,
-      "aria-label": "Chat " + config.title,
+      "aria-label": say("panel"),
     }, [header, ui.status, ui.messages, ui.typing, ui.quick, ui.form]);
     var root = el("div", { className: "tanya-root", "data-tanya": "root" }, [ui.panel, ui.launcher]);
     document.body.appendChild(root);
@@ -155,7 +162,7 @@
     var bubble = el("div", {
       className: "tanya-message tanya-from-" + from, "data-tanya": "message", "data-from": from,
     });
-    if (from === "agent") bubble.appendChild(el("div", { className: "tanya-sender", text: "Petugas" }));
+    if (from === "agent") bubble.appendChild(el("div", { className: "tanya-sender", text: say("agent") }));
     var body = el("div", { className: "tanya-text" });
     body.appendChild(richText(message.text || ""));
     bubble.appendChild(body);
@@ -181,8 +188,7 @@
   function showStarters() {
     addMessage({
       id: "greeting", from: "bot",
-      text: "Halo! Saya asisten virtual " + config.title + ". Tanyakan syarat, biaya, lama " +
-        "proses, atau status permohonan izin Anda. Contoh: \"brp lama ngurus pbg?\"",
+      text: say("greeting"),
       buttons: STARTERS.map(function (title) { return { title: title }; }),
     });
   }
@@ -293,7 +299,7 @@
       state.connected = false;
       state.socket = null;
       setTyping(false);
-      setStatus("Koneksi terputus. Menyambungkan kembali…");
+      setStatus(say("disconnected"));
       setTimeout(connect, state.backoff);
       state.backoff = Math.min(state.backoff * 2, MAX_BACKOFF_MS);
     };

@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import asyncio
+import json
+from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
 from sqlalchemy import select
 
 from bot.channels.web import conversation_for
+from bot.channels.web_widget import PLACEHOLDER, widget_script
 from bot.conversation.notices import SLOW_DOWN
 from bot.keys import SESSIONS
 from permits.models import Message
+from permits.texts import DOMAIN, catalogue
 from tests.bot.conftest import FakeRasa, GatewayFactory, chat_window, open_chat
 
 Client = TestClient[web.Request, web.Application]
@@ -209,3 +215,45 @@ async def test_the_session_token_travels_in_the_first_frame_not_the_url(
     async with chat_window(gateway, TOKEN) as socket:
         _, history = await events_until(socket, "history")
     assert [m["text"] for m in history["messages"]] == ["jam buka", "jawaban: jam buka"]
+
+
+def widget_texts(script: str) -> dict[str, Any]:
+    """The texts object the gateway wrote into widget.js."""
+    start = script.index("var T = ") + len("var T = ")
+    texts, _ = json.JSONDecoder().raw_decode(script[start:])
+    assert isinstance(texts, dict)
+    return texts
+
+
+async def test_the_widget_script_carries_its_texts_from_the_catalogue(
+    make_gateway: GatewayFactory,
+) -> None:
+    gateway = await make_gateway()
+    response = await gateway.get("/widget.js")
+    assert response.status == 200
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    script = await response.text()
+    assert PLACEHOLDER not in script
+    texts = widget_texts(script)
+    assert texts["send"] == "Kirim"
+    assert texts["greeting"].startswith("Halo! Saya asisten virtual {title}.")
+    assert texts["starters"] == [
+        "Syarat PBG",
+        "Biaya izin usaha",
+        "Cek status permohonan",
+        "Bicara dengan petugas",
+    ]
+
+
+def test_a_translated_catalogue_translates_the_widget(tmp_path: Path) -> None:
+    english = Catalog(locale="en", domain=DOMAIN)
+    english.add("Kirim", "Send")
+    english.add("Syarat PBG", "Building permit requirements")
+    folder = tmp_path / "en" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    with (folder / f"{DOMAIN}.mo").open("wb") as mo:
+        write_mo(mo, english)
+    texts = widget_texts(widget_script(catalogue("en", tmp_path)).decode())
+    assert texts["send"] == "Send"
+    assert texts["starters"][0] == "Building permit requirements"
+    assert texts["typing"] == "Asisten sedang mengetik"  # not translated: the source text
