@@ -14,10 +14,12 @@ from permits.answers import (
     duration_answer,
     fee_answer,
     procedure_answer,
+    requirement_question_answer,
     requirements_answer,
 )
 from permits.catalogue import PermitInfo, get_permit, names_something
 from permits.errors import UnknownPermit
+from permits.requirement_questions import requirement_question
 from permits.texts import _
 
 POPULAR = ["pbg", "nib", "reklame", "sip_dokter"]
@@ -44,7 +46,8 @@ class PermitAnswer(DatabaseAction):
     question = ""
     intent = ""
 
-    def render(self, permit: PermitInfo) -> str:
+    def render(self, permit: PermitInfo, text: str) -> str:
+        """The answer about `permit` to the applicant's message `text`."""
         raise NotImplementedError
 
     async def answer(
@@ -54,10 +57,11 @@ class PermitAnswer(DatabaseAction):
         async with self.context.session() as session:
             if not wanted:
                 return await self.ask_which_permit(session, dispatcher)
-            return await self.answer_for(session, dispatcher, str(wanted))
+            text = tracker.latest_message.get("text") or ""
+            return await self.answer_for(session, dispatcher, str(wanted), text)
 
     async def answer_for(
-        self, session: AsyncSession, dispatcher: CollectingDispatcher, wanted: str
+        self, session: AsyncSession, dispatcher: CollectingDispatcher, wanted: str, text: str
     ) -> Events:
         try:
             permit = await get_permit(session, wanted)
@@ -68,7 +72,7 @@ class PermitAnswer(DatabaseAction):
                 buttons=permit_buttons(suggestions, self.intent),
             )
             return [SlotSet("permit_type", None), SlotSet("pending_question", self.question)]
-        dispatcher.utter_message(text=self.render(permit))
+        dispatcher.utter_message(text=self.render(permit, text))
         return [SlotSet("permit_type", permit.slug), SlotSet("pending_question", None)]
 
     async def ask_which_permit(
@@ -86,15 +90,18 @@ class ActionAnswerRequirements(PermitAnswer):
     action_name = "action_answer_requirements"
     question, intent = "requirements", "ask_requirements"
 
-    def render(self, permit: PermitInfo) -> str:
-        return requirements_answer(permit)
+    def render(self, permit: PermitInfo, text: str) -> str:
+        question = requirement_question(text, permit)
+        if question is None:
+            return requirements_answer(permit)
+        return requirement_question_answer(question, permit)
 
 
 class ActionAnswerFee(PermitAnswer):
     action_name = "action_answer_fee"
     question, intent = "fee", "ask_fee"
 
-    def render(self, permit: PermitInfo) -> str:
+    def render(self, permit: PermitInfo, text: str) -> str:
         return fee_answer(permit)
 
 
@@ -102,7 +109,7 @@ class ActionAnswerDuration(PermitAnswer):
     action_name = "action_answer_duration"
     question, intent = "duration", "ask_duration"
 
-    def render(self, permit: PermitInfo) -> str:
+    def render(self, permit: PermitInfo, text: str) -> str:
         return duration_answer(permit)
 
 
@@ -110,7 +117,7 @@ class ActionAnswerProcedure(PermitAnswer):
     action_name = "action_answer_procedure"
     question, intent = "procedure", "ask_procedure"
 
-    def render(self, permit: PermitInfo) -> str:
+    def render(self, permit: PermitInfo, text: str) -> str:
         return procedure_answer(permit)
 
 

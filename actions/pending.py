@@ -53,7 +53,8 @@ class ActionResumePending(DatabaseAction):
         if permit and pending in PERMIT_ANSWERS:
             action = PERMIT_ANSWERS[pending](self.context)
             async with self.context.session() as session:
-                return await action.answer_for(session, dispatcher, permit)
+                text = tracker.latest_message.get("text") or ""
+                return await action.answer_for(session, dispatcher, permit, text)
         if permit:
             return await self.offer_topics(dispatcher, tracker, domain, permit)
         # "inform" with nothing to inform about is a message the bot did not understand.

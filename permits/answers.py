@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from permits.catalogue import PermitInfo
 from permits.clock import local_day
+from permits.requirement_questions import RequirementQuestion
 from permits.status import StatusView
 from permits.texts import N_, _, ngettext
 
@@ -71,6 +72,41 @@ def requirements_answer(permit: PermitInfo) -> str:
         agency=permit.agency_name,
         legal_basis=permit.legal_basis,
     )
+
+
+def requirement_question_answer(question: RequirementQuestion, permit: PermitInfo) -> str:
+    """Yes or no for each document asked about, whether it is enough, then the list."""
+    lines = []
+    for answer in question.answers:
+        if answer.item is None:
+            lines.append(
+                _(
+                    "Tidak, {document} tidak termasuk persyaratan {permit}.",
+                    document=answer.document,
+                    permit=permit.name,
+                )
+            )
+        else:
+            lines.append(
+                _(
+                    'Ya, {document} termasuk persyaratan {permit}: "{item}".',
+                    document=answer.document,
+                    permit=permit.name,
+                    item=answer.item,
+                )
+            )
+    named_items = {answer.item for answer in question.answers if answer.item is not None}
+    others = len(permit.requirements) - len(named_items)
+    if question.enough_alone and question.all_required and others > 0:
+        lines.append(
+            ngettext(
+                "Tetapi itu saja belum cukup: masih ada {count} persyaratan lain.",
+                "Tetapi itu saja belum cukup: masih ada {count} persyaratan lain.",
+                others,
+                count=others,
+            )
+        )
+    return "\n".join(lines) + "\n\n" + requirements_answer(permit)
 
 
 def fee_answer(permit: PermitInfo) -> str:
