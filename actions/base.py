@@ -68,3 +68,12 @@ class DatabaseAction(Action):  # type: ignore[misc]
 def latest_entity(tracker: Tracker, entity: str) -> str | None:
     value = next(tracker.get_latest_entity_values(entity), None)
     return str(value) if value is not None else None
+
+
+def entity_spans(tracker: Tracker, entity: str) -> list[tuple[int, int]]:
+    """Where the latest message names `entity`: (start, end) of each mention."""
+    return [
+        (int(found["start"]), int(found["end"]))
+        for found in tracker.latest_message.get("entities") or []
+        if found.get("entity") == entity and "start" in found and "end" in found
+    ]

@@ -7,7 +7,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from actions.base import DatabaseAction, DomainDict, Events, latest_entity
+from actions.base import DatabaseAction, DomainDict, Events, entity_spans, latest_entity
 from actions.formatting import permit_buttons
 from permits.answers import (
     ASK_PERMIT,
@@ -19,6 +19,7 @@ from permits.answers import (
 )
 from permits.catalogue import PermitInfo, get_permit, names_something
 from permits.errors import UnknownPermit
+from permits.follow_ups import only_names_another_permit
 from permits.requirement_questions import requirement_question
 from permits.texts import _
 
@@ -58,7 +59,19 @@ class PermitAnswer(DatabaseAction):
             if not wanted:
                 return await self.ask_which_permit(session, dispatcher)
             text = tracker.latest_message.get("text") or ""
-            return await self.answer_for(session, dispatcher, str(wanted), text)
+            answer = self.follow_up_of(tracker, text) or self
+            return await answer.answer_for(session, dispatcher, str(wanted), text)
+
+    def follow_up_of(self, tracker: Tracker, text: str) -> PermitAnswer | None:
+        """The previous question's answer when this message only names another permit:
+        "kalau PBG?" after the requirements of NIB asks for PBG's requirements, whatever
+        the classifier made of the words."""
+        previous = tracker.get_slot("last_question")
+        if previous not in PERMIT_ANSWERS or previous == self.question:
+            return None
+        if not only_names_another_permit(text, entity_spans(tracker, "permit_type")):
+            return None
+        return PERMIT_ANSWERS[previous](self.context)
 
     async def answer_for(
         self, session: AsyncSession, dispatcher: CollectingDispatcher, wanted: str, text: str
@@ -73,7 +86,11 @@ class PermitAnswer(DatabaseAction):
             )
             return [SlotSet("permit_type", None), SlotSet("pending_question", self.question)]
         dispatcher.utter_message(text=self.render(permit, text))
-        return [SlotSet("permit_type", permit.slug), SlotSet("pending_question", None)]
+        return [
+            SlotSet("permit_type", permit.slug),
+            SlotSet("pending_question", None),
+            SlotSet("last_question", self.question),
+        ]
 
     async def ask_which_permit(
         self, session: AsyncSession, dispatcher: CollectingDispatcher

@@ -50,8 +50,11 @@ class ActionResumePending(DatabaseAction):
                 return await ActionCheckStatus(self.context).answer_for(
                     session, dispatcher, tracker.sender_id, number
                 )
-        if permit and pending in PERMIT_ANSWERS:
-            action = PERMIT_ANSWERS[pending](self.context)
+        # The question the bot asked, else the one it answered last ("reklame" after
+        # the requirements of NIB: the requirements of reklame).
+        asked = pending if pending in PERMIT_ANSWERS else tracker.get_slot("last_question")
+        if permit and asked in PERMIT_ANSWERS:
+            action = PERMIT_ANSWERS[asked](self.context)
             async with self.context.session() as session:
                 text = tracker.latest_message.get("text") or ""
                 return await action.answer_for(session, dispatcher, permit, text)

@@ -171,3 +171,52 @@ async def test_numbers_cannot_be_enumerated_by_opening_new_conversations(
         assert "Dinas Pekerjaan Umum" in text
     finally:
         await context.close()
+
+
+async def test_a_follow_up_naming_another_permit_keeps_the_question(
+    executor: ActionExecutor,
+) -> None:
+    nib = [{"entity": "permit_type", "value": "nib", "start": 7, "end": 10}]
+    first = action_call(
+        "action_answer_requirements", "syarat nib apa", "ask_requirements", entities=nib
+    )
+    _, _, slots = await run(executor, first)
+    assert slots["last_question"] == "requirements"
+    # The classifier read "kalau PBG?" as a procedure question: the requirements are kept.
+    follow_up = action_call(
+        "action_answer_procedure",
+        "kalau PBG?",
+        "ask_procedure",
+        entities=[{"entity": "permit_type", "value": "pbg", "start": 6, "end": 9}],
+        slots={"permit_type": "nib", "last_question": "requirements"},
+    )
+    text, _, slots = await run(executor, follow_up)
+    assert text.startswith("Persyaratan Persetujuan Bangunan Gedung (PBG):")
+    assert slots["permit_type"] == "pbg" and slots["last_question"] == "requirements"
+
+
+async def test_a_permit_alone_after_an_answer_gets_the_same_answer(
+    executor: ActionExecutor,
+) -> None:
+    call = action_call(
+        "action_resume_pending",
+        "reklame",
+        "inform",
+        entities=[{"entity": "permit_type", "value": "reklame", "start": 0, "end": 7}],
+        slots={"permit_type": "pbg", "last_question": "fee"},
+    )
+    text, _, _ = await run(executor, call)
+    assert text.startswith("Biaya Izin Penyelenggaraan Reklame:")
+
+
+async def test_a_new_aspect_in_words_is_answered_as_asked(executor: ActionExecutor) -> None:
+    call = action_call(
+        "action_answer_fee",
+        "kalau PBG biayanya?",
+        "ask_fee",
+        entities=[{"entity": "permit_type", "value": "pbg", "start": 6, "end": 9}],
+        slots={"permit_type": "nib", "last_question": "requirements"},
+    )
+    text, _, slots = await run(executor, call)
+    assert text.startswith("Biaya Persetujuan Bangunan Gedung (PBG):")
+    assert slots["last_question"] == "fee"

@@ -1,0 +1,38 @@
+"""Follow-ups that name only another permit: "kalau PBG?" after "syarat NIB apa".
+
+Such a message asks the same thing as the question before it, about another permit:
+the aspect (requirements, fee, duration, procedure) is kept and only the permit
+changes. A message counts as that kind of follow-up when, once the permit's name is
+taken out, nothing is left but connecting words ("kalau", "yang", "buat", "gimana").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+_CONNECTING = """kalau kalo klo kl klu kalu kalau2 trus terus lalu nah terus lha la
+yang yg untuk utk buat bwt bagi gimana gmn gmna bagaimana bgmn bgm gimn dengan dgn sama sm
+juga jg izin ijin surat ya yah min mimin kak ka kakak pak bu mas mbak gan bang dong deh
+nih sih nya punya ini itu tuh apa how about what gitu begitu juga jg pula ok oke kalo2
+tentang soal mengenai perihal utk"""
+CONNECTING_WORDS = frozenset(_CONNECTING.split())
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def without_spans(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    """The text with each (start, end) span blanked out."""
+    chars = list(text)
+    for start, end in spans:
+        for index in range(max(start, 0), min(end, len(chars))):
+            chars[index] = " "
+    return "".join(chars)
+
+
+def only_names_another_permit(text: str, permit_spans: Iterable[tuple[int, int]]) -> bool:
+    """True for "kalau PBG?", "yg reklame gmn kak": the permit and connecting words only."""
+    spans = list(permit_spans)
+    if not spans:
+        return False
+    rest = _WORD.findall(without_spans(text, spans).lower())
+    return all(word in CONNECTING_WORDS for word in rest)

@@ -1,0 +1,40 @@
+"""Which messages only name another permit, keeping the question before them."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from permits.follow_ups import only_names_another_permit
+
+
+def spans_of(text: str, name: str) -> list[tuple[int, int]]:
+    return [m.span() for m in re.finditer(re.escape(name), text, re.IGNORECASE)]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("kalau PBG?", "PBG"),
+        ("kalo yg reklame gmn kak", "reklame"),
+        ("terus untuk izin apotek?", "apotek"),
+        ("trus sip dokter?", "sip dokter"),
+        ("how about NIB?", "NIB"),
+    ],
+)
+def test_a_permit_and_connecting_words_only_is_a_follow_up(text: str, name: str) -> None:
+    assert only_names_another_permit(text, spans_of(text, name))
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("kalau PBG biayanya?", "PBG"),
+        ("cara daftar reklame gimana", "reklame"),
+        ("syarat nib", "nib"),
+        ("kalau PBG?", "NIB"),  # the permit is not where the model said: nothing is taken out
+    ],
+)
+def test_a_message_that_asks_something_is_not(text: str, name: str) -> None:
+    assert not only_names_another_permit(text, spans_of(text, name))
