@@ -5,7 +5,9 @@ what administrators keep in the database.
 - FAQ topics: the examples of every active topic (a retired topic's examples are
   left out, files included), and a placeholder response for a topic the domain
   does not list yet (action_answer_faq reads the real answer from the database);
-- permit names and aliases as permit_type synonyms, which the gazetteer also reads.
+- permit names and aliases as permit_type synonyms, which the gazetteer also reads;
+- the names and aliases of the other offices' active services as synonyms of their
+  slug (the public_service value), where no permit name claims the same words.
 
 `make train` trains from the files alone (the model the tests use); the admin's
 "Latih" button trains from this build. `admin_data` reads the database;
@@ -25,7 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from permits.inbox import training_examples
-from permits.models import FaqTopic, PermitType
+from permits.models import FaqTopic, PermitType, PublicService
 
 ROOT = Path(__file__).resolve().parents[1]
 _MARKUP = re.compile(r"[\[\]{}]")  # entity markup characters, meaningless in raw messages
@@ -39,6 +41,8 @@ class AdminData:
     faq_topics: dict[str, tuple[str, list[str]]]  # active slug → (title, examples)
     retired_topics: list[str]
     permit_names: dict[str, list[str]]  # active permit slug → its name and aliases
+    # active public service slug → its name and aliases
+    service_names: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -55,18 +59,22 @@ class Build:
         retired = f", {len(self.retired_topics)} dipensiunkan" if self.retired_topics else ""
         return (
             f"{self.added_examples} contoh dari admin, {len(self.faq_topics)} topik FAQ aktif"
-            f"{retired}, {self.synonyms} nama/alias izin"
+            f"{retired}, {self.synonyms} nama/alias izin dan layanan lain"
         )
 
 
 async def admin_data(session: AsyncSession) -> AdminData:
     topics = (await session.scalars(select(FaqTopic).order_by(FaqTopic.slug))).all()
     permits = (await session.scalars(select(PermitType).where(PermitType.active.is_(True)))).all()
+    services = (
+        await session.scalars(select(PublicService).where(PublicService.active.is_(True)))
+    ).all()
     return AdminData(
         examples=await training_examples(session),
         faq_topics={t.slug: (t.title, list(t.examples)) for t in topics if t.active},
         retired_topics=sorted(t.slug for t in topics if not t.active),
         permit_names={p.slug: [p.name, *p.aliases] for p in permits},
+        service_names={s.slug: [s.name, *s.aliases] for s in services},
     )
 
 
@@ -93,7 +101,7 @@ def write_training_data(admin: AdminData, folder: Path, root: Path = ROOT) -> Bu
     for slug, (_, examples) in admin.faq_topics.items():
         extra.setdefault(f"faq/{slug}", []).extend(examples)
     build.added_examples = _write_examples(data / "nlu" / "admin.yml", extra, known)
-    build.synonyms = _write_synonyms(admin.permit_names, data / "synonyms.yml")
+    build.synonyms = _write_synonyms(admin.permit_names, data / "synonyms.yml", admin.service_names)
     _write_domain(root / "domain.yml", build.domain, admin.faq_topics)
     return build
 
@@ -161,9 +169,13 @@ def _write_examples(path: Path, examples: dict[str, list[str]], known: set[str])
     return written
 
 
-def _write_synonyms(permit_names: dict[str, list[str]], path: Path) -> int:
+def _write_synonyms(
+    permit_names: dict[str, list[str]],
+    path: Path,
+    service_names: dict[str, list[str]] | None = None,
+) -> int:
     """The files' synonyms plus every active permit's name and aliases (the database wins
-    where the two disagree)."""
+    where the two disagree), then the services' names the permits leave free."""
     mapping: dict[str, str] = {}
     for item in _yaml(path).get("nlu", []):
         if "synonym" in item:
@@ -174,6 +186,11 @@ def _write_synonyms(permit_names: dict[str, list[str]], path: Path) -> int:
             text = " ".join(name.lower().split())
             if text and text != slug:
                 mapping[text] = slug
+    for slug, names in (service_names or {}).items():
+        for name in names:
+            text = " ".join(name.lower().split())
+            if text and text != slug:
+                mapping.setdefault(text, slug)
     by_slug: dict[str, list[str]] = {}
     for text, slug in sorted(mapping.items()):
         by_slug.setdefault(slug, []).append(text)

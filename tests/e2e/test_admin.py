@@ -1,5 +1,6 @@
-"""Administrators in a real browser on the running stack: an FAQ answer edited in the page
-is the bot's next answer; the inbox and the bottleneck dashboard show real data.
+"""Administrators in a real browser on the running stack: an FAQ answer or another office's
+address edited in the page is the bot's next answer; the inbox and the bottleneck
+dashboard show real data.
 
 The training, deployment and rollback cycle runs in test_training.py.
 """
@@ -33,6 +34,24 @@ async def test_an_edited_faq_answer_is_the_next_answer_in_the_web_chat(
     await open_chat(page)
     await ask(page, "kantor ptsp buka jam brp")
     await bot_said(page, new_answer)
+
+
+async def test_an_edited_service_address_is_the_next_answer_in_the_web_chat(
+    admin_page: Page, page: Page
+) -> None:
+    new_address = f"Mal Pelayanan Publik Sukamaju, Jl. Merdeka No. {uuid.uuid4().hex[:4]}"
+    await admin_page.get_by_role("link", name="Layanan lain").click()
+    await admin_page.locator('a[href="/console/admin/layanan-lain/kk"]').click()
+    await admin_page.get_by_label("Alamat", exact=True).fill(new_address)
+    await admin_page.screenshot(path=str(DOCS / "admin-directory.png"), full_page=True)
+    await admin_page.get_by_role("button", name="Simpan perubahan").click()
+    await expect(
+        admin_page.get_by_text("Perubahan langsung berlaku untuk jawaban berikutnya.")
+    ).to_be_visible()
+
+    await open_chat(page)
+    await ask(page, "bikin KK di mana?")
+    await bot_said(page, f"Alamat: {new_address}")
 
 
 async def test_the_inbox_groups_what_the_bot_missed(admin_page: Page, gateway: Gateway) -> None:

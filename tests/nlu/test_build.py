@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from nlu.build import ROOT, AdminData, admin_data, write_training_data
 from nlu.train import engine_env
-from permits.models import FaqTopic, PermitType, TrainingExample
+from permits.models import FaqTopic, PermitType, PublicService, TrainingExample
 
 
 def examples_of(data: Path, intent: str) -> list[str]:
@@ -64,12 +64,43 @@ async def test_admin_examples_topics_and_aliases_join_the_files(
     assert examples_of(ROOT / "nlu" / "data", "faq/antrian")
 
 
+def synonyms_of(data: Path) -> dict[str, str]:
+    """Each synonym text of the build → its value."""
+    return {
+        line[2:]: item["synonym"]
+        for item in yaml.safe_load((data / "synonyms.yml").read_text())["nlu"]
+        for line in item["examples"].splitlines()
+    }
+
+
+async def test_active_services_names_and_aliases_are_synonyms_of_their_slug(
+    session: AsyncSession, tmp_path: Path
+) -> None:
+    kk = await session.scalar(select(PublicService).where(PublicService.slug == "kk"))
+    assert kk is not None
+    kk.aliases = [*kk.aliases, "kartu kk", "izin usaha"]  # the files' permit synonym
+    await session.execute(
+        update(PublicService).where(PublicService.slug == "paspor").values(active=False)
+    )
+    await session.commit()
+
+    synonyms = synonyms_of(write_training_data(await admin_data(session), tmp_path / "b").data)
+
+    assert synonyms["kartu kk"] == synonyms["kartu keluarga (kk)"] == "kk"
+    assert synonyms["akte lahir"] == "akta_kelahiran"
+    assert "kk" not in synonyms  # the value itself
+    assert "passport" not in synonyms  # retired
+    assert synonyms["izin usaha"] == "nib"  # a permit's name wins
+    assert synonyms["imb"] == "pbg"
+
+
 def test_rasa_accepts_the_build(tmp_path: Path) -> None:
     admin = AdminData(
         examples={"out_of_scope": ["jual pulsa murah"], "ask_fee": ["biaya izin [keramaian]"]},
         faq_topics={"parkir": ("Parkir", ["parkir motor dimana", "ada parkiran mobil ga"])},
         retired_topics=["antrian"],
         permit_names={"pbg": ["Persetujuan Bangunan Gedung", "IMB", "ijin bikin rumah"]},
+        service_names={"kk": ["Kartu Keluarga (KK)", "kartu keluarga", "kk", "pecah kk"]},
     )
     build = write_training_data(admin, tmp_path / "build")
     result = subprocess.run(
