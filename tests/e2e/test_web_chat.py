@@ -45,6 +45,17 @@ async def test_the_demo_page_shows_the_widget_with_a_greeting(page: Page) -> Non
     await expect(page.locator("[data-tanya=quick-reply]")).to_have_count(4)
     box = await page.locator("[data-tanya=panel]").bounding_box()
     assert box is not None and box["width"] == PHONE["width"], "a phone gets a full-width chat"
+    await expect(page.locator("[data-tanya=send]")).to_have_text("Kirim")  # from the catalogue
+
+
+async def test_every_button_of_the_widget_is_big_enough_for_a_finger(page: Page) -> None:
+    await open_chat(page)
+    for name in ("close", "send", "quick-reply"):
+        for box in [
+            await b.bounding_box() for b in await page.locator(f"[data-tanya={name}]").all()
+        ]:
+            assert box is not None
+            assert box["width"] >= 44 and box["height"] >= 44, (name, box)
 
 
 async def test_a_question_is_answered_from_the_database_with_typing_shown(
