@@ -32,6 +32,7 @@ INPUTS = [
     "nlu/lexicon.py",
     "nlu/stemming.py",
     "permits/numbers.py",
+    "permits/follow_ups.py",
 ]
 
 log = logging.getLogger(__name__)

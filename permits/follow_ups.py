@@ -17,6 +17,10 @@ juga jg izin ijin surat ya yah min mimin kak ka kakak pak bu mas mbak gan bang d
 nih sih nya punya ini itu tuh apa how about what gitu begitu juga jg pula ok oke kalo2
 tentang soal mengenai perihal utk"""
 CONNECTING_WORDS = frozenset(_CONNECTING.split())
+# Words that open a follow-up ("kalau PBG?", "yang reklame?", "how about NIB?"): a
+# permit said after one of them continues the conversation.
+_OPENERS = "kalau kalo klo kl klu kalu terus trus lalu nah lha yang yg untuk utk buat bwt how"
+OPENERS = frozenset(_OPENERS.split())
 _WORD = re.compile(r"[^\W\d_]+")
 
 
@@ -36,3 +40,11 @@ def only_names_another_permit(text: str, permit_spans: Iterable[tuple[int, int]]
         return False
     rest = _WORD.findall(without_spans(text, spans).lower())
     return all(word in CONNECTING_WORDS for word in rest)
+
+
+def opens_a_follow_up(text: str, permit_spans: Iterable[tuple[int, int]]) -> bool:
+    """True for "kalau PBG?" and "yg reklame gmn", not for "PBG gimana?": a follow-up
+    opener first, then nothing but the permit and connecting words."""
+    spans = list(permit_spans)
+    words = _WORD.findall(text.lower())
+    return bool(words) and words[0] in OPENERS and only_names_another_permit(text, spans)

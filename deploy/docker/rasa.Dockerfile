@@ -35,7 +35,7 @@ COPY engine/__init__.py engine/channel.py engine/patches.py engine/batching.py \
      engine/memory.py engine/speedups.py engine/stores.py engine/turn_trackers.py /app/engine/
 COPY nlu/__init__.py nlu/gazetteer.py nlu/lexicon.py nlu/stemming.py /app/nlu/
 COPY nlu/components/ /app/nlu/components/
-COPY permits/__init__.py permits/numbers.py /app/permits/
+COPY permits/__init__.py permits/numbers.py permits/follow_ups.py /app/permits/
 
 # ---------------------------------------------------------------------------
 # The model of this commit, as `make train` builds it (same config, data and seeds).

@@ -1,4 +1,6 @@
-"""NumberMeansStatus: a message holding an application number is about that application.
+"""Rules over the classifier's intent, for messages whose words it reads wrongly.
+
+NumberMeansStatus: a message holding an application number is about that application.
 
 "PTSP-2026-7KQ4MZ kapan jadinya?" reads like a duration question to a classifier
 that learnt "kapan jadi" from permit questions; the applicant wants that
@@ -8,6 +10,12 @@ becomes check_status. A message that is nothing but the number ("ini kak ptsp 20
 7kq4mz") is the contract's `inform`: the number given as an answer, whatever the
 classifier made of it. Runs after the application-number extractor and before the
 FallbackClassifier.
+
+FollowUpMeansInform: "kalau PBG?" after an answer about NIB names another permit for
+the same question; classifiers read "kalau ..." as anything ("kalau sudah jadi
+kabari" taught them subscribe_updates). A follow-up opener, a permit and nothing but
+connecting words (permits/follow_ups.py) is the contract's `inform`, which the
+actions answer with the question asked before.
 """
 
 from __future__ import annotations
@@ -21,6 +29,8 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
+
+from permits.follow_ups import opens_a_follow_up
 
 STATUS = "check_status"
 INFORM = "inform"
@@ -66,6 +76,30 @@ class NumberMeansStatus(GraphComponent):
                 _read_as(message, INFORM)
             elif (message.get(INTENT) or {}).get("name") not in KEPT:
                 _read_as(message, STATUS)
+        return messages
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class FollowUpMeansInform(GraphComponent):
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> FollowUpMeansInform:
+        return cls()
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            spans = [
+                (int(e["start"]), int(e["end"]))
+                for e in message.get(ENTITIES, [])
+                if e["entity"] == "permit_type" and "start" in e and "end" in e
+            ]
+            if opens_a_follow_up(message.get(TEXT) or "", spans):
+                _read_as(message, INFORM)
         return messages
 
 

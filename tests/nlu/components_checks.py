@@ -22,7 +22,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from nlu.components.entity_values import EntityValueMapper
-from nlu.components.intent_rules import NumberMeansStatus
+from nlu.components.intent_rules import FollowUpMeansInform, NumberMeansStatus
 from nlu.components.linear_intents import LinearIntentClassifier
 from nlu.components.stems import StemFeaturizer
 from nlu.components.tokenizer import IndonesianTokenizer
@@ -83,6 +83,40 @@ def ruled() -> list[list[str]]:
         out.append(
             [text, intent_read["name"], ranking[0]["name"], runner_up, intent_read["confidence"]]
         )
+    return out
+
+
+# (text, the permit's name in it, the classifier's intent)
+FOLLOW_UPS = [
+    ("kalau PBG?", "PBG", "subscribe_updates"),
+    ("yg reklame gmn kak", "reklame", "ask_procedure"),
+    ("kalau PBG sudah terbit kabari ya", "PBG", "subscribe_updates"),
+    ("PBG gimana?", "PBG", "ask_procedure"),
+]
+
+
+def followed_up() -> list[list[object]]:
+    rule = FollowUpMeansInform()
+    out: list[list[object]] = []
+    for text, name, intent in FOLLOW_UPS:
+        start = text.index(name)
+        message = Message(
+            {
+                TEXT: text,
+                INTENT: {"name": intent, "confidence": 0.75},
+                INTENT_RANKING_KEY: [{"name": intent, "confidence": 0.75}],
+                ENTITIES: [
+                    {
+                        "entity": "permit_type",
+                        "start": start,
+                        "end": start + len(name),
+                        "value": name.lower(),
+                    }
+                ],
+            }
+        )
+        rule.process([message])
+        out.append([text, message.get(INTENT)["name"], message.get(INTENT)["confidence"]])
     return out
 
 
@@ -172,6 +206,7 @@ print(
         {
             "tokenized": tokenized(),
             "ruled": ruled(),
+            "followed_up": followed_up(),
             "mapped": mapped(),
             "classified": classified(),
         }

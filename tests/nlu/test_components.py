@@ -64,6 +64,14 @@ def test_an_intent_read_from_the_number_is_not_close_to_the_one_it_replaced() ->
             assert runner_up < 0.1
 
 
+def test_a_permit_after_kalau_is_the_permit_given_for_the_question_before() -> None:
+    read = {text: (intent, confidence) for text, intent, confidence in _run_checks()["followed_up"]}
+    assert read["kalau PBG?"] == ("inform", 0.9)
+    assert read["yg reklame gmn kak"] == ("inform", 0.9)
+    assert read["kalau PBG sudah terbit kabari ya"] == ("subscribe_updates", 0.75)
+    assert read["PBG gimana?"] == ("ask_procedure", 0.75)
+
+
 def test_action_and_service_values_are_ones_the_actions_know() -> None:
     mapped = {text: entities for text, entities in _run_checks()["mapped"]}
     # A span DIET took as the value becomes the value it names, typo or not.

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from permits.follow_ups import only_names_another_permit
+from permits.follow_ups import only_names_another_permit, opens_a_follow_up
 
 
 def spans_of(text: str, name: str) -> list[tuple[int, int]]:
@@ -38,3 +38,18 @@ def test_a_permit_and_connecting_words_only_is_a_follow_up(text: str, name: str)
 )
 def test_a_message_that_asks_something_is_not(text: str, name: str) -> None:
     assert not only_names_another_permit(text, spans_of(text, name))
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "opens"),
+    [
+        ("kalau PBG?", "PBG", True),
+        ("yg reklame gmn kak", "reklame", True),
+        ("how about NIB?", "NIB", True),
+        ("PBG gimana?", "PBG", False),  # may be the first question: how to get a PBG
+        ("reklame", "reklame", False),  # a permit alone, an answer to a question
+        ("kalau PBG sudah jadi kabari ya", "PBG", False),
+    ],
+)
+def test_a_follow_up_opens_with_kalau_yang_or_how_about(text: str, name: str, opens: bool) -> None:
+    assert opens_a_follow_up(text, spans_of(text, name)) is opens
