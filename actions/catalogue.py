@@ -17,9 +17,10 @@ from permits.answers import (
     requirement_question_answer,
     requirements_answer,
 )
-from permits.catalogue import PermitInfo, get_permit, names_something
+from permits.catalogue import PermitInfo, closest_permits, get_permit, names_something
 from permits.errors import UnknownPermit
 from permits.follow_ups import only_names_another_permit
+from permits.public_services import directions, service_named_in
 from permits.requirement_questions import requirement_question
 from permits.texts import _
 
@@ -41,6 +42,23 @@ def unknown_permit_text(wanted: str) -> str:
     )
 
 
+def nothing_fits_text(wanted: str, call_centre: str) -> str:
+    if names_something(wanted):
+        return _(
+            'Maaf, izin "{permit}" tidak termasuk izin yang dilayani DPMPTSP, dan kami belum '
+            "tahu instansi yang menanganinya. Silakan hubungi call center {call_centre} atau "
+            'ketik "hubungkan ke petugas" agar kami bantu mencari kantor yang tepat.',
+            permit=wanted,
+            call_centre=call_centre,
+        )
+    return _(
+        "Maaf, izin yang Anda maksud tidak termasuk izin yang dilayani DPMPTSP. Silakan "
+        'hubungi call center {call_centre} atau ketik "hubungkan ke petugas" agar kami '
+        "bantu mencari kantor yang tepat.",
+        call_centre=call_centre,
+    )
+
+
 class PermitAnswer(DatabaseAction):
     """Finds the permit (this message, or the one talked about before) and answers."""
 
@@ -56,9 +74,9 @@ class PermitAnswer(DatabaseAction):
     ) -> Events:
         wanted = latest_entity(tracker, "permit_type") or tracker.get_slot("permit_type")
         async with self.context.session() as session:
-            if not wanted:
-                return await self.ask_which_permit(session, dispatcher)
             text = tracker.latest_message.get("text") or ""
+            if not wanted:
+                return await self.without_a_permit(session, dispatcher, text)
             answer = self.follow_up_of(tracker, text) or self
             return await answer.answer_for(session, dispatcher, str(wanted), text)
 
@@ -79,18 +97,59 @@ class PermitAnswer(DatabaseAction):
         try:
             permit = await get_permit(session, wanted)
         except UnknownPermit as exc:
-            suggestions = [await get_permit(session, slug) for slug in exc.suggestions]
-            dispatcher.utter_message(
-                text=unknown_permit_text(wanted),
-                buttons=permit_buttons(suggestions, self.intent),
-            )
-            return [SlotSet("permit_type", None), SlotSet("pending_question", self.question)]
+            return await self.unknown_permit(session, dispatcher, wanted, text, exc.suggestions)
         dispatcher.utter_message(text=self.render(permit, text))
         return [
             SlotSet("permit_type", permit.slug),
             SlotSet("pending_question", None),
             SlotSet("last_question", self.question),
         ]
+
+    async def unknown_permit(
+        self,
+        session: AsyncSession,
+        dispatcher: CollectingDispatcher,
+        wanted: str,
+        text: str,
+        suggested: list[str],
+    ) -> Events:
+        """Permits that mean what was asked, else the office that handles it, else a
+        plain "not ours" with the call centre: never a permit that only looks alike."""
+        if not suggested and not names_something(wanted):
+            # The NLU took a generic word ("izin") for the name: read the whole message.
+            suggested = [permit.slug for permit in await closest_permits(session, text)]
+        if suggested:
+            permits = [await get_permit(session, slug) for slug in suggested]
+            dispatcher.utter_message(
+                text=unknown_permit_text(wanted), buttons=permit_buttons(permits, self.intent)
+            )
+            return [SlotSet("permit_type", None), SlotSet("pending_question", self.question)]
+        service = await service_named_in(session, f"{wanted} {text}")
+        if service is not None:
+            dispatcher.utter_message(text=directions(service))
+        else:
+            dispatcher.utter_message(
+                text=nothing_fits_text(wanted, self.context.settings.call_centre)
+            )
+        return [SlotSet("permit_type", None), SlotSet("pending_question", None)]
+
+    async def without_a_permit(
+        self, session: AsyncSession, dispatcher: CollectingDispatcher, text: str
+    ) -> Events:
+        """No permit was recognised: the permits the words mean ("izin buka warung"),
+        else the office a named service belongs to, else the question which permit."""
+        suggested = await closest_permits(session, text)
+        if suggested:
+            dispatcher.utter_message(
+                text=_("{question} Mungkin salah satu dari ini?", question=_(ASK_PERMIT)),
+                buttons=permit_buttons(suggested, self.intent),
+            )
+            return [SlotSet("pending_question", self.question)]
+        service = await service_named_in(session, text)
+        if service is not None:
+            dispatcher.utter_message(text=directions(service))
+            return [SlotSet("pending_question", None)]
+        return await self.ask_which_permit(session, dispatcher)
 
     async def ask_which_permit(
         self, session: AsyncSession, dispatcher: CollectingDispatcher

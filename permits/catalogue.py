@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 from sqlalchemy import select
@@ -29,6 +29,7 @@ class PermitInfo:
     sla_days: int
     legal_basis: str
     agency_name: str
+    keywords: list[str] = field(default_factory=list)  # what the permit is for
 
     @property
     def display_name(self) -> str:
@@ -48,6 +49,7 @@ def permit_info(permit: PermitType) -> PermitInfo:
         sla_days=permit.sla_days,
         legal_basis=permit.legal_basis,
         agency_name=permit.agency.name,
+        keywords=list(permit.keywords),
     )
 
 
@@ -107,11 +109,55 @@ async def resolve_permit(session: AsyncSession, text: str) -> PermitInfo:
 
 
 async def closest_permits(session: AsyncSession, text: str, limit: int = 3) -> list[PermitInfo]:
+    """The permits an unknown name may mean, best first; none when nothing fits.
+
+    By meaning, not spelling: each word of the text (generic ones such as "izin" left
+    out) is looked for among a permit's names, keywords and its agency's name (its
+    sector), a typo allowed in longer words. A word many permits share ("praktik")
+    counts less than one only a few have ("bidan"), so "izin praktek bidan" puts the
+    midwife's permit first, while "izin tambang emas" fits none.
+    """
     permits = await _active_permits(session)
-    cleaned = _clean(text) or text.lower()
-    scored = sorted(
-        permits,
-        key=lambda p: max(fuzz.WRatio(cleaned, _clean(n)) for n in permit_names(p)),
-        reverse=True,
+    vocabularies = [_vocabulary(permit) for permit in permits]
+    wanted = [word for word in _WORD.findall(text.lower()) if word not in _GENERIC]
+    scores = [0.0] * len(permits)
+    for word in wanted:
+        matches = [_match(word, vocabulary) for vocabulary in vocabularies]
+        sharing = sum(1 for match in matches if match > 0)
+        for index, match in enumerate(matches):
+            if match > 0:
+                scores[index] += match / sharing
+    ranked = sorted(
+        (index for index, score in enumerate(scores) if score > 0),
+        key=lambda index: (-scores[index], permits[index].name),
     )
-    return [permit_info(permit) for permit in scored[:limit]]
+    return [permit_info(permits[index]) for index in ranked[:limit]]
+
+
+_WORD = re.compile(r"[^\W\d_]{2,}")
+# Words that say nothing about which permit is meant.
+_GENERIC_WORDS = """izin ijin surat syarat persyaratan biaya bikin buat membuat urus ngurus
+mengurus mau ingin saya aku apa apakah bagaimana gimana cara untuk utk yang yg dan atau di ke
+dari dengan tentang kalau kalo mohon tolong min kak pak bu dinas badan kantor kabupaten kota
+tanda daftar nomor persetujuan penyelenggaraan operasional dokumen baru perpanjangan usaha
+berusaha"""
+_GENERIC = frozenset(_GENERIC_WORDS.split())
+
+
+def _vocabulary(permit: PermitType) -> set[str]:
+    texts = [*permit_names(permit), *permit.keywords, permit.agency.name]
+    return {word for text in texts for word in _WORD.findall(text.lower())} - _GENERIC
+
+
+def _match(word: str, vocabulary: set[str]) -> float:
+    """1 for the word itself, 0.8 for a typo or another form of a longer word, else 0."""
+    if word in vocabulary:
+        return 1.0
+    if len(word) < 5:
+        return 0.0
+    for known in vocabulary:
+        if len(known) >= 5 and (
+            known.startswith(word) or word.startswith(known) or fuzz.ratio(word, known) >= 85
+        ):
+            return 0.8
+    return 0.0

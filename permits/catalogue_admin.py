@@ -62,6 +62,7 @@ def _permit_snapshot(permit: PermitType, agency_slug: str) -> dict[str, Any]:
     return {
         "name": permit.name,
         "aliases": list(permit.aliases),
+        "keywords": list(permit.keywords),
         "requirements": list(permit.requirements),
         "procedure": list(permit.procedure),
         "fee_rule": dict(permit.fee_rule),
@@ -82,6 +83,7 @@ def _edited_snapshot(
         **before,
         "name": clean.name,
         "aliases": clean.aliases,
+        "keywords": clean.keywords,
         "requirements": clean.requirements,
         "procedure": clean.procedure,
         "fee_rule": before["fee_rule"] if same_fee else clean.fee_rule,
@@ -102,7 +104,7 @@ async def update_permit(
     after = _edited_snapshot(before, clean, draft.agency)
     if after == before:
         return UNCHANGED
-    permit.name, permit.aliases = clean.name, clean.aliases
+    permit.name, permit.aliases, permit.keywords = clean.name, clean.aliases, clean.keywords
     permit.requirements, permit.procedure = clean.requirements, clean.procedure
     permit.fee_rule, permit.sla_days = after["fee_rule"], clean.sla_days
     permit.legal_basis, permit.agency_id = clean.legal_basis, clean.agency_id

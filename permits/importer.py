@@ -3,7 +3,7 @@
 Input: a folder with agencies / permit_types / applications as .csv or .json,
 or one .json file with those three keys. Every row is validated first; if any
 row is wrong nothing is written and every error is reported with its file and row.
-In CSV, list columns (aliases, requirements, procedure) are separated by "|" and
+In CSV, list columns (aliases, keywords, requirements, procedure) are separated by "|" and
 fee_rule is JSON text.
 """
 
@@ -48,12 +48,13 @@ class PermitTypeRow(BaseModel):
     agency: str
     sla_days: int = Field(gt=0)
     aliases: list[str] = []
+    keywords: list[str] = []
     requirements: list[str] = Field(min_length=1)
     procedure: list[str] = []
     fee_rule: FeeRule = FeeRule(kind="free")
     legal_basis: str = ""
 
-    @field_validator("aliases", "requirements", "procedure", mode="before")
+    @field_validator("aliases", "keywords", "requirements", "procedure", mode="before")
     @classmethod
     def _split(cls, value: Any) -> Any:
         if isinstance(value, str):

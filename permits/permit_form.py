@@ -81,6 +81,7 @@ class PermitDraft:
     fee_coefficient: str = ""
     fee_rows: str = ""
     fee_note: str = ""
+    keywords: str = ""
 
     @classmethod
     def of(cls, permit: PermitView) -> PermitDraft:
@@ -89,6 +90,7 @@ class PermitDraft:
         return cls(
             name=permit.name,
             aliases="\n".join(permit.aliases),
+            keywords="\n".join(permit.keywords),
             requirements="\n".join(permit.requirements),
             procedure="\n".join(permit.procedure),
             fee_kind=fee.kind,
@@ -199,6 +201,7 @@ def stored_fee(rule: FeeRule) -> dict[str, Any]:
 class CleanPermit:
     name: str
     aliases: list[str]
+    keywords: list[str]
     requirements: list[str]
     procedure: list[str]
     fee_rule: dict[str, Any]
@@ -254,6 +257,7 @@ async def clean_permit(session: AsyncSession, slug: str, draft: PermitDraft) -> 
     """The draft trimmed and checked; every problem is reported at once."""
     name = " ".join(draft.name.split())
     aliases = split_lines(draft.aliases)
+    keywords = list(dict.fromkeys(word.lower() for word in split_lines(draft.keywords)))
     requirements = split_lines(draft.requirements)
     procedure = split_lines(draft.procedure)
     agency_id = await session.scalar(select(Agency.id).where(Agency.slug == draft.agency))
@@ -261,6 +265,7 @@ async def clean_permit(session: AsyncSession, slug: str, draft: PermitDraft) -> 
     errors = {
         "name": _name_error(name, taken),
         "aliases": _aliases_error(aliases, taken),
+        "keywords": _list_error(keywords, "kata kunci", required=False),
         "requirements": _list_error(requirements, "persyaratan", required=True),
         "procedure": _list_error(procedure, "langkah prosedur", required=True),
         "sla_days": _sla_error(draft.sla_days),
@@ -276,6 +281,7 @@ async def clean_permit(session: AsyncSession, slug: str, draft: PermitDraft) -> 
     return CleanPermit(
         name=name,
         aliases=aliases,
+        keywords=keywords,
         requirements=requirements,
         procedure=procedure,
         fee_rule=fee_rule,

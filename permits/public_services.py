@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from permits.errors import UnknownPublicService
 from permits.models import PublicService
 from permits.texts import N_, _
+
+_WORD = re.compile(r"\w+")
 
 
 async def find_public_service(session: AsyncSession, text: str) -> PublicService:
@@ -21,6 +25,24 @@ async def find_public_service(session: AsyncSession, text: str) -> PublicService
         if wanted in {" ".join(n.lower().split()) for n in names}:
             return service
     raise UnknownPublicService(text)
+
+
+async def service_named_in(session: AsyncSession, text: str) -> PublicService | None:
+    """The active service one of whose names stands in the text as whole words (the
+    longest name wins: "akta kelahiran" over "akta"); None when none does."""
+    said = f" {' '.join(_WORD.findall(text.lower()))} "
+    services = (
+        await session.scalars(
+            select(PublicService).where(PublicService.active.is_(True)).order_by(PublicService.slug)
+        )
+    ).all()
+    found: list[tuple[int, PublicService]] = []
+    for service in services:
+        for name in {service.name, *service.aliases}:
+            words = " ".join(_WORD.findall(name.lower()))
+            if words and f" {words} " in said:
+                found.append((len(words), service))
+    return max(found, key=lambda pair: pair[0])[1] if found else None
 
 
 def directions(service: PublicService) -> str:

@@ -29,6 +29,9 @@ class PermitType(Base):
     slug: Mapped[str] = mapped_column(String(60), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     aliases: Mapped[list[str]] = mapped_column(default=list)
+    # Words about the activity the permit is for ("ruko", "baliho", "bidan"): an
+    # unknown name is matched against them to suggest permits by meaning.
+    keywords: Mapped[list[str]] = mapped_column(default=list, server_default="[]")
     requirements: Mapped[list[str]] = mapped_column(default=list)
     procedure: Mapped[list[str]] = mapped_column(default=list)
     fee_rule: Mapped[dict[str, Any]] = mapped_column(default=dict)

@@ -53,24 +53,68 @@ async def test_a_name_no_permit_has_said_out_of_the_blue_is_not_understood(
 
 
 @pytest.mark.parametrize(
-    ("named", "message", "told"),
+    ("named", "message", "told", "first"),
     [
-        ("izin tambang emas", "syarat izin tambang emas", 'izin "izin tambang emas"'),
-        # A generic word the NLU took for the name is not quoted back.
-        ("izin", "syarat izin tambang emas apa", "izin yang Anda maksud"),
+        ("izin warung makan", "syarat izin warung makan", 'izin "izin warung makan"', "nib"),
+        # A generic word the NLU took for the name is not quoted back; the whole
+        # message is read for its meaning.
+        ("izin", "syarat izin pasang baliho apa", "izin yang Anda maksud", "reklame"),
     ],
 )
-async def test_unknown_permit_gets_closest_matches(
-    executor: ActionExecutor, named: str, message: str, told: str
+async def test_unknown_permit_gets_the_permits_it_may_mean(
+    executor: ActionExecutor, named: str, message: str, told: str, first: str
 ) -> None:
     entities = [{"entity": "permit_type", "value": named, "start": 7, "end": 7 + len(named)}]
-    text, buttons, _ = await run(
+    text, buttons, slots = await run(
         executor,
         action_call("action_answer_requirements", message, "ask_requirements", entities=entities),
     )
     assert text.startswith(f"Maaf, {told} tidak ada dalam daftar layanan kami.")
-    assert len(buttons) == 3
+    assert buttons and buttons[0]["payload"] == f'/ask_requirements{{"permit_type": "{first}"}}'
     assert all(b["payload"].startswith("/ask_requirements{") for b in buttons)
+    assert slots["pending_question"] == "requirements"
+
+
+@pytest.mark.parametrize("named", ["izin tambang emas", "izin"])
+async def test_a_permit_nothing_fits_is_said_plainly_with_the_call_centre(
+    executor: ActionExecutor, named: str
+) -> None:
+    entities = [{"entity": "permit_type", "value": named, "start": 7, "end": 7 + len(named)}]
+    call = action_call(
+        "action_answer_requirements",
+        "syarat izin tambang emas",
+        "ask_requirements",
+        entities=entities,
+    )
+    text, buttons, slots = await run(executor, call)
+    assert "tidak termasuk izin yang dilayani DPMPTSP" in text and "1500164" in text
+    assert "Bidan" not in text and buttons == []
+    assert slots["pending_question"] is None
+
+
+async def test_a_question_naming_no_permit_gets_the_permits_its_words_mean(
+    executor: ActionExecutor,
+) -> None:
+    call = action_call(
+        "action_answer_requirements", "syarat izin pasang spanduk", "ask_requirements"
+    )
+    text, buttons, slots = await run(executor, call)
+    assert text.startswith("Izin apa yang Anda maksud?") and "Mungkin salah satu" in text
+    assert [b["title"] for b in buttons] == ["Izin Penyelenggaraan Reklame"]
+    assert slots["pending_question"] == "requirements"
+
+
+async def test_a_permit_another_office_issues_gets_that_office(executor: ActionExecutor) -> None:
+    named = [{"entity": "permit_type", "value": "izin nikah", "start": 7, "end": 17}]
+    call = action_call(
+        "action_answer_requirements",
+        "syarat izin nikah apa aja",
+        "ask_requirements",
+        entities=named,
+    )
+    text, buttons, _ = await run(executor, call)
+    assert text.startswith("Pencatatan nikah adalah layanan Kantor Urusan Agama (KUA)")
+    assert "bukan DPMPTSP" in text and buttons == []
 
 
 async def test_status_never_shows_personal_data(executor: ActionExecutor) -> None:
