@@ -6,7 +6,7 @@ import html
 import re
 from typing import Any
 
-from permits.catalogue import PermitInfo, get_permit
+from permits.catalogue import PermitInfo, closest_permits, get_permit
 from permits.db import create_engine, create_sessionmaker
 from permits.fees import FeeRule
 from tests.bot.admin.conftest import (
@@ -77,6 +77,26 @@ async def test_a_fee_table_and_new_aliases_are_saved_and_aliases_need_training(
     fee = (await read_permit(gateway_database, "reklame")).fee
     assert ("baliho sampai 12 m² per tahun", 2_000_000) in [(r.label, r.amount) for r in fee.rows]
     assert (await read_permit(gateway_database, "iklan luar ruang")).slug == "reklame"
+
+
+async def test_new_keywords_suggest_the_permit_at_once_without_training(
+    make_gateway: GatewayFactory, gateway_database: str, aiohttp_client: Any
+) -> None:
+    await with_demo(gateway_database)
+    admin = await client_for(make_gateway, aiohttp_client, "admin")
+    page = await (await admin.get("/console/admin/permits/persetujuan_lingkungan")).text()
+    fields = form_fields(page, "permit-edit")
+    assert "limbah" in fields["keywords"].splitlines()
+    fields["keywords"] += "\nTambang\ngalian c"
+    saved = await admin.post("/console/admin/permits/persetujuan_lingkungan", data=fields)
+    assert any(LIVE in text for text in flashes(await saved.text()))
+    engine = create_engine(gateway_database)
+    try:
+        async with create_sessionmaker(engine)() as session:
+            suggested = await closest_permits(session, "izin tambang emas")
+    finally:
+        await engine.dispose()
+    assert [p.slug for p in suggested] == ["persetujuan_lingkungan"]
 
 
 async def test_invalid_permit_input_is_refused_with_messages_and_kept(
