@@ -27,6 +27,7 @@ _WORD_RATIO = 0.8
 _MIN_GLUED_CHARS = 6  # a name found inside a longer run of letters ("brpbiayareklame")
 _MIN_GLUED_TOKEN = 10
 _MAX_WORDS = 5
+_REMEMBERED_PHRASES = 50_000  # a few MB at most; beyond it phrases are read each time
 # Words that say what the applicant wants to do with a permit, not which permit.
 _FILLER = frozenset({"buka", "membuka", "bikin", "membuat", "buat", "mau", "urus", "ngurus"})
 
@@ -66,6 +67,10 @@ class Gazetteer:
             self._vocabulary.setdefault(slug, set()).update(words)
             if len(words) > 1 or len(name) >= _MIN_GLUED_CHARS:
                 self._glued["".join(words)] = slug
+        # A phrase always reads the same, and applicants use the same few hundred words:
+        # remembering each phrase's answer spares find() a pass over every name per
+        # window of every message (it was the gazetteer's cost under load).
+        self._known_phrases: dict[str, str | None] = {}
 
     @property
     def slugs(self) -> set[str]:
@@ -92,6 +97,14 @@ class Gazetteer:
         return slugs[0] if len(slugs) == 1 else None
 
     def _lookup(self, phrase: str) -> str | None:
+        if phrase in self._known_phrases:
+            return self._known_phrases[phrase]
+        slug = self._read(phrase)
+        if len(self._known_phrases) < _REMEMBERED_PHRASES:
+            self._known_phrases[phrase] = slug
+        return slug
+
+    def _read(self, phrase: str) -> str | None:
         if phrase in self.names:
             return self.names[phrase]
         words = phrase.split()
@@ -140,6 +153,8 @@ class Gazetteer:
     def find(self, text: str) -> list[Match]:
         """Longest matches first, left to right, without overlaps."""
         tokens = [(m.start(), m.end(), m.group().lower()) for m in TOKEN.finditer(text)]
+        # normalise works word by word, so each token is normalised once, not per window.
+        normalised = [normalise(token) for _, _, token in tokens]
         taken = [False] * len(tokens)
         found: list[Match] = []
         for size in range(min(_MAX_WORDS, len(tokens)), 0, -1):
@@ -147,7 +162,7 @@ class Gazetteer:
                 window = range(first, first + size)
                 if any(taken[i] for i in window):
                     continue
-                slug = self._lookup(normalise(" ".join(tokens[i][2] for i in window)))
+                slug = self._lookup(" ".join(normalised[i] for i in window if normalised[i]))
                 if slug is None and size == 1 and len(tokens[first][2]) >= _MIN_GLUED_TOKEN:
                     slug = self._inside_glued(tokens[first][2])
                 if slug is None:
