@@ -68,10 +68,16 @@ VARIANTS = [
     Variant("without the number rule (NumberMeansStatus)", skipped=("NumberMeansStatus",)),
     Variant("without the permit gazetteer", skipped=("PermitGazetteer",)),
     Variant("without the entity value mapper", skipped=("EntityValueMapper",)),
+    Variant("without the follow-up rule (FollowUpMeansInform)", skipped=("FollowUpMeansInform",)),
     Variant(
-        "none of the five (tokenizer, stems, number rule, gazetteer, value mapper)",
+        "none of the six (tokenizer, stems, number rule, follow-up rule, gazetteer, value mapper)",
         replace={TOKENIZER: "WhitespaceTokenizer", STEMS: None},
-        skipped=("NumberMeansStatus", "PermitGazetteer", "EntityValueMapper"),
+        skipped=(
+            "NumberMeansStatus",
+            "FollowUpMeansInform",
+            "PermitGazetteer",
+            "EntityValueMapper",
+        ),
     ),
 ]
 

@@ -38,6 +38,10 @@ PIPELINE = """## The pipeline (config.yml) and its decisions
   number is about that application (check_status) unless it asks for notifications, a
   complaint, a person or the list; a message that is nothing but the number is the
   number given as an answer (inform).
+- `nlu.components.intent_rules.FollowUpMeansInform`: a follow-up opener ("kalau",
+  "yang", "how about"), a permit and nothing but connecting words ("kalau PBG?") is
+  `inform`, which the actions answer with the question asked before
+  (`permits/follow_ups.py`).
 - FallbackClassifier: below 0.35, or with the two top intents within 0.02, the bot asks
   one clarifying question with the two likeliest topics as buttons
   (`actions/fallback.py`); a second miss in a row offers a person.
@@ -143,9 +147,9 @@ def render(
             "Each row is the pipeline of `config.yml` with one part removed or replaced by "
             "Rasa's own, scored on the blind set. The linear classifiers, the tokenizer and "
             "the stem featurizer shape what is learnt, so their rows are models trained "
-            "without them on all the training data (train s); the number rule, the gazetteer "
-            "and the value mapper only correct a parse, so their rows are the model in "
-            "service with that step skipped.",
+            "without them on all the training data (train s); the number and follow-up "
+            "rules, the gazetteer and the value mapper only correct a parse, so their rows "
+            "are the model in service with that step skipped.",
             "",
             "| pipeline | intent accuracy | Δ | macro-F1 | permit_type | permit_action | "
             "public_service | train s |",
