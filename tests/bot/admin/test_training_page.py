@@ -8,6 +8,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient
 from sqlalchemy import select
 
+from permits.clock import local_time, office_zone
 from permits.db import create_engine, create_sessionmaker
 from permits.model_versions import start_version
 from permits.models import ModelVersion
@@ -51,6 +52,8 @@ async def test_a_training_cut_off_by_a_restart_is_shown_as_failed(
     assert version.state == "failed"
     page = await (await admin.get("/console/admin/training")).text()
     assert "Gagal" in page and "dimulai ulang" in page
+    # When it started, in the office's time as on every other page, not UTC.
+    assert local_time(version.started_at, office_zone()) in page and " UTC" not in page
 
 
 async def test_only_one_training_runs_and_only_former_models_come_back(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import aiohttp
@@ -14,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.web import conversation_for
 from bot.keys import SESSIONS
+from permits.clock import local_time, office_zone
 from permits.complaints import file_complaint
 from permits.db import create_engine, create_sessionmaker
 from permits.handoff import claim, close, mark_survey_asked, record_survey, request_handoff
@@ -98,6 +100,11 @@ async def test_a_complaint_answer_reaches_the_user_and_moves_its_state(
         await engine.dispose()
         page = await (await agent.get("/console/complaints?status=baru")).text()
         assert ticket in page and "loket lama sekali" in page
+        filed = re.search(r"masuk (\d{2}-\d{2}-\d{4} \d{2}\.\d{2}) WIB ·", page)
+        assert filed is not None and " UTC" not in page  # the office's time, as elsewhere
+        now = datetime.now(UTC)
+        hours = {local_time(now - timedelta(minutes=m), office_zone())[:13] for m in (0, 5)}
+        assert filed.group(1)[:13] in hours  # the hour in WIB, seven ahead of UTC
         complaint_id = re.search(r'action="/console/complaints/(\d+)"', page)
         assert complaint_id is not None
         answered = await agent.post(
