@@ -19,7 +19,7 @@ from permits.answers import (
 )
 from permits.catalogue import PermitInfo, closest_permits, get_permit, names_something
 from permits.errors import UnknownPermit
-from permits.follow_ups import only_names_another_permit
+from permits.follow_ups import only_names_another_permit, words_naming_a_permit
 from permits.public_services import directions, service_named_in
 from permits.requirement_questions import requirement_question
 from permits.texts import _
@@ -72,13 +72,31 @@ class PermitAnswer(DatabaseAction):
     async def answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Events:
-        wanted = latest_entity(tracker, "permit_type") or tracker.get_slot("permit_type")
+        text = tracker.latest_message.get("text") or ""
         async with self.context.session() as session:
-            text = tracker.latest_message.get("text") or ""
+            wanted = latest_entity(tracker, "permit_type") or await self.permit_talked_about(
+                session, tracker, text
+            )
             if not wanted:
                 return await self.without_a_permit(session, dispatcher, text)
             answer = self.follow_up_of(tracker, text) or self
             return await answer.answer_for(session, dispatcher, str(wanted), text)
+
+    async def permit_talked_about(
+        self, session: AsyncSession, tracker: Tracker, text: str
+    ) -> str | None:
+        """The permit of the conversation so far, unless this message names one of its
+        own in words the NLU did not know ("syarat izin tambang emas" after questions
+        about NIB): then no permit is known, and the words are read for their meaning."""
+        before = tracker.get_slot("permit_type")
+        if not before:
+            return None
+        own = words_naming_a_permit(text)
+        if not own or str(before) in {
+            permit.slug for permit in await closest_permits(session, own, limit=100)
+        }:
+            return str(before)  # "izin praktik" after the midwife's practice permit
+        return None
 
     def follow_up_of(self, tracker: Tracker, text: str) -> PermitAnswer | None:
         """The previous question's answer when this message only names another permit:
@@ -137,18 +155,23 @@ class PermitAnswer(DatabaseAction):
         self, session: AsyncSession, dispatcher: CollectingDispatcher, text: str
     ) -> Events:
         """No permit was recognised: the permits the words mean ("izin buka warung"),
-        else the office a named service belongs to, else the question which permit."""
+        else the office a named service belongs to, else a plain "not ours" for words
+        that name a permit ("izin tambang emas"), else the question which permit."""
         suggested = await closest_permits(session, text)
         if suggested:
             dispatcher.utter_message(
                 text=_("{question} Mungkin salah satu dari ini?", question=_(ASK_PERMIT)),
                 buttons=permit_buttons(suggested, self.intent),
             )
-            return [SlotSet("pending_question", self.question)]
+            return [SlotSet("permit_type", None), SlotSet("pending_question", self.question)]
         service = await service_named_in(session, text)
         if service is not None:
             dispatcher.utter_message(text=directions(service))
-            return [SlotSet("pending_question", None)]
+            return [SlotSet("permit_type", None), SlotSet("pending_question", None)]
+        own = words_naming_a_permit(text)
+        if own:
+            dispatcher.utter_message(text=nothing_fits_text(own, self.context.settings.call_centre))
+            return [SlotSet("permit_type", None), SlotSet("pending_question", None)]
         return await self.ask_which_permit(session, dispatcher)
 
     async def ask_which_permit(

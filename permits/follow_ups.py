@@ -48,3 +48,30 @@ def opens_a_follow_up(text: str, permit_spans: Iterable[tuple[int, int]]) -> boo
     spans = list(permit_spans)
     words = _WORD.findall(text.lower())
     return bool(words) and words[0] in OPENERS and only_names_another_permit(text, spans)
+
+
+_PERMIT_WORDS = frozenset(["izin", "ijin", "surat"])
+# Words that, said after "izin", still do not say which permit: questions, aspects,
+# references back ("izin tadi") and the courtesy "izin bertanya", which asks leave to
+# ask and names no permit at all.
+_NOTHING_SAID = """apa aja saja sj berapa brp lama lamanya kapan dimana mana bisa bs dapat dpt
+jadi jd sudah sdh udah blm belum masih lagi lg tadi td tersebut tsb tsbt sekarang skrg barusan
+diatas atas sebelumnya syarat syaratnya persyaratan persyaratannya biaya biayanya
+harga tarif bayar prosedur prosedurnya cara caranya proses prosesnya langkah alur urus
+ngurus mengurus bikin membuat mau ingin pengen pingin saya sy aku gue gw kami kita anda
+usaha berusaha baru perpanjangan perubahan penggantian kah dong deh tanya bertanya
+nanya menanyakan numpang permisi mohon tolong info informasi kak min pak bu"""
+_SAYING_NOTHING = CONNECTING_WORDS | frozenset(_NOTHING_SAID.split())
+
+
+def words_naming_a_permit(text: str) -> str:
+    """The words after "izin" that say which permit: "tambang emas" of "syarat izin
+    tambang emas apa"; "" for "syarat izin apa aja" or "izin bertanya, biayanya?".
+
+    A message that names a permit of its own this way is not a follow-up about the
+    permit talked about before, even when the NLU found no permit in it."""
+    words = _WORD.findall(text.lower())
+    for index, word in enumerate(words):
+        if word in _PERMIT_WORDS:
+            return " ".join(w for w in words[index + 1 :] if w not in _SAYING_NOTHING)
+    return ""

@@ -92,6 +92,38 @@ async def test_a_permit_nothing_fits_is_said_plainly_with_the_call_centre(
     assert slots["pending_question"] is None
 
 
+@pytest.mark.parametrize("before", [{"permit_type": "nib", "last_question": "requirements"}, {}])
+async def test_a_permit_named_in_unknown_words_is_not_the_one_talked_about_before(
+    executor: ActionExecutor, before: dict[str, str]
+) -> None:
+    call = action_call(
+        "action_answer_requirements", "syarat izin tambang emas", "ask_requirements", slots=before
+    )
+    text, buttons, slots = await run(executor, call)
+    assert text.startswith('Maaf, izin "tambang emas" tidak termasuk izin yang dilayani DPMPTSP')
+    assert "NIB" not in text and "KTP" not in text and buttons == []
+    assert slots["permit_type"] is None
+
+
+@pytest.mark.parametrize(
+    ("message", "slug", "told"),
+    [
+        ("izin bertanya min, syaratnya apa aja?", "nib", "Nomor Induk Berusaha"),
+        # Words that fit the permit talked about keep it.
+        ("syarat izin praktik nya apa", "sip_bidan", "Bidan"),
+    ],
+)
+async def test_izin_that_names_nothing_new_keeps_the_permit_talked_about(
+    executor: ActionExecutor, message: str, slug: str, told: str
+) -> None:
+    call = action_call(
+        "action_answer_requirements", message, "ask_requirements", slots={"permit_type": slug}
+    )
+    text, _, slots = await run(executor, call)
+    assert text.startswith("Persyaratan") and told in text
+    assert slots["permit_type"] == slug
+
+
 async def test_a_question_naming_no_permit_gets_the_permits_its_words_mean(
     executor: ActionExecutor,
 ) -> None:

@@ -6,7 +6,11 @@ import re
 
 import pytest
 
-from permits.follow_ups import only_names_another_permit, opens_a_follow_up
+from permits.follow_ups import (
+    only_names_another_permit,
+    opens_a_follow_up,
+    words_naming_a_permit,
+)
 
 
 def spans_of(text: str, name: str) -> list[tuple[int, int]]:
@@ -53,3 +57,18 @@ def test_a_message_that_asks_something_is_not(text: str, name: str) -> None:
 )
 def test_a_follow_up_opens_with_kalau_yang_or_how_about(text: str, name: str, opens: bool) -> None:
     assert opens_a_follow_up(text, spans_of(text, name)) is opens
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("syarat izin tambang emas", "tambang emas"),
+        ("Biaya ijin usaha tambak udang berapa?", "tambak udang"),
+        ("syarat izin apa aja", ""),
+        ("izin bertanya min, biayanya berapa?", ""),
+        ("syarat izin tadi apa lagi", ""),
+        ("biayanya berapa kak", ""),
+    ],
+)
+def test_the_words_after_izin_say_which_permit_or_nothing(text: str, named: str) -> None:
+    assert words_naming_a_permit(text) == named
