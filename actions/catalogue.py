@@ -11,6 +11,7 @@ from actions.base import DatabaseAction, DomainDict, Events, entity_spans, lates
 from actions.formatting import permit_buttons
 from permits.answers import (
     ASK_PERMIT,
+    Asked,
     duration_answer,
     fee_answer,
     procedure_answer,
@@ -20,6 +21,7 @@ from permits.answers import (
 from permits.catalogue import PermitInfo, closest_permits, get_permit, names_something
 from permits.errors import UnknownPermit
 from permits.follow_ups import only_names_another_permit, words_naming_a_permit
+from permits.lifecycle import PermitAction
 from permits.public_services import directions, service_named_in
 from permits.requirement_questions import requirement_question
 from permits.texts import _
@@ -59,14 +61,26 @@ def nothing_fits_text(wanted: str, call_centre: str) -> str:
     )
 
 
+def action_asked(tracker: Tracker, *, keep: bool) -> PermitAction | None:
+    """What the applicant wants done with the permit: the action this message names,
+    else the one asked about before when the message continues that question (`keep`)
+    or names no permit of its own; a new permit named plainly is a new application."""
+    named = latest_entity(tracker, "permit_action")
+    if named is None and not keep and latest_entity(tracker, "permit_type"):
+        return None
+    value = named or tracker.get_slot("permit_action")
+    return PermitAction(value) if value in set(PermitAction) else None
+
+
 class PermitAnswer(DatabaseAction):
     """Finds the permit (this message, or the one talked about before) and answers."""
 
     question = ""
     intent = ""
 
-    def render(self, permit: PermitInfo, text: str) -> str:
-        """The answer about `permit` to the applicant's message `text`."""
+    def render(self, permit: PermitInfo, text: str, action: PermitAction | None) -> str:
+        """The answer about `permit` to the applicant's message `text`, for a new
+        application or the renewal, change or replacement asked about (`action`)."""
         raise NotImplementedError
 
     async def answer(
@@ -79,8 +93,11 @@ class PermitAnswer(DatabaseAction):
             )
             if not wanted:
                 return await self.without_a_permit(session, dispatcher, text)
-            answer = self.follow_up_of(tracker, text) or self
-            return await answer.answer_for(session, dispatcher, str(wanted), text)
+            follow_up = self.follow_up_of(tracker, text)
+            action = action_asked(tracker, keep=follow_up is not None)
+            return await (follow_up or self).answer_for(
+                session, dispatcher, str(wanted), text, action
+            )
 
     async def permit_talked_about(
         self, session: AsyncSession, tracker: Tracker, text: str
@@ -99,26 +116,34 @@ class PermitAnswer(DatabaseAction):
         return None
 
     def follow_up_of(self, tracker: Tracker, text: str) -> PermitAnswer | None:
-        """The previous question's answer when this message only names another permit:
-        "kalau PBG?" after the requirements of NIB asks for PBG's requirements, whatever
-        the classifier made of the words."""
+        """The previous question's answer when this message only names another permit
+        or action: "kalau PBG?" after the requirements of NIB asks for PBG's
+        requirements, "yang perpanjangan?" for the renewal's, whatever the classifier
+        made of the words."""
         previous = tracker.get_slot("last_question")
         if previous not in PERMIT_ANSWERS or previous == self.question:
             return None
-        if not only_names_another_permit(text, entity_spans(tracker, "permit_type")):
+        spans = entity_spans(tracker, "permit_type") + entity_spans(tracker, "permit_action")
+        if not only_names_another_permit(text, spans):
             return None
         return PERMIT_ANSWERS[previous](self.context)
 
     async def answer_for(
-        self, session: AsyncSession, dispatcher: CollectingDispatcher, wanted: str, text: str
+        self,
+        session: AsyncSession,
+        dispatcher: CollectingDispatcher,
+        wanted: str,
+        text: str,
+        action: PermitAction | None = None,
     ) -> Events:
         try:
             permit = await get_permit(session, wanted)
         except UnknownPermit as exc:
             return await self.unknown_permit(session, dispatcher, wanted, text, exc.suggestions)
-        dispatcher.utter_message(text=self.render(permit, text))
+        dispatcher.utter_message(text=self.render(permit, text, action))
         return [
             SlotSet("permit_type", permit.slug),
+            SlotSet("permit_action", action.value if action else None),
             SlotSet("pending_question", None),
             SlotSet("last_question", self.question),
         ]
@@ -189,35 +214,35 @@ class ActionAnswerRequirements(PermitAnswer):
     action_name = "action_answer_requirements"
     question, intent = "requirements", "ask_requirements"
 
-    def render(self, permit: PermitInfo, text: str) -> str:
-        question = requirement_question(text, permit)
+    def render(self, permit: PermitInfo, text: str, action: PermitAction | None) -> str:
+        question = requirement_question(text, permit, Asked(permit, action).requirements)
         if question is None:
-            return requirements_answer(permit)
-        return requirement_question_answer(question, permit)
+            return requirements_answer(permit, action)
+        return requirement_question_answer(question, permit, action)
 
 
 class ActionAnswerFee(PermitAnswer):
     action_name = "action_answer_fee"
     question, intent = "fee", "ask_fee"
 
-    def render(self, permit: PermitInfo, text: str) -> str:
-        return fee_answer(permit)
+    def render(self, permit: PermitInfo, text: str, action: PermitAction | None) -> str:
+        return fee_answer(permit, action)
 
 
 class ActionAnswerDuration(PermitAnswer):
     action_name = "action_answer_duration"
     question, intent = "duration", "ask_duration"
 
-    def render(self, permit: PermitInfo, text: str) -> str:
-        return duration_answer(permit)
+    def render(self, permit: PermitInfo, text: str, action: PermitAction | None) -> str:
+        return duration_answer(permit, action)
 
 
 class ActionAnswerProcedure(PermitAnswer):
     action_name = "action_answer_procedure"
     question, intent = "procedure", "ask_procedure"
 
-    def render(self, permit: PermitInfo, text: str) -> str:
-        return procedure_answer(permit)
+    def render(self, permit: PermitInfo, text: str, action: PermitAction | None) -> str:
+        return procedure_answer(permit, action)
 
 
 PERMIT_ANSWERS: dict[str, type[PermitAnswer]] = {

@@ -7,7 +7,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import DatabaseAction, DomainDict, Events, latest_entity
-from actions.catalogue import PERMIT_ANSWERS
+from actions.catalogue import PERMIT_ANSWERS, action_asked
 from actions.complaint import ActionFileComplaint
 from actions.fallback import ActionHandleFallback
 from actions.formatting import topic_buttons
@@ -53,11 +53,16 @@ class ActionResumePending(DatabaseAction):
         # The question the bot asked, else the one it answered last ("reklame" after
         # the requirements of NIB: the requirements of reklame).
         asked = pending if pending in PERMIT_ANSWERS else tracker.get_slot("last_question")
+        # "yang perpanjangan?" names only the action: the permit talked about is kept.
+        if not permit and latest_entity(tracker, "permit_action"):
+            permit = tracker.get_slot("permit_type")
         if permit and asked in PERMIT_ANSWERS:
-            action = PERMIT_ANSWERS[asked](self.context)
+            answer = PERMIT_ANSWERS[asked](self.context)
             async with self.context.session() as session:
                 text = tracker.latest_message.get("text") or ""
-                return await action.answer_for(session, dispatcher, permit, text)
+                return await answer.answer_for(
+                    session, dispatcher, permit, text, action_asked(tracker, keep=True)
+                )
         if permit:
             return await self.offer_topics(dispatcher, tracker, domain, permit)
         # "inform" with nothing to inform about is a message the bot did not understand.

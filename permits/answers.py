@@ -9,11 +9,14 @@ have them (Indonesian has one).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from permits.catalogue import PermitInfo
 from permits.clock import local_day
+from permits.fees import FeeRule
+from permits.lifecycle import VARIANT_ACTIONS, PermitAction, Variant
 from permits.requirement_questions import RequirementQuestion
 from permits.status import StatusView
 from permits.texts import N_, _, ngettext
@@ -63,19 +66,127 @@ def working_days(count: int) -> str:
     return ngettext("{count} hari kerja", "{count} hari kerja", count, count=count)
 
 
-def requirements_answer(permit: PermitInfo) -> str:
+# The words for what the applicant wants done, as they read inside a sentence.
+ACTION_WORDS = {
+    PermitAction.RENEWAL: N_("perpanjangan"),
+    PermitAction.CHANGE: N_("perubahan"),
+    PermitAction.REPLACEMENT: N_("penggantian"),
+}
+
+
+@dataclass(frozen=True)
+class Asked:
+    """A permit's facts for what the applicant wants done: a new application's, or
+    those of its renewal, change or replacement where the office wrote them down."""
+
+    permit: PermitInfo
+    action: PermitAction | None = None
+
+    @property
+    def variant(self) -> Variant | None:
+        if self.action not in VARIANT_ACTIONS:
+            return None
+        return self.permit.variants.get(self.action)
+
+    @property
+    def subject(self) -> str:
+        """'perpanjangan Surat Izin Praktik Dokter' or just the permit's name."""
+        if self.action not in VARIANT_ACTIONS:
+            return self.permit.name
+        return _("{action} {permit}", action=_(ACTION_WORDS[self.action]), permit=self.permit.name)
+
+    @property
+    def requirements(self) -> list[str]:
+        own = self.variant.requirements if self.variant else None
+        return own or self.permit.requirements
+
+    @property
+    def procedure(self) -> list[str]:
+        own = self.variant.procedure if self.variant else None
+        return own or self.permit.procedure
+
+    @property
+    def fee(self) -> FeeRule:
+        own = self.variant.fee if self.variant else None
+        return own or self.permit.fee
+
+    @property
+    def sla_days(self) -> int:
+        own = self.variant.sla_days if self.variant else None
+        return own or self.permit.sla_days
+
+
+def lifecycle_notice(asked: Asked) -> str | None:
+    """The whole answer when the action does not exist for the permit ("PBG is not
+    renewed"), else None. When the office wrote nothing about the action, the answer
+    says so before giving the new application's facts (lifecycle_preamble)."""
+    variant = asked.variant
+    if variant is None or variant.offered:
+        return None
     return _(
-        "Persyaratan {permit}:\n{requirements}\n\n"
-        "Diproses oleh {agency}. Dasar hukum: {legal_basis}.",
-        permit=permit.name,
-        requirements=numbered(permit.requirements),
-        agency=permit.agency_name,
-        legal_basis=permit.legal_basis,
+        "Tidak ada {action} untuk {permit}. {note}",
+        action=_(ACTION_WORDS[variant.action]),
+        permit=asked.permit.name,
+        note=variant.note,
+    ).strip()
+
+
+def lifecycle_preamble(asked: Asked) -> str:
+    """'Ketentuan khusus perpanjangan X belum kami catat; …' when the office wrote
+    nothing about the action asked; '' otherwise."""
+    if asked.action not in VARIANT_ACTIONS or asked.variant is not None:
+        return ""
+    return (
+        _(
+            "Ketentuan khusus {subject} belum kami catat; berikut ketentuan permohonan baru.",
+            subject=asked.subject,
+        )
+        + "\n\n"
     )
 
 
-def requirement_question_answer(question: RequirementQuestion, permit: PermitInfo) -> str:
+def variant_note(asked: Asked) -> str:
+    variant = asked.variant
+    return f"\n\n{variant.note}" if variant and variant.note else ""
+
+
+def validity_text(permit: PermitInfo) -> str:
+    """'5 tahun (selama STR berlaku)', 'selama usaha berjalan', or '' when unknown."""
+    if permit.validity_years is None:
+        return permit.validity_note
+    years = ngettext(
+        "{count} tahun", "{count} tahun", permit.validity_years, count=permit.validity_years
+    )
+    return f"{years} ({permit.validity_note})" if permit.validity_note else years
+
+
+def requirements_answer(permit: PermitInfo, action: PermitAction | None = None) -> str:
+    asked = Asked(permit, action)
+    notice = lifecycle_notice(asked)
+    if notice is not None:
+        return notice
+    return (
+        lifecycle_preamble(asked)
+        + _(
+            "Persyaratan {permit}:\n{requirements}",
+            permit=asked.subject,
+            requirements=numbered(asked.requirements),
+        )
+        + variant_note(asked)
+        + "\n\n"
+        + _(
+            "Diproses oleh {agency}. Dasar hukum: {legal_basis}.",
+            agency=permit.agency_name,
+            legal_basis=permit.legal_basis,
+        )
+    )
+
+
+def requirement_question_answer(
+    question: RequirementQuestion, permit: PermitInfo, action: PermitAction | None = None
+) -> str:
     """Yes or no for each document asked about, whether it is enough, then the list."""
+    asked = Asked(permit, action)
     lines = []
     for answer in question.answers:
         if answer.item is None:
@@ -83,7 +194,7 @@ def requirement_question_answer(question: RequirementQuestion, permit: PermitInf
                 _(
                     "Tidak, {document} tidak termasuk persyaratan {permit}.",
                     document=answer.document,
-                    permit=permit.name,
+                    permit=asked.subject,
                 )
             )
         else:
@@ -91,12 +202,12 @@ def requirement_question_answer(question: RequirementQuestion, permit: PermitInf
                 _(
                     'Ya, {document} termasuk persyaratan {permit}: "{item}".',
                     document=answer.document,
-                    permit=permit.name,
+                    permit=asked.subject,
                     item=answer.item,
                 )
             )
     named_items = {answer.item for answer in question.answers if answer.item is not None}
-    others = len(permit.requirements) - len(named_items)
+    others = len(asked.requirements) - len(named_items)
     if question.enough_alone and question.all_required and others > 0:
         lines.append(
             ngettext(
@@ -106,28 +217,53 @@ def requirement_question_answer(question: RequirementQuestion, permit: PermitInf
                 count=others,
             )
         )
-    return "\n".join(lines) + "\n\n" + requirements_answer(permit)
+    return "\n".join(lines) + "\n\n" + requirements_answer(permit, action)
 
 
-def fee_answer(permit: PermitInfo) -> str:
-    return _("Biaya {permit}: {fee}", permit=permit.name, fee=permit.fee.describe())
-
-
-def duration_answer(permit: PermitInfo) -> str:
-    return _(
-        "Lama proses {permit} paling lama {days} sejak berkas dinyatakan lengkap dan benar. "
-        "Diproses oleh {agency}.",
-        permit=permit.name,
-        days=working_days(permit.sla_days),
-        agency=permit.agency_name,
+def fee_answer(permit: PermitInfo, action: PermitAction | None = None) -> str:
+    asked = Asked(permit, action)
+    notice = lifecycle_notice(asked)
+    if notice is not None:
+        return notice
+    return (
+        lifecycle_preamble(asked)
+        + _("Biaya {permit}: {fee}", permit=asked.subject, fee=asked.fee.describe())
+        + variant_note(asked)
     )
 
 
-def procedure_answer(permit: PermitInfo) -> str:
-    return _(
-        "Prosedur pengurusan {permit}:\n{steps}",
-        permit=permit.name,
-        steps=numbered(permit.procedure),
+def duration_answer(permit: PermitInfo, action: PermitAction | None = None) -> str:
+    """The processing time, and how long the permit then holds."""
+    asked = Asked(permit, action)
+    notice = lifecycle_notice(asked)
+    if notice is not None:
+        return notice
+    answer = lifecycle_preamble(asked) + _(
+        "Lama proses {permit} paling lama {days} sejak berkas dinyatakan lengkap dan benar. "
+        "Diproses oleh {agency}.",
+        permit=asked.subject,
+        days=working_days(asked.sla_days),
+        agency=permit.agency_name,
+    )
+    validity = validity_text(permit)
+    if validity and action in (None, PermitAction.NEW, PermitAction.RENEWAL):
+        answer += " " + _("Setelah terbit, izin ini berlaku {validity}.", validity=validity)
+    return answer + variant_note(asked)
+
+
+def procedure_answer(permit: PermitInfo, action: PermitAction | None = None) -> str:
+    asked = Asked(permit, action)
+    notice = lifecycle_notice(asked)
+    if notice is not None:
+        return notice
+    return (
+        lifecycle_preamble(asked)
+        + _(
+            "Prosedur pengurusan {permit}:\n{steps}",
+            permit=asked.subject,
+            steps=numbered(asked.procedure),
+        )
+        + variant_note(asked)
     )
 
 
@@ -150,11 +286,21 @@ def status_answer(view: StatusView, zone: ZoneInfo) -> str:
     submitted, total = tanggal(view.submitted_at, zone), working_days(view.total_days)
     if view.finished:
         lines.append(_("• Diajukan: {date}, selesai dalam {days}", date=submitted, days=total))
+        lines.extend(validity_lines(view, zone))
     else:
         lines.append(_("• Lama di tahap ini: {days}", days=working_days(view.days_held)))
         lines.append(_("• Total berjalan: {days} sejak {date}", days=total, date=submitted))
         lines.append(late_mark(view))
     return "\n".join(lines)
+
+
+def validity_lines(view: StatusView, zone: ZoneInfo) -> list[str]:
+    """How long an issued permit holds: a date, or what it follows."""
+    if view.valid_until is not None:
+        return [_("• Berlaku sampai: {date}", date=tanggal(view.valid_until, zone))]
+    if view.status == "selesai" and view.validity_note:
+        return [_("• Berlaku: {validity}", validity=view.validity_note)]
+    return []
 
 
 def status_line(view: StatusView) -> str:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from permits.errors import UnknownPermit
 from permits.fees import FeeRule
+from permits.lifecycle import PermitAction, Variant
 from permits.models import PermitType
 
 _FUZZY_CUTOFF = 80
@@ -30,6 +31,9 @@ class PermitInfo:
     legal_basis: str
     agency_name: str
     keywords: list[str] = field(default_factory=list)  # what the permit is for
+    validity_years: int | None = None
+    validity_note: str = ""
+    variants: dict[PermitAction, Variant] = field(default_factory=dict)
 
     @property
     def display_name(self) -> str:
@@ -38,7 +42,7 @@ class PermitInfo:
 
 
 def permit_info(permit: PermitType) -> PermitInfo:
-    """The permit as answers use it (its agency must be loaded)."""
+    """The permit as answers use it (its agency and variants must be loaded)."""
     return PermitInfo(
         slug=permit.slug,
         name=permit.name,
@@ -50,6 +54,20 @@ def permit_info(permit: PermitType) -> PermitInfo:
         legal_basis=permit.legal_basis,
         agency_name=permit.agency.name,
         keywords=list(permit.keywords),
+        validity_years=permit.validity_years,
+        validity_note=permit.validity_note,
+        variants={
+            PermitAction(row.action): Variant.from_row(
+                row.action,
+                row.offered,
+                row.requirements,
+                row.procedure,
+                row.fee_rule,
+                row.sla_days,
+                row.note,
+            )
+            for row in permit.variants
+        },
     )
 
 
@@ -57,7 +75,7 @@ async def _active_permits(session: AsyncSession) -> list[PermitType]:
     query = (
         select(PermitType)
         .where(PermitType.active.is_(True))
-        .options(selectinload(PermitType.agency))
+        .options(selectinload(PermitType.agency), selectinload(PermitType.variants))
         .order_by(PermitType.name)
     )
     return list((await session.scalars(query)).all())
@@ -81,7 +99,7 @@ async def get_permit(session: AsyncSession, slug: str) -> PermitInfo:
     query = (
         select(PermitType)
         .where(PermitType.slug == slug, PermitType.active.is_(True))
-        .options(selectinload(PermitType.agency))
+        .options(selectinload(PermitType.agency), selectinload(PermitType.variants))
     )
     permit = await session.scalar(query)
     if permit is None:

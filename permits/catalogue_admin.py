@@ -23,7 +23,8 @@ from permits.audit import Actor, record
 from permits.errors import UnknownPermit
 from permits.faq_admin import UNCHANGED, Change
 from permits.fees import FeeRule
-from permits.models import PermitType
+from permits.lifecycle import VARIANT_COLUMNS
+from permits.models import PermitType, PermitVariant
 from permits.permit_form import (
     CleanPermit,
     PermitDraft,
@@ -38,7 +39,7 @@ async def list_permits(session: AsyncSession) -> list[PermitView]:
     """Every permit type, active ones first, then by name."""
     query = (
         select(PermitType)
-        .options(selectinload(PermitType.agency))
+        .options(selectinload(PermitType.agency), selectinload(PermitType.variants))
         .order_by(PermitType.active.desc(), PermitType.name)
     )
     return [permit_view(permit) for permit in (await session.scalars(query)).all()]
@@ -51,7 +52,9 @@ async def get_permit_for_edit(session: AsyncSession, slug: str) -> PermitView:
 
 async def _permit(session: AsyncSession, slug: str) -> PermitType:
     permit = await session.scalar(
-        select(PermitType).where(PermitType.slug == slug).options(selectinload(PermitType.agency))
+        select(PermitType)
+        .where(PermitType.slug == slug)
+        .options(selectinload(PermitType.agency), selectinload(PermitType.variants))
     )
     if permit is None:
         raise UnknownPermit(slug, [])
@@ -70,7 +73,14 @@ def _permit_snapshot(permit: PermitType, agency_slug: str) -> dict[str, Any]:
         "legal_basis": permit.legal_basis,
         "agency": agency_slug,
         "active": permit.active,
+        "validity_years": permit.validity_years,
+        "validity_note": permit.validity_note,
+        "variants": {variant.action: _variant_snapshot(variant) for variant in permit.variants},
     }
+
+
+def _variant_snapshot(variant: PermitVariant) -> dict[str, Any]:
+    return {name: getattr(variant, name) for name in VARIANT_COLUMNS}
 
 
 def _edited_snapshot(
@@ -90,6 +100,13 @@ def _edited_snapshot(
         "sla_days": clean.sla_days,
         "legal_basis": clean.legal_basis,
         "agency": agency_slug,
+        "validity_years": clean.lifecycle.validity_years,
+        "validity_note": clean.lifecycle.validity_note,
+        "variants": {
+            action: {**before["variants"].get(action, {}), **fields}
+            for action, fields in clean.lifecycle.variants.items()
+            if fields is not None
+        },
     }
 
 
@@ -108,10 +125,29 @@ async def update_permit(
     permit.requirements, permit.procedure = clean.requirements, clean.procedure
     permit.fee_rule, permit.sla_days = after["fee_rule"], clean.sla_days
     permit.legal_basis, permit.agency_id = clean.legal_basis, clean.agency_id
+    permit.validity_years = clean.lifecycle.validity_years
+    permit.validity_note = clean.lifecycle.validity_note
+    keep_variants(permit, clean.lifecycle.variants)
     record(session, actor, "permit.update", f"permit:{slug}", before, after)
     await session.commit()
     names_changed = (clean.name, clean.aliases) != (before["name"], before["aliases"])
     return Change(changed=True, needs_retraining=names_changed)
+
+
+def keep_variants(permit: PermitType, variants: dict[str, dict[str, Any] | None]) -> None:
+    """The permit's variant rows as `variants` says (None: no row), changed in place:
+    a row deleted and added again in one flush would break the (permit, action) key."""
+    existing = {variant.action: variant for variant in permit.variants}
+    for action, values in variants.items():
+        row = existing.get(action)
+        if values is None:
+            if row is not None:
+                permit.variants.remove(row)
+        elif row is None:
+            permit.variants.append(PermitVariant(action=action, **values))
+        else:
+            for name, value in values.items():
+                setattr(row, name, value)
 
 
 async def set_permit_active(session: AsyncSession, actor: Actor, slug: str, active: bool) -> Change:

@@ -6,6 +6,7 @@ by the same margin whenever the demo is loaded.
 
 from __future__ import annotations
 
+from copy import deepcopy
 from dataclasses import dataclass
 from datetime import datetime
 from random import Random
@@ -15,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from permits.canned import save_canned
 from permits.demo_catalogue import AGENCIES, FAQ_TOPICS, PERMIT_TYPES, STAGES
+from permits.demo_lifecycle import VALIDITY, VARIANTS
 from permits.demo_public_services import PUBLIC_SERVICES
 from permits.models import (
     Agency,
@@ -22,6 +24,7 @@ from permits.models import (
     ApplicationEvent,
     FaqTopic,
     PermitType,
+    PermitVariant,
     PublicService,
     StaffUser,
     utcnow,
@@ -111,7 +114,28 @@ async def _ensure_catalogue(
     services = set((await session.scalars(select(PublicService.slug))).all())
     session.add_all(PublicService(**row) for row in PUBLIC_SERVICES if row["slug"] not in services)
     await session.flush()
+    await _ensure_lifecycle(session, permits)
     return agencies, permits
+
+
+async def _ensure_lifecycle(session: AsyncSession, permits: dict[str, PermitType]) -> None:
+    """Validity and renewal/change/replacement facts, only where missing: a database
+    loaded before the lifecycle existed gets them, an office's own edits are kept."""
+    for slug, (years, note) in VALIDITY.items():
+        permit = permits[slug]
+        if permit.validity_years is None and not permit.validity_note:
+            permit.validity_years, permit.validity_note = years, note
+    rows = await session.execute(select(PermitVariant.permit_type_id, PermitVariant.action))
+    present = {(permit_id, action) for permit_id, action in rows}
+    for slug, actions in VARIANTS.items():
+        permit_id = permits[slug].id
+        session.add_all(
+            # A copy: the row keeps the lists it is given, the module's data stays as written.
+            PermitVariant(permit_type_id=permit_id, action=action, **deepcopy(fields))
+            for action, fields in actions.items()
+            if (permit_id, action) not in present
+        )
+    await session.flush()
 
 
 def _stage_agency(index: int, permit: PermitType, agencies: dict[str, Agency]) -> Agency:

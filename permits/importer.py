@@ -1,7 +1,7 @@
 """Imports an office's own catalogue and applications from CSV or JSON, all or nothing.
 
-Input: a folder with agencies / permit_types / applications as .csv or .json,
-or one .json file with those three keys. Every row is validated first; if any
+Input: a folder with agencies / permit_types / permit_variants / applications as .csv
+or .json, or one .json file with those keys. Every row is validated first; if any
 row is wrong nothing is written and every error is reported with its file and row.
 In CSV, list columns (aliases, keywords, requirements, procedure) are separated by "|" and
 fee_rule is JSON text.
@@ -21,7 +21,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from permits.fees import FeeRule
-from permits.models import Agency, Application, ApplicationEvent, PermitType
+from permits.lifecycle import VARIANT_ACTIONS
+from permits.models import Agency, Application, ApplicationEvent, PermitType, PermitVariant
 from permits.numbers import canonical_number
 from permits.phones import STORED_PHONE
 from permits.progress import StatusChange, apply_status_change
@@ -29,7 +30,8 @@ from permits.status import STATUS_LABELS
 from permits.workdays import add_working_days
 
 _Row = TypeVar("_Row", bound=BaseModel)
-KINDS = ("agencies", "permit_types", "applications")
+KINDS = ("agencies", "permit_types", "permit_variants", "applications")
+_YES, _NO = {"ya", "true"}, {"tidak", "false"}
 
 
 class _Rejected(Exception):
@@ -40,6 +42,17 @@ class AgencyRow(BaseModel):
     slug: str = Field(min_length=1, max_length=60)
     name: str = Field(min_length=1)
     short_name: str = Field(min_length=1)
+
+
+def _split(value: Any) -> Any:
+    """A CSV list cell, "KTP|NPWP", as a list; JSON lists pass through."""
+    if isinstance(value, str):
+        return [part.strip() for part in value.split("|") if part.strip()]
+    return value
+
+
+def _parse_json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str) and value.strip() else value
 
 
 class PermitTypeRow(BaseModel):
@@ -53,18 +66,60 @@ class PermitTypeRow(BaseModel):
     procedure: list[str] = []
     fee_rule: FeeRule = FeeRule(kind="free")
     legal_basis: str = ""
+    validity_years: int | None = Field(default=None, gt=0)  # None: the note says what it follows
+    validity_note: str = ""
 
     @field_validator("aliases", "keywords", "requirements", "procedure", mode="before")
     @classmethod
-    def _split(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            return [part.strip() for part in value.split("|") if part.strip()]
-        return value
+    def _lists(cls, value: Any) -> Any:
+        return _split(value)
 
     @field_validator("fee_rule", mode="before")
     @classmethod
     def _parse_fee(cls, value: Any) -> Any:
-        return json.loads(value) if isinstance(value, str) and value.strip() else value
+        return _parse_json(value)
+
+
+class PermitVariantRow(BaseModel):
+    """How renewing, changing or replacing a permit differs; an empty fact is the new
+    application's, so the office writes only what differs."""
+
+    permit_type: str = Field(min_length=1)
+    action: str
+    offered: bool = True
+    requirements: list[str] | None = None
+    procedure: list[str] | None = None
+    fee_rule: FeeRule | None = None
+    sla_days: int | None = Field(default=None, gt=0)
+    note: str = ""
+
+    @field_validator("fee_rule", mode="before")
+    @classmethod
+    def _parse_fee(cls, value: Any) -> Any:
+        return _parse_json(value)
+
+    @field_validator("requirements", "procedure", mode="before")
+    @classmethod
+    def _list_or_same(cls, value: Any) -> Any:
+        return _split(value) or None  # an empty list too means "as for a new application"
+
+    @field_validator("action")
+    @classmethod
+    def _known_action(cls, value: str) -> str:
+        action = value.strip().lower()
+        if action not in VARIANT_ACTIONS:
+            raise ValueError("harus perpanjangan, perubahan atau penggantian")
+        return action
+
+    @field_validator("offered", mode="before")
+    @classmethod
+    def _yes_no(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        word = value.strip().lower()
+        if word not in _YES | _NO:
+            raise ValueError("harus ya atau tidak")
+        return word in _YES
 
 
 class ApplicationRow(BaseModel):
@@ -135,82 +190,151 @@ def _errors_of(exc: ValidationError, where: str) -> list[str]:
 
 def _validate(
     model: type[_Row], raw: list[tuple[str, int, dict[str, Any]]], report: ImportReport
-) -> list[_Row]:
+) -> list[tuple[str, _Row]]:
+    """The valid rows, each with where it came from ("permit_types.csv baris 3") so an
+    error found while writing names the row as the user sees it."""
     valid = []
     for name, line, row in raw:
+        where = f"{name} baris {line}"
         cleaned = {k: v for k, v in row.items() if v not in (None, "")}
         try:
-            valid.append(model.model_validate(cleaned))
+            valid.append((where, model.model_validate(cleaned)))
         except ValidationError as exc:
-            report.errors.extend(_errors_of(exc, f"{name} baris {line}"))
+            report.errors.extend(_errors_of(exc, where))
         except json.JSONDecodeError:
-            report.errors.append(f"{name} baris {line}: fee_rule bukan JSON yang sah")
+            report.errors.append(f"{where}: fee_rule bukan JSON yang sah")
     return valid
+
+
+@dataclass
+class _Rows:
+    """The validated rows of one import, each with where it came from."""
+
+    agencies: list[tuple[str, AgencyRow]]
+    permits: list[tuple[str, PermitTypeRow]]
+    variants: list[tuple[str, PermitVariantRow]]
+    applications: list[tuple[str, ApplicationRow]]
 
 
 async def import_path(session: AsyncSession, source: Path) -> ImportReport:
     report = ImportReport()
     raw = _read_rows(source)
-    agencies = _validate(AgencyRow, raw["agencies"], report)
-    permits = _validate(PermitTypeRow, raw["permit_types"], report)
-    applications = _validate(ApplicationRow, raw["applications"], report)
+    rows = _Rows(
+        agencies=_validate(AgencyRow, raw["agencies"], report),
+        permits=_validate(PermitTypeRow, raw["permit_types"], report),
+        variants=_validate(PermitVariantRow, raw["permit_variants"], report),
+        applications=_validate(ApplicationRow, raw["applications"], report),
+    )
     if not report.ok:
         return report
     try:
         async with session.begin():
-            await _write(session, agencies, permits, applications, report)
+            await _write(session, rows, report)
             if not report.ok:
                 raise _Rejected
     except _Rejected:
         return report  # the transaction was rolled back: nothing half-imported
     report.counts = {
-        "agencies": len(agencies),
-        "permit_types": len(permits),
+        "agencies": len(rows.agencies),
+        "permit_types": len(rows.permits),
+        "permit_variants": len(rows.variants),
         "applications": report.created,
         "applications_updated": report.updated,
     }
     return report
 
 
-async def _write(
-    session: AsyncSession,
-    agencies: list[AgencyRow],
-    permits: list[PermitTypeRow],
-    applications: list[ApplicationRow],
-    report: ImportReport,
-) -> None:
+async def _write(session: AsyncSession, rows: _Rows, report: ImportReport) -> None:
+    agencies = await _write_agencies(session, rows.agencies)
+    permits = await _write_permits(session, rows.permits, agencies, report)
+    await _write_variants(session, rows.variants, permits, report)
+    await _write_applications(session, rows.applications, permits, agencies, report)
+
+
+async def _write_agencies(
+    session: AsyncSession, rows: list[tuple[str, AgencyRow]]
+) -> dict[str, Agency]:
     by_slug = {a.slug: a for a in (await session.scalars(select(Agency))).all()}
-    for row in agencies:
+    for _, row in rows:
         agency = by_slug.get(row.slug) or Agency(slug=row.slug)
         agency.name, agency.short_name = row.name, row.short_name
         session.add(agency)
         by_slug[row.slug] = agency
     await session.flush()
-    permit_by_slug = {p.slug: p for p in (await session.scalars(select(PermitType))).all()}
-    for line, prow in enumerate(permits, 1):
-        if prow.agency not in by_slug:
-            report.errors.append(f"permit_types baris {line}: instansi '{prow.agency}' tidak ada")
+    return by_slug
+
+
+async def _write_permits(
+    session: AsyncSession,
+    rows: list[tuple[str, PermitTypeRow]],
+    agencies: dict[str, Agency],
+    report: ImportReport,
+) -> dict[str, PermitType]:
+    by_slug = {p.slug: p for p in (await session.scalars(select(PermitType))).all()}
+    for where, row in rows:
+        if row.agency not in agencies:
+            report.errors.append(f"{where}: instansi '{row.agency}' tidak ada")
             continue
-        permit = permit_by_slug.get(prow.slug) or PermitType(slug=prow.slug)
-        values = prow.model_dump(exclude={"agency", "fee_rule"})
-        for key, value in values.items():
+        permit = by_slug.get(row.slug) or PermitType(slug=row.slug)
+        for key, value in row.model_dump(exclude={"agency", "fee_rule"}).items():
             setattr(permit, key, value)
-        permit.fee_rule = prow.fee_rule.model_dump()
-        permit.agency_id = by_slug[prow.agency].id
+        permit.fee_rule = row.fee_rule.model_dump()
+        permit.agency_id = agencies[row.agency].id
         session.add(permit)
-        permit_by_slug[prow.slug] = permit
+        by_slug[row.slug] = permit
     await session.flush()
+    return by_slug
+
+
+async def _write_variants(
+    session: AsyncSession,
+    rows: list[tuple[str, PermitVariantRow]],
+    permits: dict[str, PermitType],
+    report: ImportReport,
+) -> None:
+    """Matched by (permit type, action) and updated in place, so a re-import edits."""
+    existing = {
+        (v.permit_type_id, v.action): v for v in (await session.scalars(select(PermitVariant)))
+    }
+    seen: set[tuple[str, str]] = set()
+    for where, row in rows:
+        permit = permits.get(row.permit_type)
+        if permit is None:
+            report.errors.append(f"{where}: jenis izin '{row.permit_type}' tidak ada")
+            continue
+        if (row.permit_type, row.action) in seen:
+            report.errors.append(f"{where}: {row.permit_type} {row.action} ganda")
+            continue
+        seen.add((row.permit_type, row.action))
+        variant = existing.get((permit.id, row.action)) or PermitVariant(
+            permit_type_id=permit.id, action=row.action
+        )
+        variant.offered, variant.note = row.offered, row.note
+        variant.requirements, variant.procedure = row.requirements, row.procedure
+        variant.fee_rule = row.fee_rule.model_dump() if row.fee_rule else None
+        variant.sla_days = row.sla_days
+        session.add(variant)
+    await session.flush()
+
+
+async def _write_applications(
+    session: AsyncSession,
+    rows: list[tuple[str, ApplicationRow]],
+    permits: dict[str, PermitType],
+    agencies: dict[str, Agency],
+    report: ImportReport,
+) -> None:
     known = {a.number: a for a in (await session.scalars(select(Application))).all()}
     seen: set[str] = set()
-    for line, arow in enumerate(applications, 1):
-        if arow.number in seen:
-            report.errors.append(f"applications baris {line}: nomor {arow.number} ganda")
+    for where, row in rows:
+        if row.number in seen:
+            report.errors.append(f"{where}: nomor {row.number} ganda")
             continue
-        seen.add(arow.number)
-        if arow.number in known:
-            await _update_progress(session, known[arow.number], arow, by_slug, line, report)
+        seen.add(row.number)
+        if row.number in known:
+            await _update_progress(session, known[row.number], row, agencies, where, report)
         else:
-            _write_application(session, arow, line, permit_by_slug, by_slug, report)
+            _write_application(session, row, where, permits, agencies, report)
             report.created += 1
 
 
@@ -219,13 +343,13 @@ async def _update_progress(
     application: Application,
     row: ApplicationRow,
     agencies: dict[str, Agency],
-    line: int,
+    where: str,
     report: ImportReport,
 ) -> None:
     """A re-exported application moves on: same path as any status change (notifies)."""
     agency = agencies.get(row.current_agency)
     if agency is None:
-        report.errors.append(f"applications baris {line}: instansi tidak dikenal")
+        report.errors.append(f"{where}: instansi tidak dikenal")
         return
     unchanged = (
         application.status == row.status
@@ -242,7 +366,7 @@ async def _update_progress(
 def _write_application(
     session: AsyncSession,
     row: ApplicationRow,
-    line: int,
+    where: str,
     permits: dict[str, PermitType],
     agencies: dict[str, Agency],
     report: ImportReport,
@@ -250,10 +374,10 @@ def _write_application(
     permit, agency = permits.get(row.permit_type), agencies.get(row.current_agency)
     if permit is None or agency is None:
         missing = "jenis izin" if permit is None else "instansi"
-        report.errors.append(f"applications baris {line}: {missing} tidak dikenal")
+        report.errors.append(f"{where}: {missing} tidak dikenal")
         return
     if row.status not in STATUS_LABELS:
-        report.errors.append(f"applications baris {line}: status tidak dikenal")
+        report.errors.append(f"{where}: status tidak dikenal")
         return
     stage_started = row.stage_started_at or row.submitted_at
     finished = row.status in ("selesai", "ditolak")

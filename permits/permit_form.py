@@ -7,17 +7,24 @@ fee rule validated by permits.fees.FeeRule itself. Saving is permits.catalogue_a
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import Any, get_args
 
 from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from permits.amounts import (
+    AMOUNT_INVALID,
+    format_amount,
+    format_decimal,
+    parse_amount,
+    parse_decimal,
+)
 from permits.catalogue import PermitInfo, permit_info, permit_names
 from permits.faq_admin import InvalidEdit, split_lines
 from permits.fees import FeeRule
+from permits.lifecycle_form import CleanLifecycle, VariantDraft, clean_lifecycle, variant_drafts_of
 from permits.models import Agency, PermitType
 
 MIN_SLA_DAYS, MAX_SLA_DAYS = 1, 365
@@ -32,10 +39,6 @@ FEE_KINDS: dict[str, str] = {
     "table": "Daftar tarif (satu tarif per baris)",
 }
 SUPPORTED_FEE_KINDS: tuple[str, ...] = get_args(FeeRule.model_fields["kind"].annotation)
-
-_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?")  # 1.500.000 or 1.500.000,50
-_PLAIN_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")  # 1500000, 0,8 or 0.8
-AMOUNT_INVALID = "Tulis nominal rupiah berupa angka, misalnya 1.500.000."
 
 
 # --- the permit as the editor shows it -----------------------------------------
@@ -82,6 +85,9 @@ class PermitDraft:
     fee_rows: str = ""
     fee_note: str = ""
     keywords: str = ""
+    validity_years: str = ""
+    validity_note: str = ""
+    variants: dict[str, VariantDraft] = field(default_factory=dict)  # by action
 
     @classmethod
     def of(cls, permit: PermitView) -> PermitDraft:
@@ -102,35 +108,10 @@ class PermitDraft:
             fee_coefficient=format_decimal(fee.coefficient),
             fee_rows="\n".join(f"{row.label} = {format_amount(row.amount)}" for row in fee.rows),
             fee_note=fee.note,
+            validity_years=str(permit.validity_years or ""),
+            validity_note=permit.validity_note,
+            variants=variant_drafts_of(permit),
         )
-
-
-def format_amount(amount: float) -> str:
-    """1800000 → '1.800.000', as the form shows and reads back."""
-    whole = f"{int(amount):,}".replace(",", ".")
-    cents = round(amount - int(amount), 2)
-    return whole if not cents else whole + "," + f"{cents:.2f}"[2:]
-
-
-def format_decimal(value: float) -> str:
-    """0.8 → '0,8'."""
-    return f"{value:g}".replace(".", ",")
-
-
-def parse_amount(text: str) -> float | None:
-    """'Rp 1.500.000', '1500000' or '2500,50' → rupiah; None when it is not a number."""
-    cleaned = re.sub(r"^rp\.?", "", text.strip().lower()).replace(" ", "")
-    if _THOUSANDS.fullmatch(cleaned):
-        return float(cleaned.replace(".", "").replace(",", "."))
-    if _PLAIN_NUMBER.fullmatch(cleaned):
-        return float(cleaned.replace(",", "."))
-    return None
-
-
-def parse_decimal(text: str) -> float | None:
-    """'0,8' or '0.8' → 0.8; None when it is not a number."""
-    cleaned = text.strip()
-    return float(cleaned.replace(",", ".")) if _PLAIN_NUMBER.fullmatch(cleaned) else None
 
 
 def _fee_rows(text: str, errors: dict[str, str]) -> list[dict[str, Any]]:
@@ -208,6 +189,7 @@ class CleanPermit:
     sla_days: int
     legal_basis: str
     agency_id: int
+    lifecycle: CleanLifecycle
 
 
 def _sla_error(text: str) -> str:
@@ -271,7 +253,11 @@ async def clean_permit(session: AsyncSession, slug: str, draft: PermitDraft) -> 
         "sla_days": _sla_error(draft.sla_days),
         "agency": "" if agency_id is not None else "Pilih instansi dari daftar.",
     }
-    errors = {field: text for field, text in errors.items() if text}
+    errors = {name: text for name, text in errors.items() if text}
+    lifecycle, lifecycle_errors = clean_lifecycle(
+        draft.validity_years, draft.validity_note, draft.variants
+    )
+    errors.update(lifecycle_errors)
     try:
         fee_rule = stored_fee(fee_rule_from(draft))
     except InvalidEdit as invalid:
@@ -288,4 +274,5 @@ async def clean_permit(session: AsyncSession, slug: str, draft: PermitDraft) -> 
         sla_days=int(draft.sla_days.strip()),
         legal_basis=draft.legal_basis.strip(),
         agency_id=agency_id,
+        lifecycle=lifecycle,
     )

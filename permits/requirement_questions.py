@@ -89,18 +89,22 @@ def documents_named(text: str, permit: PermitInfo) -> list[str]:
     ]
 
 
-def requirement_question(text: str, permit: PermitInfo) -> RequirementQuestion | None:
-    """The yes/no question the text asks about `permit`'s requirements, if it asks one."""
+def requirement_question(
+    text: str, permit: PermitInfo, requirements: list[str] | None = None
+) -> RequirementQuestion | None:
+    """The yes/no question the text asks about `permit`'s requirements, if it asks one;
+    `requirements` are a renewal's or change's own list where they differ."""
     if not _ASKING.search(text):
         return None
     named = documents_named(text, permit)
     if not named:
         return None
-    answers = [DocumentAnswer(document, _item_naming(document, permit)) for document in named]
+    items = permit.requirements if requirements is None else requirements
+    answers = [DocumentAnswer(document, _item_naming(document, items)) for document in named]
     enough_alone = bool(_ENOUGH.search(_WHAT_ALL.sub(" ", text)))
     return RequirementQuestion(answers, enough_alone)
 
 
-def _item_naming(document: str, permit: PermitInfo) -> str | None:
+def _item_naming(document: str, items: list[str]) -> str | None:
     pattern = _PATTERNS[document]
-    return next((item for item in permit.requirements if pattern.search(item)), None)
+    return next((item for item in items if pattern.search(item)), None)

@@ -64,6 +64,8 @@ class StatusView:
     finished: bool
     submitted_at: datetime
     due_at: datetime
+    valid_until: datetime | None = None  # an issued permit with a validity in years
+    validity_note: str = ""  # what it holds for otherwise ("selama usaha berjalan")
 
 
 def clock_end(application: Application, now: datetime) -> datetime:
@@ -95,7 +97,21 @@ def application_view(application: Application, now: datetime) -> StatusView:
         finished=finished,
         submitted_at=application.submitted_at,
         due_at=application.due_at,
+        valid_until=valid_until(application),
+        validity_note=application.permit_type.validity_note,
     )
+
+
+def valid_until(application: Application) -> datetime | None:
+    """When an issued permit lapses: its issue (completion) plus the permit type's years."""
+    years = application.permit_type.validity_years
+    issued = application.completed_at
+    if application.status != "selesai" or issued is None or years is None:
+        return None
+    try:
+        return issued.replace(year=issued.year + years)
+    except ValueError:  # issued on 29 February
+        return issued.replace(year=issued.year + years, day=28)
 
 
 def _with_details() -> tuple[object, object]:

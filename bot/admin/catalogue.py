@@ -27,6 +27,16 @@ from permits.catalogue_admin import (
 from permits.errors import UnknownAgency, UnknownPermit
 from permits.faq_admin import Change
 from permits.fees import PBG_FUNCTION_INDEX
+from permits.lifecycle import VARIANT_ACTIONS
+from permits.lifecycle_form import (
+    ACTION_TITLES,
+    MAX_VALIDITY_YEARS,
+    MODES,
+    VARIANT_FEE_KINDS,
+    VARIANT_FIELDS,
+    VariantDraft,
+    field_name,
+)
 from permits.permit_form import FEE_KINDS, MAX_SLA_DAYS, MIN_SLA_DAYS, PermitDraft, PermitView
 
 log = logging.getLogger(__name__)
@@ -55,7 +65,7 @@ NOTICES: dict[str, tuple[str, str]] = {
     "instansi-tersimpan": ("info", f"Instansi tersimpan. {LIVE}"),
     "instansi-tidak-ditemukan": ("error", "Instansi itu tidak ditemukan."),
 }
-_DRAFT_FIELDS = tuple(field.name for field in fields(PermitDraft))
+_DRAFT_FIELDS = tuple(field.name for field in fields(PermitDraft) if field.name != "variants")
 _AGENCY_FIELDS = ("slug", "name", "short_name")
 
 
@@ -94,6 +104,10 @@ async def _permit_page(
         "errors": errors or {},
         "agencies": agencies,
         "fee_kinds": FEE_KINDS,
+        "actions": ACTION_TITLES,
+        "modes": MODES,
+        "variant_fee_kinds": VARIANT_FEE_KINDS,
+        "max_validity": MAX_VALIDITY_YEARS,
         "function_index": PBG_FUNCTION_INDEX,
         "min_sla": MIN_SLA_DAYS,
         "max_sla": MAX_SLA_DAYS,
@@ -112,7 +126,15 @@ async def permit_save(request: web.Request) -> web.StreamResponse:
     slug = request.match_info["slug"]
     permit = await _permit_or_redirect(request, slug)
     form = await request.post()
-    draft = PermitDraft(**{name: form_text(form, name) for name in _DRAFT_FIELDS})
+    draft = PermitDraft(
+        **{name: form_text(form, name) for name in _DRAFT_FIELDS},
+        variants={
+            action.value: VariantDraft(
+                **{name: form_text(form, field_name(action, name)) for name in VARIANT_FIELDS}
+            )
+            for action in VARIANT_ACTIONS
+        },
+    )
 
     def updated(change: Change) -> str:
         log.info("permit type updated", extra={"event": "permit_updated", "permit": slug})

@@ -34,6 +34,9 @@ from permits.follow_ups import opens_a_follow_up
 
 STATUS = "check_status"
 INFORM = "inform"
+# "kalau PBG?" names another permit, "yang perpanjangan?" another action: either
+# continues the question asked before.
+FOLLOW_UP_ENTITIES = ("permit_type", "permit_action")
 # Words around a number given as an answer ("ini nomornya kak: …"); anything else asks.
 _FILLER_WORDS = """ini itu no nomor nomer nomornya nomernya noreg permohonan pengajuan punya
 saya sy aku ku gue yg yang ya iya nih ni kak ka min mimin pak bu mas mbak gan sis bang om dok
@@ -96,7 +99,7 @@ class FollowUpMeansInform(GraphComponent):
             spans = [
                 (int(e["start"]), int(e["end"]))
                 for e in message.get(ENTITIES, [])
-                if e["entity"] == "permit_type" and "start" in e and "end" in e
+                if e["entity"] in FOLLOW_UP_ENTITIES and "start" in e and "end" in e
             ]
             if opens_a_follow_up(message.get(TEXT) or "", spans):
                 _read_as(message, INFORM)

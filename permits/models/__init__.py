@@ -11,7 +11,7 @@ the models from here, `from permits.models import Message`.
 
 from permits.models.applications import Application, ApplicationEvent, LookupAttempt, Subscription
 from permits.models.base import NAMING_CONVENTION, Base, UTCDateTime, utcnow
-from permits.models.catalogue import Agency, FaqTopic, PermitType, PublicService
+from permits.models.catalogue import Agency, FaqTopic, PermitType, PermitVariant, PublicService
 from permits.models.conversations import Complaint, Conversation, Handoff, Message
 from permits.models.staff import AuditEntry, CannedReply, StaffSession, StaffUser
 from permits.models.training import ModelVersion, TrainingExample, UnrecognisedMessage
@@ -32,6 +32,7 @@ __all__ = [
     "Message",
     "ModelVersion",
     "PermitType",
+    "PermitVariant",
     "PublicService",
     "StaffSession",
     "StaffUser",

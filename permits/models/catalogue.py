@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from permits.models.base import Base, utcnow
@@ -40,7 +40,37 @@ class PermitType(Base):
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
+    # How long an issued permit holds: whole years, or None with the note saying what
+    # it follows instead ("selama usaha berjalan", "mengikuti masa berlaku STR").
+    validity_years: Mapped[int | None] = mapped_column(Integer)
+    validity_note: Mapped[str] = mapped_column(Text, default="", server_default="")
+
     agency: Mapped[Agency] = relationship(lazy="raise")
+    variants: Mapped[list[PermitVariant]] = relationship(
+        lazy="raise", cascade="all, delete-orphan", order_by="PermitVariant.action"
+    )
+
+
+class PermitVariant(Base):
+    """How renewing (perpanjangan), changing the data of (perubahan) or replacing a lost
+    or damaged (penggantian) permit differs from a new application. A fact left empty
+    (None) is the new application's; `offered` False says the permit is not renewed
+    (PBG), the note saying what is done instead."""
+
+    __tablename__ = "permit_variants"
+    __table_args__ = (UniqueConstraint("permit_type_id", "action"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    permit_type_id: Mapped[int] = mapped_column(
+        ForeignKey("permit_types.id", ondelete="CASCADE"), index=True
+    )
+    action: Mapped[str] = mapped_column(String(16))  # permits.lifecycle.PermitAction
+    offered: Mapped[bool] = mapped_column(Boolean, default=True)
+    requirements: Mapped[list[str] | None] = mapped_column()
+    procedure: Mapped[list[str] | None] = mapped_column()
+    fee_rule: Mapped[dict[str, Any] | None] = mapped_column()
+    sla_days: Mapped[int | None] = mapped_column(Integer)
+    note: Mapped[str] = mapped_column(Text, default="")
 
 
 class FaqTopic(Base):

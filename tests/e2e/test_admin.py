@@ -1,6 +1,6 @@
-"""Administrators in a real browser on the running stack: an FAQ answer or another office's
-address edited in the page is the bot's next answer; the inbox and the bottleneck
-dashboard show real data.
+"""Administrators in a real browser on the running stack: an FAQ answer, another office's
+address or a permit's renewal edited in the page is the bot's next answer; the inbox
+and the bottleneck dashboard show real data.
 
 The training, deployment and rollback cycle runs in test_training.py.
 """
@@ -52,6 +52,29 @@ async def test_an_edited_service_address_is_the_next_answer_in_the_web_chat(
     await open_chat(page)
     await ask(page, "bikin KK di mana?")
     await bot_said(page, f"Alamat: {new_address}")
+
+
+async def test_an_edited_renewal_is_the_next_answer_in_the_web_chat(
+    admin_page: Page, page: Page
+) -> None:
+    new_item = f"Bukti SKP terbaru ({uuid.uuid4().hex[:4]})"
+    await admin_page.get_by_role("link", name="Katalog Izin").click()
+    await admin_page.locator('a[href="/console/admin/permits/sip_dokter"]').click()
+    renewal = admin_page.locator('[data-admin="variant-perpanjangan"]')
+    await renewal.get_by_label("Layanan perpanjangan").select_option("ada")
+    await renewal.get_by_label("Persyaratan perpanjangan").fill(f"SIP lama (asli)\n{new_item}")
+    await renewal.get_by_label("Lama proses (hari kerja)").fill("4")
+    await admin_page.get_by_label("Masa berlaku (tahun", exact=False).fill("5")
+    await admin_page.get_by_role("button", name="Simpan perubahan").click()
+    await expect(
+        admin_page.get_by_text("Perubahan langsung berlaku untuk jawaban berikutnya.")
+    ).to_be_visible()
+
+    await open_chat(page)
+    await ask(page, "syarat perpanjangan sip dokter apa aja")
+    await bot_said(page, f"2. {new_item}")
+    await ask(page, "berapa lama prosesnya")
+    await bot_said(page, "paling lama 4 hari kerja")
 
 
 async def test_the_inbox_groups_what_the_bot_missed(admin_page: Page, gateway: Gateway) -> None:

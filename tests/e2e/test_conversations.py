@@ -18,9 +18,11 @@ import yaml
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from permits.answers import Asked, validity_text
 from permits.catalogue import get_permit
 from permits.faq import faq_answer
-from permits.models import Application, FaqTopic
+from permits.lifecycle import PermitAction
+from permits.models import Application, FaqTopic, PermitType, PermitVariant
 from permits.status import public_status
 
 from .conftest import Gateway, Reply
@@ -45,6 +47,12 @@ def _assert_contains(reply: str, fact: str, what: str) -> None:
     assert _normalise(fact) in _normalise(reply), f"{what}: {fact!r} not in reply:\n{reply}"
 
 
+async def _asked(session: AsyncSession, value: str) -> Asked:
+    """ "sip_dokter" → a new application's facts; "sip_dokter/perpanjangan" → the renewal's."""
+    slug, _, action = value.partition("/")
+    return Asked(await get_permit(session, slug), PermitAction(action) if action else None)
+
+
 async def _check(
     expect: dict[str, Any], reply: Reply, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
@@ -52,19 +60,26 @@ async def _check(
     async with sessions() as session:
         for key, value in expect.items():
             if key == "requirements_of":
-                permit = await get_permit(session, value)
-                for requirement in permit.requirements:
+                asked = await _asked(session, value)
+                for requirement in asked.requirements:
                     _assert_contains(text, requirement, f"requirement of {value}")
             elif key == "fee_of":
-                permit = await get_permit(session, value)
-                _assert_contains(text, permit.fee.describe(), f"fee of {value}")
+                asked = await _asked(session, value)
+                _assert_contains(text, asked.fee.describe(), f"fee of {value}")
             elif key == "sla_of":
-                permit = await get_permit(session, value)
-                _assert_contains(text, f"{permit.sla_days} hari kerja", f"SLA of {value}")
+                asked = await _asked(session, value)
+                _assert_contains(text, f"{asked.sla_days} hari kerja", f"SLA of {value}")
             elif key == "procedure_of":
+                asked = await _asked(session, value)
+                _assert_contains(text, asked.procedure[0], f"first step of {value}")
+                _assert_contains(text, asked.procedure[-1], f"last step of {value}")
+            elif key == "note_of":  # what the office wrote about a renewal, change, ...
+                variant = (await _asked(session, value)).variant
+                assert variant is not None, f"no {value} in the catalogue"
+                _assert_contains(text, variant.note, f"note of {value}")
+            elif key == "validity_of":
                 permit = await get_permit(session, value)
-                _assert_contains(text, permit.procedure[0], f"first step of {value}")
-                _assert_contains(text, permit.procedure[-1], f"last step of {value}")
+                _assert_contains(text, validity_text(permit), f"validity of {value}")
             elif key == "status_of":
                 await _check_status(session, value, text)
             elif key == "faq":
@@ -106,6 +121,19 @@ async def _edit_faq(sessions: async_sessionmaker[AsyncSession], topic: str, answ
         await session.execute(update(FaqTopic).where(FaqTopic.slug == topic).values(answer=answer))
 
 
+async def _edit_variant(
+    sessions: async_sessionmaker[AsyncSession], permit: str, action: str, **values: Any
+) -> None:
+    """What the permit editor saves for a renewal, change or replacement."""
+    async with sessions() as session, session.begin():
+        permit_id = select(PermitType.id).where(PermitType.slug == permit).scalar_subquery()
+        await session.execute(
+            update(PermitVariant)
+            .where(PermitVariant.permit_type_id == permit_id, PermitVariant.action == action)
+            .values(**values)
+        )
+
+
 @pytest.mark.parametrize("conversation", CONVERSATIONS, ids=[c["name"] for c in CONVERSATIONS])
 async def test_conversation(
     conversation: dict[str, Any],
@@ -118,6 +146,9 @@ async def test_conversation(
     for turn in conversation["turns"]:
         if "edit_faq" in turn:
             await _edit_faq(sessions, turn["edit_faq"]["topic"], turn["edit_faq"]["answer"])
+            continue
+        if "edit_variant" in turn:
+            await _edit_variant(sessions, **turn["edit_variant"])
             continue
         if "click" in turn:
             assert reply is not None and reply.buttons, "nothing to click"

@@ -88,17 +88,18 @@ def ruled() -> list[list[str]]:
 
 # (text, the permit's name in it, the classifier's intent)
 FOLLOW_UPS = [
-    ("kalau PBG?", "PBG", "subscribe_updates"),
-    ("yg reklame gmn kak", "reklame", "ask_procedure"),
-    ("kalau PBG sudah terbit kabari ya", "PBG", "subscribe_updates"),
-    ("PBG gimana?", "PBG", "ask_procedure"),
+    ("kalau PBG?", "PBG", "subscribe_updates", "permit_type"),
+    ("yg reklame gmn kak", "reklame", "ask_procedure", "permit_type"),
+    ("kalau PBG sudah terbit kabari ya", "PBG", "subscribe_updates", "permit_type"),
+    ("PBG gimana?", "PBG", "ask_procedure", "permit_type"),
+    ("yang perpanjangan?", "perpanjangan", "ask_procedure", "permit_action"),
 ]
 
 
 def followed_up() -> list[list[object]]:
     rule = FollowUpMeansInform()
     out: list[list[object]] = []
-    for text, name, intent in FOLLOW_UPS:
+    for text, name, intent, entity in FOLLOW_UPS:
         start = text.index(name)
         message = Message(
             {
@@ -107,7 +108,7 @@ def followed_up() -> list[list[object]]:
                 INTENT_RANKING_KEY: [{"name": intent, "confidence": 0.75}],
                 ENTITIES: [
                     {
-                        "entity": "permit_type",
+                        "entity": entity,
                         "start": start,
                         "end": start + len(name),
                         "value": name.lower(),

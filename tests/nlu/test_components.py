@@ -70,6 +70,8 @@ def test_a_permit_after_kalau_is_the_permit_given_for_the_question_before() -> N
     assert read["yg reklame gmn kak"] == ("inform", 0.9)
     assert read["kalau PBG sudah terbit kabari ya"] == ("subscribe_updates", 0.75)
     assert read["PBG gimana?"] == ("ask_procedure", 0.75)
+    # Naming only the action continues the question too: the renewal's facts are asked.
+    assert read["yang perpanjangan?"] == ("inform", 0.9)
 
 
 def test_action_and_service_values_are_ones_the_actions_know() -> None:

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from permits.importer import import_path
-from permits.models import Application, Message, PermitType, Subscription
+from permits.models import Application, Message, PermitType, PermitVariant, Subscription
 from permits.status import subscribe
 
 LATE_PBG = "PTSP-2025-7KQ4MZ"  # Budi Santoso, +6281234567890
@@ -19,12 +19,22 @@ async def test_the_example_office_imports(session: AsyncSession) -> None:
     assert report.ok, report.errors
     assert report.counts == {
         "agencies": 2,
-        "permit_types": 2,
+        "permit_types": 3,
+        "permit_variants": 5,
         "applications": 2,
         "applications_updated": 0,
     }
-    pbg = await session.scalar(select(PermitType).where(PermitType.slug == "pbg"))
-    assert pbg is not None and pbg.sla_days == 21  # the office's own SLA replaced the demo's
+    pbg = await _permit(session, "pbg")
+    assert pbg.sla_days == 21  # the office's own SLA replaced the demo's
+    assert (pbg.validity_years, pbg.validity_note[:6]) == (None, "selama")
+    assert (await _permit(session, "slf")).validity_years == 5
+    renewal = await _variant(session, "pbg", "perpanjangan")
+    assert not renewal.offered and renewal.requirements is None
+    assert "SLF" in renewal.note
+    replacement = await _variant(session, "pbg", "penggantian")
+    assert replacement.fee_rule is not None and replacement.fee_rule["kind"] == "free"
+    assert replacement.sla_days == 5
+    assert replacement.procedure is None  # empty: as for a new application
 
 
 async def test_one_bad_row_imports_nothing_and_names_the_row(
@@ -80,7 +90,8 @@ async def test_unknown_agency_rolls_back_the_whole_import(
         "izin_b,Izin B,dinas_tidak_ada,3,KTP\n"
     )
     report = await import_path(session, tmp_path)
-    assert report.errors == ["permit_types baris 2: instansi 'dinas_tidak_ada' tidak ada"]
+    # Row 3 of the spreadsheet: row 1 is the header.
+    assert report.errors == ["permit_types.csv baris 3: instansi 'dinas_tidak_ada' tidak ada"]
     assert await session.scalar(select(PermitType).where(PermitType.slug == "izin_a")) is None
 
 
@@ -107,3 +118,132 @@ async def test_a_reimport_with_new_progress_updates_and_notifies(
     assert "Selesai, izin terbit" in notes[0].text
     subscriptions = await session.scalars(select(Subscription))
     assert len(subscriptions.all()) >= 1
+
+
+async def _permit(session: AsyncSession, slug: str) -> PermitType:
+    permit = await session.scalar(select(PermitType).where(PermitType.slug == slug))
+    assert permit is not None
+    return permit
+
+
+async def _variant(session: AsyncSession, slug: str, action: str) -> PermitVariant:
+    variant = await session.scalar(
+        select(PermitVariant)
+        .join(PermitType)
+        .where(PermitType.slug == slug, PermitVariant.action == action)
+        .execution_options(populate_existing=True)  # the database's values, not the cache's
+    )
+    assert variant is not None
+    return variant
+
+
+async def _variant_count(session: AsyncSession) -> int:
+    count = await session.scalar(select(func.count()).select_from(PermitVariant))
+    await session.commit()  # import_path opens its own transaction
+    return count or 0
+
+
+VARIANTS_HEADER = "permit_type,action,offered,requirements,procedure,fee_rule,sla_days,note\n"
+
+
+async def test_variants_are_updated_in_place(session: AsyncSession, tmp_path: Path) -> None:
+    before = await _variant_count(session)  # the demo's variants are already there
+    (tmp_path / "permit_variants.csv").write_text(
+        VARIANTS_HEADER
+        + "sip_dokter,perpanjangan,ya,KTP|SIP lama|STR,,,2,Ajukan 3 bulan sebelumnya.\n"
+        + "nib,perpanjangan,false,,,,,Perbarui data di OSS.\n"
+    )
+    report = await import_path(session, tmp_path)
+    assert report.ok, report.errors
+    assert report.counts["permit_variants"] == 2
+    assert await _variant_count(session) == before
+    renewal = await _variant(session, "sip_dokter", "perpanjangan")
+    assert renewal.requirements == ["KTP", "SIP lama", "STR"]
+    assert (renewal.offered, renewal.sla_days, renewal.procedure) == (True, 2, None)
+    assert renewal.note == "Ajukan 3 bulan sebelumnya."
+    assert not (await _variant(session, "nib", "perpanjangan")).offered
+
+
+async def test_a_new_permits_variants_come_from_one_json_file(
+    session: AsyncSession, tmp_path: Path
+) -> None:
+    data = {
+        "permit_types": [
+            {
+                "slug": "izin_keramaian",
+                "name": "Izin Keramaian",
+                "agency": "dpmptsp",
+                "sla_days": 3,
+                "requirements": ["KTP"],
+                "validity_note": "Selama acara berlangsung.",
+            }
+        ],
+        "permit_variants": [
+            {"permit_type": "izin_keramaian", "action": "Perubahan", "offered": False},
+            {"permit_type": "izin_keramaian", "action": "penggantian", "requirements": []},
+        ],
+    }
+    source = tmp_path / "office.json"
+    source.write_text(json.dumps(data))
+    report = await import_path(session, source)
+    assert report.ok, report.errors
+    assert not (await _variant(session, "izin_keramaian", "perubahan")).offered
+    assert (await _variant(session, "izin_keramaian", "penggantian")).requirements is None
+    permit = await _permit(session, "izin_keramaian")
+    assert (permit.validity_years, permit.validity_note) == (None, "Selama acara berlangsung.")
+
+
+async def test_a_bad_variant_row_names_file_and_row_and_writes_nothing(
+    session: AsyncSession, tmp_path: Path
+) -> None:
+    before = await _variant(session, "slf", "perpanjangan")
+    kept = (before.requirements, before.sla_days)
+    await session.commit()
+    (tmp_path / "permit_variants.csv").write_text(
+        VARIANTS_HEADER
+        + "slf,perpanjangan,ya,KTP,,,1,\n"
+        + "slf,perubahan,mungkin,,,,dua,\n"
+        + 'pbg,penggantian,ya,,,"{kind: free}",,\n'
+    )
+    report = await import_path(session, tmp_path)
+    assert not report.ok
+    assert any(e.startswith("permit_variants.csv baris 3: offered:") for e in report.errors)
+    assert any(e.startswith("permit_variants.csv baris 3: sla_days:") for e in report.errors)
+    assert any(e.startswith("permit_variants.csv baris 4: fee_rule") for e in report.errors)
+    after = await _variant(session, "slf", "perpanjangan")
+    assert (after.requirements, after.sla_days) == kept
+
+
+async def test_an_unknown_permit_in_a_variant_rolls_back_the_whole_import(
+    session: AsyncSession, tmp_path: Path
+) -> None:
+    (tmp_path / "permit_types.csv").write_text(
+        "slug,name,agency,sla_days,requirements\nizin_a,Izin A,dpmptsp,3,KTP\n"
+    )
+    (tmp_path / "permit_variants.json").write_text(
+        json.dumps(
+            [
+                {"permit_type": "izin_a", "action": "perpanjangan"},
+                {"permit_type": "izin_tidak_ada", "action": "perpanjangan"},
+                {"permit_type": "izin_a", "action": "perpanjangan", "note": "lagi"},
+            ]
+        )
+    )
+    report = await import_path(session, tmp_path)
+    assert report.errors == [
+        "permit_variants.json baris 2: jenis izin 'izin_tidak_ada' tidak ada",
+        "permit_variants.json baris 3: izin_a perpanjangan ganda",
+    ]
+    assert await session.scalar(select(PermitType).where(PermitType.slug == "izin_a")) is None
+
+
+async def test_an_unknown_action_is_refused(session: AsyncSession, tmp_path: Path) -> None:
+    (tmp_path / "permit_variants.csv").write_text(
+        VARIANTS_HEADER + "pbg,baru,ya,,,,,\n" + "pbg,diperpanjang,ya,,,,,\n"
+    )
+    report = await import_path(session, tmp_path)
+    assert report.errors == [
+        f"permit_variants.csv baris {row}: action: Value error, harus perpanjangan, "
+        "perubahan atau penggantian"
+        for row in (2, 3)
+    ]
