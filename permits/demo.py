@@ -91,6 +91,10 @@ DEMO_FIXTURES = [
     ),
     Fixture("PTSP-2025-H3D9XA", "nib", "selesai", 3, 20, 19, "Siti Rahmawati", "+6285711112222"),
     Fixture("PTSP-2026-M5N7PB", "reklame", "ditolak", 1, 15, 10, "Andi Wijaya", "+6289876543210"),
+    # Issued some 18 months ago: "kapan SIP saya habis?" is answered from its issue date.
+    Fixture(
+        "PTSP-2024-SB5L7N", "sip_bidan", "selesai", 3, 400, 390, "Dewi Lestari", "+6281377778888"
+    ),
 ]
 
 

@@ -75,9 +75,10 @@ class NumberMeansStatus(GraphComponent):
             numbers = [e for e in message.get(ENTITIES, []) if e["entity"] == "application_number"]
             if not numbers:
                 continue
-            if _only_the_number(message.get(TEXT) or "", numbers):
+            text, intent = message.get(TEXT) or "", (message.get(INTENT) or {}).get("name")
+            if _only_the_number(text, numbers):
                 _read_as(message, INFORM)
-            elif (message.get(INTENT) or {}).get("name") not in KEPT:
+            elif intent not in KEPT or (intent == INFORM and _asks_about_it(text, message)):
                 _read_as(message, STATUS)
         return messages
 
@@ -110,6 +111,17 @@ def _only_the_number(text: str, numbers: list[dict[str, Any]]) -> bool:
     for number in sorted(numbers, key=lambda e: -int(e["start"])):
         text = text[: number["start"]] + " " + text[number["end"] :]
     return all(word in FILLER for word in _WORDS.findall(text.lower()))
+
+
+def _asks_about_it(text: str, message: Message) -> bool:
+    """ "kapan SIP saya habis? PTSP-…" asks about the application, though the classifier
+    may call a message with a number and a permit `inform`; "PBG, PTSP-…" informs."""
+    named = [
+        e
+        for e in message.get(ENTITIES, [])
+        if e["entity"] in ("application_number", *FOLLOW_UP_ENTITIES) and "start" in e
+    ]
+    return not _only_the_number(text, named)
 
 
 def _read_as(message: Message, name: str) -> None:

@@ -18,8 +18,9 @@ import yaml
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from permits.answers import Asked, validity_text
+from permits.answers import Asked, tanggal, validity_text
 from permits.catalogue import get_permit
+from permits.clock import office_zone
 from permits.faq import faq_answer
 from permits.lifecycle import PermitAction
 from permits.models import Application, FaqTopic, PermitType, PermitVariant
@@ -77,6 +78,11 @@ async def _check(
                 variant = (await _asked(session, value)).variant
                 assert variant is not None, f"no {value} in the catalogue"
                 _assert_contains(text, variant.note, f"note of {value}")
+            elif key == "valid_until":
+                view = await public_status(session, value, conversation_id="test:e2e-checker")
+                assert view.valid_until is not None, f"{value} has no end of validity"
+                until = tanggal(view.valid_until, office_zone())
+                _assert_contains(text, f"Berlaku sampai: {until}", f"validity of {value}")
             elif key == "validity_of":
                 permit = await get_permit(session, value)
                 _assert_contains(text, validity_text(permit), f"validity of {value}")

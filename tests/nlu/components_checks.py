@@ -37,6 +37,7 @@ RULED = [
     ("petugas PTSP-2025-H3D9XA minta uang", "complaint"),
     ("berapa lama proses izin reklame", "ask_duration"),
     ("PTSP-2025-H3D9XA", "inform", 0.54),  # right, but unsure
+    ("kapan masa berlakunya habis? PTSP-2025-H3D9XA", "inform", 0.86),
 ]
 
 

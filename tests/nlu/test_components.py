@@ -41,6 +41,8 @@ def test_a_number_makes_a_message_about_that_application() -> None:
     assert read["petugas PTSP-2025-H3D9XA minta uang"] == ("complaint", "complaint")
     assert read["kabari saya kalau PTSP-2025-H3D9XA selesai"][0] == "subscribe_updates"
     assert read["berapa lama proses izin reklame"][0] == "ask_duration"  # no number
+    # A question with a number the classifier took for an answer asks about that application.
+    assert read["kapan masa berlakunya habis? PTSP-2025-H3D9XA"][0] == "check_status"
 
 
 def test_nothing_but_the_number_is_the_number_given_as_an_answer() -> None:
