@@ -8,7 +8,7 @@ export RASA_TELEMETRY_ENABLED := false
 LOCALE := permits/locale
 ENGINE := PYTHONPATH=$(CURDIR) .venv-engine/bin/rasa
 
-.PHONY: help setup train run test test-fast lint validate nlu-report bench soak demo chat texts screenshots clean
+.PHONY: help setup train run test test-fast lint validate nlu-report bench bench-reports soak demo chat texts screenshots clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -56,6 +56,10 @@ nlu-report: setup  ## measure the NLU (blind set, colloquial file, 5-fold CV, ab
 
 bench: train  ## load benchmark: ours vs stock Rasa at 1, 8, 32 conversations (docs/benchmarks.md)
 	@$(APP_PY) -m bench.load
+
+# Not part of `bench`: seeding a million messages twice takes about four minutes.
+bench-reports: setup  ## the report page on a year of traffic (1M messages), SQL vs Python, SQLite + PostgreSQL
+	@$(APP_PY) -m bench.reports
 
 soak: train  ## soak: 20 minutes at 30 messages per second, memory and latency per minute
 	@$(APP_PY) -m bench.soak

@@ -14,7 +14,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions.context import ActionContext
 from permits.answers import CANNOT_ANSWER
-from permits.texts import _
+from permits.language import LANGUAGES, detect_language
+from permits.texts import _, configured_language, speaking
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +23,35 @@ DomainDict = dict[str, Any]
 Events = list[dict[str, Any]]
 
 
-class DatabaseAction(Action):  # type: ignore[misc]
+def conversation_language(tracker: Tracker) -> str:
+    """The language of this message, else the one the conversation was in, else the
+    office's configured language."""
+    said = detect_language(tracker.latest_message.get("text") or "")
+    kept = tracker.get_slot("language")
+    return said or (kept if kept in LANGUAGES else None) or configured_language()
+
+
+class SpeakingAction(Action):  # type: ignore[misc]
+    """Answers in the conversation's language: every catalogue text in `respond` is
+    shown in it, and the slot `language` keeps it for the next turns."""
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Events:
+        language = conversation_language(tracker)
+        with speaking(language):
+            events = await self.respond(dispatcher, tracker, domain)
+        if tracker.get_slot("language") != language:
+            events.append(SlotSet("language", language))
+        return events
+
+    @abstractmethod
+    async def respond(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Events: ...
+
+
+class DatabaseAction(SpeakingAction):
     """Runs `answer`; a database outage or timeout becomes an apology, never a crash."""
 
     action_name = ""
@@ -34,7 +63,7 @@ class DatabaseAction(Action):  # type: ignore[misc]
     def name(self) -> str:
         return self.action_name
 
-    async def run(
+    async def respond(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Events:
         try:

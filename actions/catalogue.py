@@ -19,12 +19,13 @@ from permits.answers import (
     requirements_answer,
 )
 from permits.catalogue import PermitInfo, closest_permits, get_permit, names_something
+from permits.english import UNTRANSLATED, permit_in
 from permits.errors import UnknownPermit
 from permits.follow_ups import only_names_another_permit, words_naming_a_permit
 from permits.lifecycle import PermitAction
 from permits.public_services import directions, service_named_in
 from permits.requirement_questions import requirement_question
-from permits.texts import _
+from permits.texts import _, language_in_use
 
 POPULAR = ["pbg", "nib", "reklame", "sip_dokter"]
 
@@ -140,7 +141,11 @@ class PermitAnswer(DatabaseAction):
             permit = await get_permit(session, wanted)
         except UnknownPermit as exc:
             return await self.unknown_permit(session, dispatcher, wanted, text, exc.suggestions)
-        dispatcher.utter_message(text=self.render(permit, text, action))
+        localised = permit_in(language_in_use(), permit)
+        answer = self.render(localised.permit, text, action)
+        if not localised.complete:
+            answer += "\n\n" + _(UNTRANSLATED)
+        dispatcher.utter_message(text=answer)
         return [
             SlotSet("permit_type", permit.slug),
             SlotSet("permit_action", action.value if action else None),

@@ -2,6 +2,10 @@
 
 A ticket costs an officer's time, so one the model is unsure of is first confirmed:
 the bot repeats the message and asks, and files it only on "Ya".
+
+An integrity report (pungli, bribes, brokers: permits/complaint_categories.py) is
+filed anonymously (permits/complaints.py); the reply says so, gives the ticket
+number to follow it up with and where such reports go (TANYA_INTEGRITY_CONTACT).
 """
 
 from __future__ import annotations
@@ -13,14 +17,24 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from actions.base import DatabaseAction, DomainDict, Events
 from actions.handoff import ActionHumanHandoff
-from permits.complaints import file_complaint
+from permits.complaints import FiledComplaint, file_complaint
 from permits.handoff import request_handoff
 from permits.models import utcnow
-from permits.texts import _
+from permits.texts import N_, _
 
 # Below this intent confidence the complaint is confirmed before a ticket is filed.
 COMPLAINT_SURE = 0.8
 QUOTED_CHARACTERS = 160
+
+INTEGRITY_REPORT = N_(
+    "Terima kasih atas laporan Anda. Laporan Anda kami catat tanpa nama dan nomor "
+    "telepon, dengan nomor tiket {ticket}: tiket ini tidak menyimpan nomor atau akun chat "
+    "Anda, sehingga kami tidak dapat menghubungi Anda. Simpan nomor tiket ini; tindak "
+    "lanjutnya dapat Anda tanyakan ke call center {call_centre} dengan menyebut nomor "
+    "tiket. Laporan pungutan liar, suap, calo atau gratifikasi kami teruskan ke "
+    "{integrity_contact}. Anda juga dapat melapor langsung ke sana, dengan atau tanpa "
+    "nama; jika bersedia dihubungi, sebutkan nomor tiket ini."
+)
 
 
 class ActionFileComplaint(DatabaseAction):
@@ -50,13 +64,17 @@ class ActionFileComplaint(DatabaseAction):
 
     async def file(self, session: AsyncSession, conversation_id: str, text: str) -> str:
         """File the ticket (and queue it for an agent in office hours); the user's answer."""
-        ticket = await file_complaint(session, conversation_id, text)
+        filed = await file_complaint(session, conversation_id, text)
+        if filed.anonymous:
+            # Not queued for an agent: the queue would tie this conversation to the
+            # report the ticket was kept apart from.
+            return self.integrity_report_text(filed)
         answer = _(
             "Pengaduan Anda sudah kami catat dengan nomor tiket {ticket}. Simpan nomor ini "
             "untuk menanyakan tindak lanjutnya. Petugas kami akan menindaklanjuti paling "
             "lambat 3 hari kerja. Jika ada detail tambahan (nomor permohonan, nama loket, "
             "waktu kejadian), silakan kirimkan.",
-            ticket=ticket,
+            ticket=filed.ticket,
         )
         if self.context.office_hours.is_open(utcnow()):
             # During office hours an agent also reads it now, in the queue.
@@ -65,6 +83,15 @@ class ActionFileComplaint(DatabaseAction):
                 queued, self.context.settings.call_centre
             )
         return answer
+
+    def integrity_report_text(self, filed: FiledComplaint) -> str:
+        settings = self.context.settings
+        return _(
+            INTEGRITY_REPORT,
+            ticket=filed.ticket,
+            call_centre=settings.call_centre,
+            integrity_contact=settings.integrity_contact,
+        )
 
 
 def quoted(text: str) -> str:

@@ -8,7 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.base import DatabaseAction, DomainDict, Events
 from permits.errors import UnknownTopic
 from permits.faq import faq_answer
-from permits.texts import _
+from permits.texts import _, language_in_use
 
 
 def faq_topic(tracker: Tracker) -> str | None:
@@ -31,7 +31,7 @@ class ActionAnswerFaq(DatabaseAction):
         topic = faq_topic(tracker)
         async with self.context.session() as session:
             try:
-                text = await faq_answer(session, topic or "")
+                text = await faq_answer(session, topic or "", language_in_use())
             except UnknownTopic:
                 text = _(
                     "Maaf, informasi itu belum tersedia. Silakan hubungi call center "

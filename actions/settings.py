@@ -26,6 +26,13 @@ class ActionSettings(BaseSettings):
     # Shared with Rasa (endpoints.yml action_endpoint headers): only Rasa may call us.
     actions_token: str = DEV_ACTIONS_TOKEN
     call_centre: str = "1500164"
+    # Where integrity reports (pungli, bribes, brokers) go, as the bot tells a reporter:
+    # the office's inspectorate or Saber Pungli unit. The default names the bodies
+    # every region has and the national SP4N-LAPOR! site; an office sets its own
+    # contacts (phone or WhatsApp number, address).
+    integrity_contact: str = (
+        "Inspektorat Daerah / UPP Saber Pungli setempat, atau SP4N-LAPOR! (www.lapor.go.id)"
+    )
     db_timeout_seconds: float = 5.0
     # Failed application-number look-ups per hour from all conversations together
     # (permits.status.FAILED_LOOKUP_BUDGET explains it).

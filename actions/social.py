@@ -10,10 +10,10 @@ import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import DomainDict, Events
+from actions.base import DomainDict, Events, SpeakingAction
 from permits.texts import N_, _
 
 HELLO = N_("Halo!")
@@ -51,7 +51,7 @@ OUT_OF_SCOPE = N_(
 )
 
 
-class FixedReply(Action):  # type: ignore[misc]
+class FixedReply(SpeakingAction):
     """Says one catalogue text; needs no database, so it answers even when that is down."""
 
     action_name = ""
@@ -60,7 +60,7 @@ class FixedReply(Action):  # type: ignore[misc]
     def name(self) -> str:
         return self.action_name
 
-    async def run(
+    async def respond(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Events:
         dispatcher.utter_message(text=_(self.text))
@@ -91,7 +91,7 @@ def greeting_of_the_hour(hour: int) -> str:
     return GOOD_EVENING
 
 
-class ActionGreet(Action):  # type: ignore[misc]
+class ActionGreet(SpeakingAction):
     """Returns the applicant's greeting, then says what the bot can do."""
 
     def __init__(self, zone: ZoneInfo) -> None:
@@ -100,7 +100,7 @@ class ActionGreet(Action):  # type: ignore[misc]
     def name(self) -> str:
         return "action_greet"
 
-    async def run(
+    async def respond(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Events:
         text = tracker.latest_message.get("text") or ""

@@ -1,4 +1,5 @@
-"""The agencies (OPD) as administrators keep them: their names and codes.
+"""The agencies (OPD) as administrators keep them: their names and codes, and the
+name in English for answers to foreign investors (permits.english_form).
 
 Every change is written together with its audit entry (permits.audit) in one
 transaction; answers and status replies use the new names on the next message.
@@ -14,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from permits.audit import Actor, record
+from permits.english_form import EnglishForm, stored, text_of
 from permits.errors import UnknownAgency
 from permits.faq_admin import UNCHANGED, Change, InvalidEdit, commit_new
 from permits.models import Agency, PermitType
@@ -28,20 +30,29 @@ class AgencyView:
     name: str
     short_name: str
     permit_count: int = 0
+    en_name: str = ""
 
 
 @dataclass(frozen=True)
 class AgencyDraft:
     name: str
     short_name: str
+    en_name: str = ""  # empty: not translated
 
 
 def _agency_snapshot(agency: Agency) -> dict[str, Any]:
-    return {"name": agency.name, "short_name": agency.short_name}
+    return {
+        "name": agency.name,
+        "short_name": agency.short_name,
+        "english": stored(agency.english),
+    }
 
 
-def _clean_agency(draft: AgencyDraft) -> AgencyDraft:
+def _clean_agency(draft: AgencyDraft) -> tuple[AgencyDraft, dict[str, Any]]:
+    """The draft trimmed and checked, and its English texts as Agency.english keeps them."""
     clean = AgencyDraft(" ".join(draft.name.split()), " ".join(draft.short_name.split()))
+    english = EnglishForm()
+    english.text("name", draft.en_name, clean.name, limit=MAX_NAME)
     errors: dict[str, str] = {}
     if not clean.name:
         errors["name"] = "Nama instansi wajib diisi."
@@ -51,9 +62,10 @@ def _clean_agency(draft: AgencyDraft) -> AgencyDraft:
         errors["short_name"] = "Nama singkat wajib diisi."
     elif len(clean.short_name) > MAX_SHORT_NAME:
         errors["short_name"] = f"Nama singkat paling panjang {MAX_SHORT_NAME} karakter."
+    errors.update(english.errors_beside(errors))
     if errors:
         raise InvalidEdit(errors)
-    return clean
+    return clean, english.english
 
 
 async def list_agencies(session: AsyncSession) -> list[AgencyView]:
@@ -63,7 +75,13 @@ async def list_agencies(session: AsyncSession) -> list[AgencyView]:
     for agency_id in (await session.scalars(select(PermitType.agency_id))).all():
         counts[agency_id] = counts.get(agency_id, 0) + 1
     return [
-        AgencyView(agency.slug, agency.name, agency.short_name, counts.get(agency.id, 0))
+        AgencyView(
+            agency.slug,
+            agency.name,
+            agency.short_name,
+            counts.get(agency.id, 0),
+            text_of(agency.english, "name"),
+        )
         for agency in agencies
     ]
 
@@ -91,12 +109,12 @@ async def create_agency(
     elif await session.scalar(select(Agency.id).where(Agency.slug == slug)) is not None:
         errors["slug"] = AGENCY_SLUG_TAKEN
     try:
-        clean = _clean_agency(draft)
+        clean, english = _clean_agency(draft)
     except InvalidEdit as invalid:
         errors.update(invalid.errors)
     if errors:
         raise InvalidEdit(errors)
-    agency = Agency(slug=slug, name=clean.name, short_name=clean.short_name)
+    agency = Agency(slug=slug, name=clean.name, short_name=clean.short_name, english=english)
     session.add(agency)
     record(session, actor, "agency.create", f"agency:{slug}", None, _agency_snapshot(agency))
     await commit_new(session, AGENCY_SLUG_TAKEN)
@@ -106,13 +124,17 @@ async def create_agency(
 async def update_agency(
     session: AsyncSession, actor: Actor, slug: str, draft: AgencyDraft
 ) -> Change:
-    """New name or short name; answers and status replies use them at once."""
+    """New name, short name or English name; answers and status replies use them at once."""
     agency = await _agency(session, slug)
-    clean = _clean_agency(draft)
-    if (clean.name, clean.short_name) == (agency.name, agency.short_name):
-        return UNCHANGED
+    clean, english = _clean_agency(draft)
     before = _agency_snapshot(agency)
-    agency.name, agency.short_name = clean.name, clean.short_name
+    if (clean.name, clean.short_name, english) == (
+        agency.name,
+        agency.short_name,
+        before["english"],
+    ):
+        return UNCHANGED
+    agency.name, agency.short_name, agency.english = clean.name, clean.short_name, english
     record(session, actor, "agency.update", f"agency:{slug}", before, _agency_snapshot(agency))
     await session.commit()
     return Change(changed=True, needs_retraining=False)

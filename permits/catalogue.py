@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from rapidfuzz import fuzz, process
 from sqlalchemy import select
@@ -34,6 +35,8 @@ class PermitInfo:
     validity_years: int | None = None
     validity_note: str = ""
     variants: dict[PermitAction, Variant] = field(default_factory=dict)
+    # English versions of the texts, with the agency's as "agency" (permits.english)
+    english: dict[str, Any] = field(default_factory=dict)
 
     @property
     def display_name(self) -> str:
@@ -65,9 +68,11 @@ def permit_info(permit: PermitType) -> PermitInfo:
                 row.fee_rule,
                 row.sla_days,
                 row.note,
+                row.english,
             )
             for row in permit.variants
         },
+        english={**permit.english, "agency": permit.agency.english.get("name", "")},
     )
 
 

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from permits.audit import Actor, record
+from permits.english_form import stored
 from permits.errors import UnknownPermit
 from permits.faq_admin import UNCHANGED, Change
 from permits.fees import FeeRule
@@ -76,11 +77,15 @@ def _permit_snapshot(permit: PermitType, agency_slug: str) -> dict[str, Any]:
         "validity_years": permit.validity_years,
         "validity_note": permit.validity_note,
         "variants": {variant.action: _variant_snapshot(variant) for variant in permit.variants},
+        "english": stored(permit.english),
     }
 
 
 def _variant_snapshot(variant: PermitVariant) -> dict[str, Any]:
-    return {name: getattr(variant, name) for name in VARIANT_COLUMNS}
+    return {
+        **{name: getattr(variant, name) for name in VARIANT_COLUMNS},
+        "english": stored(variant.english),
+    }
 
 
 def _edited_snapshot(
@@ -107,6 +112,7 @@ def _edited_snapshot(
             for action, fields in clean.lifecycle.variants.items()
             if fields is not None
         },
+        "english": clean.english,
     }
 
 
@@ -127,6 +133,7 @@ async def update_permit(
     permit.legal_basis, permit.agency_id = clean.legal_basis, clean.agency_id
     permit.validity_years = clean.lifecycle.validity_years
     permit.validity_note = clean.lifecycle.validity_note
+    permit.english = clean.english
     keep_variants(permit, clean.lifecycle.variants)
     record(session, actor, "permit.update", f"permit:{slug}", before, after)
     await session.commit()

@@ -31,6 +31,12 @@ def local_time(moment: datetime, zone: ZoneInfo) -> str:
     return f"{moment.astimezone(zone):%d-%m-%Y %H.%M} {zone_label(zone)}"
 
 
+def local_timestamp(moment: datetime, zone: ZoneInfo) -> str:
+    """'2026-03-05 14:30': a moment in the office's zone that sorts as text (a CSV
+    column whose header names the zone)."""
+    return f"{moment.astimezone(zone):%Y-%m-%d %H:%M}"
+
+
 def local_day(moment: datetime, zone: ZoneInfo) -> date:
     """The office's calendar day of a moment."""
     return moment.astimezone(zone).date()

@@ -10,12 +10,14 @@ from copy import deepcopy
 from dataclasses import dataclass
 from datetime import datetime
 from random import Random
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from permits.canned import save_canned
 from permits.demo_catalogue import AGENCIES, FAQ_TOPICS, PERMIT_TYPES, STAGES
+from permits.demo_english import AGENCIES_EN, FAQ_EN, PERMIT_TYPES_EN, SERVICES_EN, VARIANTS_EN
 from permits.demo_lifecycle import VALIDITY, VARIANTS
 from permits.demo_public_services import PUBLIC_SERVICES
 from permits.models import (
@@ -119,6 +121,7 @@ async def _ensure_catalogue(
     session.add_all(PublicService(**row) for row in PUBLIC_SERVICES if row["slug"] not in services)
     await session.flush()
     await _ensure_lifecycle(session, permits)
+    await _ensure_english(session, agencies, permits)
     return agencies, permits
 
 
@@ -140,6 +143,34 @@ async def _ensure_lifecycle(session: AsyncSession, permits: dict[str, PermitType
             if (permit_id, action) not in present
         )
     await session.flush()
+
+
+async def _ensure_english(
+    session: AsyncSession, agencies: dict[str, Agency], permits: dict[str, PermitType]
+) -> None:
+    """The English texts of the demo catalogue, only on rows that have none yet."""
+    for slug, english in AGENCIES_EN.items():
+        _fill_english(agencies.get(slug), english)
+    for slug, english in PERMIT_TYPES_EN.items():
+        _fill_english(permits.get(slug), english)
+    variants = (await session.scalars(select(PermitVariant))).all()
+    slugs = {permit.id: slug for slug, permit in permits.items()}
+    for variant in variants:
+        by_action = VARIANTS_EN.get(slugs.get(variant.permit_type_id, ""), {})
+        _fill_english(variant, by_action.get(variant.action))
+    for topic in (await session.scalars(select(FaqTopic))).all():
+        _fill_english(topic, FAQ_EN.get(topic.slug))
+    for service in (await session.scalars(select(PublicService))).all():
+        _fill_english(service, SERVICES_EN.get(service.slug))
+    await session.flush()
+
+
+def _fill_english(
+    row: Agency | PermitType | PermitVariant | FaqTopic | PublicService | None,
+    english: dict[str, Any] | None,
+) -> None:
+    if row is not None and english and not row.english:
+        row.english = deepcopy(english)
 
 
 def _stage_agency(index: int, permit: PermitType, agencies: dict[str, Agency]) -> Agency:

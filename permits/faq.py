@@ -5,15 +5,25 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from permits.english import UNTRANSLATED, field_in
 from permits.errors import UnknownTopic
+from permits.language import INDONESIAN
 from permits.models import FaqTopic
+from permits.texts import _
 
 
-async def faq_answer(session: AsyncSession, topic_slug: str) -> str:
+async def faq_answer(session: AsyncSession, topic_slug: str, language: str = INDONESIAN) -> str:
+    """The topic's answer in `language` where the office wrote one, else in Indonesian
+    with a line saying so."""
     slug = topic_slug.removeprefix("faq/")
-    answer = await session.scalar(
-        select(FaqTopic.answer).where(FaqTopic.slug == slug, FaqTopic.active.is_(True))
-    )
-    if answer is None:
+    row = (
+        await session.execute(
+            select(FaqTopic.answer, FaqTopic.english).where(
+                FaqTopic.slug == slug, FaqTopic.active.is_(True)
+            )
+        )
+    ).first()
+    if row is None:
         raise UnknownTopic(slug)
-    return answer
+    answer, complete = field_in(language, row.english, "answer", row.answer)
+    return answer if complete else f"{answer}\n\n{_(UNTRANSLATED)}"

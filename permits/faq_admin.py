@@ -4,7 +4,8 @@ Every change is written together with its audit entry (permits.audit) in one
 transaction. The bot reads answers at answer time (permits.faq), so a new answer
 or title is live on the next message; the examples are what the NLU learns the
 topic from, so creating a topic, changing its examples, retiring or reactivating
-it only reaches the bot's understanding after the next training.
+it only reaches the bot's understanding after the next training. A topic may also
+have its title and answer in English (permits.english_form), live at once too.
 
 `InvalidEdit`, `Change`, `split_lines` and `commit_new` are shared with the
 catalogue's editors (permits.permit_form, permits.catalogue_admin, permits.agency_admin).
@@ -13,7 +14,7 @@ catalogue's editors (permits.permit_form, permits.catalogue_admin, permits.agenc
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -22,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from permits.audit import Actor, record
+from permits.english_form import EnglishForm, stored, text_of
 from permits.errors import PermitsError, UnknownTopic
 from permits.models import FaqTopic, utcnow
 
@@ -40,7 +42,7 @@ class InvalidEdit(PermitsError):
     """An administrator's input that cannot be saved: form field → Indonesian message."""
 
     def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("; ".join(f"{field}: {text}" for field, text in errors.items()))
+        super().__init__("; ".join(f"{name}: {text}" for name, text in errors.items()))
         self.errors = errors
 
 
@@ -80,11 +82,14 @@ def split_lines(text: str) -> list[str]:
 
 @dataclass(frozen=True)
 class TopicDraft:
-    """A topic as the administrator typed it (examples one per line)."""
+    """A topic as the administrator typed it (examples one per line); the English
+    title and answer are optional (empty: not translated)."""
 
     title: str
     examples: str
     answer: str
+    en_title: str = ""
+    en_answer: str = ""
 
 
 @dataclass(frozen=True)
@@ -95,10 +100,21 @@ class TopicView:
     answer: str
     active: bool
     updated_at: datetime
+    english: dict[str, Any] = field(default_factory=dict)
 
     @property
     def examples_text(self) -> str:
         return "\n".join(self.examples)
+
+    def draft(self) -> TopicDraft:
+        """The topic as its edit form shows it."""
+        return TopicDraft(
+            self.title,
+            self.examples_text,
+            self.answer,
+            en_title=text_of(self.english, "title"),
+            en_answer=text_of(self.english, "answer"),
+        )
 
 
 @dataclass(frozen=True)
@@ -106,6 +122,7 @@ class _CleanTopic:
     title: str
     examples: list[str]
     answer: str
+    english: dict[str, Any] = field(default_factory=dict)  # only the texts written
 
 
 def _view(topic: FaqTopic) -> TopicView:
@@ -116,6 +133,7 @@ def _view(topic: FaqTopic) -> TopicView:
         answer=topic.answer,
         active=topic.active,
         updated_at=topic.updated_at,
+        english=stored(topic.english),
     )
 
 
@@ -125,6 +143,7 @@ def _snapshot(topic: FaqTopic) -> dict[str, Any]:
         "examples": list(topic.examples),
         "answer": topic.answer,
         "active": topic.active,
+        "english": stored(topic.english),
     }
 
 
@@ -193,18 +212,19 @@ async def _examples_of_other_topics(session: AsyncSession, slug: str | None) -> 
 
 async def _clean(session: AsyncSession, draft: TopicDraft, slug: str | None) -> _CleanTopic:
     """The draft trimmed and checked; every problem is reported at once."""
-    clean = _CleanTopic(
-        title=" ".join(draft.title.split()),
-        examples=split_lines(draft.examples),
-        answer=draft.answer.strip(),
-    )
+    title, answer = " ".join(draft.title.split()), draft.answer.strip()
+    english = EnglishForm()
+    english.text("title", draft.en_title, title, limit=MAX_TITLE)
+    english.text("answer", draft.en_answer, answer, limit=MAX_ANSWER, multiline=True)
+    clean = _CleanTopic(title, split_lines(draft.examples), answer, english.english)
     used_elsewhere = await _examples_of_other_topics(session, slug)
     errors = {
         "title": _title_error(clean.title),
         "examples": _examples_error(clean.examples, used_elsewhere),
         "answer": _answer_error(clean.answer),
     }
-    errors = {field: text for field, text in errors.items() if text}
+    errors = {name: text for name, text in errors.items() if text}
+    errors.update(english.errors_beside(errors))
     if errors:
         raise InvalidEdit(errors)
     return clean
@@ -239,6 +259,7 @@ async def create_topic(session: AsyncSession, actor: Actor, slug: str, draft: To
         examples=clean.examples,
         answer=clean.answer,
         active=True,
+        english=clean.english,
         updated_at=utcnow(),
     )
     session.add(topic)
@@ -248,14 +269,15 @@ async def create_topic(session: AsyncSession, actor: Actor, slug: str, draft: To
 
 
 async def update_topic(session: AsyncSession, actor: Actor, slug: str, draft: TopicDraft) -> Change:
-    """New title, examples or answer. Only new examples need training."""
+    """New title, examples, answer or English texts. Only new examples need training."""
     topic = await _topic(session, slug)
     clean = await _clean(session, draft, slug)
     before = _snapshot(topic)
     examples_changed = clean.examples != list(topic.examples)
-    if clean == _CleanTopic(topic.title, list(topic.examples), topic.answer):
+    if clean == _CleanTopic(topic.title, list(topic.examples), topic.answer, before["english"]):
         return UNCHANGED
     topic.title, topic.examples, topic.answer = clean.title, clean.examples, clean.answer
+    topic.english = clean.english
     topic.updated_at = utcnow()
     record(session, actor, "faq.update", f"faq:{slug}", before, _snapshot(topic))
     await session.commit()
@@ -270,9 +292,7 @@ async def set_topic_active(session: AsyncSession, actor: Actor, slug: str, activ
         return UNCHANGED
     if active:
         # Its examples may have been given to another topic while it was retired.
-        await _clean(
-            session, TopicDraft(topic.title, "\n".join(topic.examples), topic.answer), slug
-        )
+        await _clean(session, _view(topic).draft(), slug)
     before = _snapshot(topic)
     topic.active = active
     topic.updated_at = utcnow()

@@ -15,11 +15,12 @@ _CONNECTING = """kalau kalo klo kl klu kalu kalau2 trus terus lalu nah terus lha
 yang yg untuk utk buat bwt bagi gimana gmn gmna bagaimana bgmn bgm gimn dengan dgn sama sm
 juga jg izin ijin surat ya yah min mimin kak ka kakak pak bu mas mbak gan bang dong deh
 nih sih nya punya ini itu tuh apa how about what gitu begitu juga jg pula ok oke kalo2
-tentang soal mengenai perihal utk"""
+tentang soal mengenai perihal utk and for the a an then also about what with please"""
 CONNECTING_WORDS = frozenset(_CONNECTING.split())
 # Words that open a follow-up ("kalau PBG?", "yang reklame?", "how about NIB?"): a
 # permit said after one of them continues the conversation.
-_OPENERS = "kalau kalo klo kl klu kalu terus trus lalu nah lha yang yg untuk utk buat bwt how"
+_OPENERS = """kalau kalo klo kl klu kalu terus trus lalu nah lha yang yg untuk utk buat bwt
+how and what"""
 OPENERS = frozenset(_OPENERS.split())
 _WORD = re.compile(r"[^\W\d_]+")
 

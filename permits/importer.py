@@ -4,7 +4,7 @@ Input: a folder with agencies / permit_types / permit_variants / applications as
 or .json, or one .json file with those keys. Every row is validated first; if any
 row is wrong nothing is written and every error is reported with its file and row.
 In CSV, list columns (aliases, keywords, requirements, procedure) are separated by "|" and
-fee_rule is JSON text.
+fee_rule and english (the English texts, permits.english_form) are JSON text.
 """
 
 from __future__ import annotations
@@ -16,10 +16,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic import BaseModel, Field, ValidationError, ValidationInfo, field_validator
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from permits.english_form import (
+    AGENCY_ENGLISH,
+    PERMIT_ENGLISH,
+    VARIANT_ENGLISH,
+    imported,
+    length_errors,
+)
 from permits.fees import FeeRule
 from permits.lifecycle import VARIANT_ACTIONS
 from permits.models import Agency, Application, ApplicationEvent, PermitType, PermitVariant
@@ -42,6 +49,12 @@ class AgencyRow(BaseModel):
     slug: str = Field(min_length=1, max_length=60)
     name: str = Field(min_length=1)
     short_name: str = Field(min_length=1)
+    english: dict[str, Any] = {}  # {"name": "..."}
+
+    @field_validator("english", mode="before")
+    @classmethod
+    def _english(cls, value: Any) -> Any:
+        return imported(value, AGENCY_ENGLISH)
 
 
 def _split(value: Any) -> Any:
@@ -53,6 +66,14 @@ def _split(value: Any) -> Any:
 
 def _parse_json(value: Any) -> Any:
     return json.loads(value) if isinstance(value, str) and value.strip() else value
+
+
+def _same_lengths(english: dict[str, Any], originals: dict[str, list[str] | None]) -> None:
+    """Refuses English lists not as long as the row's Indonesian ones (validated before
+    `english`, so in `info.data`; a missing one was wrong and is reported already)."""
+    errors = length_errors(english, originals)
+    if errors:
+        raise ValueError("; ".join(errors))
 
 
 class PermitTypeRow(BaseModel):
@@ -68,6 +89,7 @@ class PermitTypeRow(BaseModel):
     legal_basis: str = ""
     validity_years: int | None = Field(default=None, gt=0)  # None: the note says what it follows
     validity_note: str = ""
+    english: dict[str, Any] = {}  # last: checked against the lists above
 
     @field_validator("aliases", "keywords", "requirements", "procedure", mode="before")
     @classmethod
@@ -78,6 +100,21 @@ class PermitTypeRow(BaseModel):
     @classmethod
     def _parse_fee(cls, value: Any) -> Any:
         return _parse_json(value)
+
+    @field_validator("english", mode="before")
+    @classmethod
+    def _english(cls, value: Any, info: ValidationInfo) -> Any:
+        english = imported(value, PERMIT_ENGLISH)
+        fee: FeeRule | None = info.data.get("fee_rule")
+        _same_lengths(
+            english,
+            {
+                "requirements": info.data.get("requirements"),
+                "procedure": info.data.get("procedure"),
+                "fee_rows": [row.label for row in fee.rows] if fee else None,
+            },
+        )
+        return english
 
 
 class PermitVariantRow(BaseModel):
@@ -92,6 +129,7 @@ class PermitVariantRow(BaseModel):
     fee_rule: FeeRule | None = None
     sla_days: int | None = Field(default=None, gt=0)
     note: str = ""
+    english: dict[str, Any] = {}  # last: checked against the lists above
 
     @field_validator("fee_rule", mode="before")
     @classmethod
@@ -120,6 +158,17 @@ class PermitVariantRow(BaseModel):
         if word not in _YES | _NO:
             raise ValueError("harus ya atau tidak")
         return word in _YES
+
+    @field_validator("english", mode="before")
+    @classmethod
+    def _english(cls, value: Any, info: ValidationInfo) -> Any:
+        english = imported(value, VARIANT_ENGLISH)
+        originals = {
+            key: (info.data[key] or []) if key in info.data else None
+            for key in ("requirements", "procedure")
+        }
+        _same_lengths(english, originals)
+        return english
 
 
 class ApplicationRow(BaseModel):
@@ -257,7 +306,7 @@ async def _write_agencies(
     by_slug = {a.slug: a for a in (await session.scalars(select(Agency))).all()}
     for _, row in rows:
         agency = by_slug.get(row.slug) or Agency(slug=row.slug)
-        agency.name, agency.short_name = row.name, row.short_name
+        agency.name, agency.short_name, agency.english = row.name, row.short_name, row.english
         session.add(agency)
         by_slug[row.slug] = agency
     await session.flush()
@@ -312,7 +361,7 @@ async def _write_variants(
         variant.offered, variant.note = row.offered, row.note
         variant.requirements, variant.procedure = row.requirements, row.procedure
         variant.fee_rule = row.fee_rule.model_dump() if row.fee_rule else None
-        variant.sla_days = row.sla_days
+        variant.sla_days, variant.english = row.sla_days, row.english
         session.add(variant)
     await session.flush()
 

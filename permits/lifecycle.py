@@ -7,7 +7,7 @@ leaves empty is the new application's, so an office writes only what differs.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -40,6 +40,7 @@ class Variant:
     fee: FeeRule | None = None
     sla_days: int | None = None
     note: str = ""
+    english: dict[str, Any] = field(default_factory=dict)  # permits.english
 
     @classmethod
     def from_row(
@@ -51,6 +52,7 @@ class Variant:
         fee_rule: dict[str, Any] | None,
         sla_days: int | None,
         note: str,
+        english: dict[str, Any] | None = None,
     ) -> Variant:
         return cls(
             action=PermitAction(action),
@@ -60,4 +62,5 @@ class Variant:
             fee=FeeRule.model_validate(fee_rule) if fee_rule else None,
             sla_days=sla_days,
             note=note,
+            english=dict(english or {}),
         )

@@ -5,7 +5,9 @@ Each action is one of three modes: not written down (no row: answers say so and
 give the new application's facts), offered (a row; empty fields mean "as for a new
 application") or not offered (PBG is not renewed; the note says what to do instead).
 A variant's fee is free or a flat amount here; tables and PBG retribution for a
-variant come through the import (docs/catalogue.md).
+variant come through the import (docs/catalogue.md). A variant's requirements,
+procedure and note may also be written in English (permits.english_form), each list
+as long as the Indonesian one.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 
 from permits.amounts import AMOUNT_INVALID, format_amount, parse_amount
 from permits.catalogue import PermitInfo
+from permits.english_form import PREFIX, EnglishForm, lines_of, text_of
 from permits.faq_admin import split_lines
 from permits.fees import FeeRule
 from permits.lifecycle import VARIANT_ACTIONS, PermitAction, Variant
@@ -22,6 +25,7 @@ from permits.lifecycle import VARIANT_ACTIONS, PermitAction, Variant
 MAX_VALIDITY_YEARS = 100
 MAX_ITEM = 500
 MAX_SLA_DAYS = 365
+MAX_NOTE = 1000  # an English note
 
 # The modes as the form offers them.
 MODES = {
@@ -41,7 +45,18 @@ VARIANT_FEE_KINDS = {
 }
 # A table or PBG retribution from the import, which this form cannot show: kept as it is.
 KEPT = "kept"
-VARIANT_FIELDS = ("mode", "requirements", "procedure", "fee_kind", "fee_amount", "sla_days", "note")
+VARIANT_FIELDS = (
+    "mode",
+    "requirements",
+    "procedure",
+    "fee_kind",
+    "fee_amount",
+    "sla_days",
+    "note",
+    "en_requirements",
+    "en_procedure",
+    "en_note",
+)
 
 
 @dataclass(frozen=True)
@@ -55,12 +70,16 @@ class VariantDraft:
     fee_amount: str = ""
     sla_days: str = ""
     note: str = ""
+    # English texts (empty: not translated), lists as long as the Indonesian ones
+    en_requirements: str = ""
+    en_procedure: str = ""
+    en_note: str = ""
 
     @classmethod
     def of(cls, variant: Variant | None) -> VariantDraft:
         if variant is None:
             return cls()
-        fee = variant.fee
+        fee, english = variant.fee, variant.english
         return cls(
             mode="ada" if variant.offered else "tidak",
             requirements="\n".join(variant.requirements or []),
@@ -69,6 +88,9 @@ class VariantDraft:
             fee_amount=format_amount(fee.amount) if fee and fee.kind == "flat" else "",
             sla_days=str(variant.sla_days or ""),
             note=variant.note,
+            en_requirements=lines_of(english, "requirements"),
+            en_procedure=lines_of(english, "procedure"),
+            en_note=text_of(english, "note"),
         )
 
 
@@ -133,12 +155,19 @@ def _clean_variant(
         errors[field_name(action, "sla_days")] = (
             f"Lama proses harus bilangan bulat 1–{MAX_SLA_DAYS} hari kerja, atau kosong."
         )
+    note = " ".join(draft.note.split())
+    english = EnglishForm(prefix=field_name(action, PREFIX))
+    english.items("requirements", draft.en_requirements, requirements, "persyaratan", MAX_ITEM)
+    english.items("procedure", draft.en_procedure, procedure, "langkah prosedur", MAX_ITEM)
+    english.text("note", draft.en_note, note, limit=MAX_NOTE)
+    errors.update(english.errors_beside(errors))
     variant: dict[str, Any] = {
         "offered": draft.mode == "ada",
         "requirements": requirements or None,
         "procedure": procedure or None,
         "sla_days": sla_days,
-        "note": " ".join(draft.note.split()),
+        "note": note,
+        "english": english.english,
     }
     if draft.fee_kind != KEPT:  # without the key, the row keeps its fee rule
         variant["fee_rule"] = _variant_fee(action, draft, errors)

@@ -2,7 +2,9 @@
 
 Edits arrive as the form's text (one item per line, amounts as Indonesians write
 them: "1.500.000", "0,8") and are checked here, every problem at once, with the
-fee rule validated by permits.fees.FeeRule itself. Saving is permits.catalogue_admin.
+fee rule validated by permits.fees.FeeRule itself. The English texts for foreign
+investors are optional and checked against the Indonesian ones (permits.english_form).
+Saving is permits.catalogue_admin.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from permits.amounts import (
     parse_decimal,
 )
 from permits.catalogue import PermitInfo, permit_info, permit_names
+from permits.english_form import EnglishForm, lines_of, text_of
 from permits.faq_admin import InvalidEdit, split_lines
 from permits.fees import FeeRule
 from permits.lifecycle_form import CleanLifecycle, VariantDraft, clean_lifecycle, variant_drafts_of
@@ -30,6 +33,7 @@ from permits.models import Agency, PermitType
 MIN_SLA_DAYS, MAX_SLA_DAYS = 1, 365
 MAX_NAME = 200
 MAX_ITEM = 500  # one alias, requirement or procedure step
+MAX_NOTE = 1000  # an English fee or validity note
 
 # Every kind FeeRule knows, as the form offers it (a test keeps the two in step).
 FEE_KINDS: dict[str, str] = {
@@ -88,11 +92,18 @@ class PermitDraft:
     validity_years: str = ""
     validity_note: str = ""
     variants: dict[str, VariantDraft] = field(default_factory=dict)  # by action
+    # English texts (empty: not translated); lists one item per line like the Indonesian
+    en_name: str = ""
+    en_requirements: str = ""
+    en_procedure: str = ""
+    en_fee_note: str = ""
+    en_fee_rows: str = ""  # the fee table's labels, one per row
+    en_validity_note: str = ""
 
     @classmethod
     def of(cls, permit: PermitView) -> PermitDraft:
         """The form as it opens: the permit's current values."""
-        fee = permit.fee
+        fee, english = permit.fee, permit.english
         return cls(
             name=permit.name,
             aliases="\n".join(permit.aliases),
@@ -111,6 +122,12 @@ class PermitDraft:
             validity_years=str(permit.validity_years or ""),
             validity_note=permit.validity_note,
             variants=variant_drafts_of(permit),
+            en_name=text_of(english, "name"),
+            en_requirements=lines_of(english, "requirements"),
+            en_procedure=lines_of(english, "procedure"),
+            en_fee_note=text_of(english, "fee_note"),
+            en_fee_rows=lines_of(english, "fee_rows"),
+            en_validity_note=text_of(english, "validity_note"),
         )
 
 
@@ -190,6 +207,7 @@ class CleanPermit:
     legal_basis: str
     agency_id: int
     lifecycle: CleanLifecycle
+    english: dict[str, Any]  # what PermitType.english keeps: only the texts written
 
 
 def _sla_error(text: str) -> str:
@@ -258,11 +276,14 @@ async def clean_permit(session: AsyncSession, slug: str, draft: PermitDraft) -> 
         draft.validity_years, draft.validity_note, draft.variants
     )
     errors.update(lifecycle_errors)
+    fee_rule: dict[str, Any] | None = None
     try:
         fee_rule = stored_fee(fee_rule_from(draft))
     except InvalidEdit as invalid:
         errors.update(invalid.errors)
-    if errors or agency_id is None:
+    english = _english(draft, name, requirements, procedure, fee_rule, lifecycle.validity_note)
+    errors.update(english.errors_beside(errors))
+    if errors or agency_id is None or fee_rule is None:
         raise InvalidEdit(errors)
     return CleanPermit(
         name=name,
@@ -275,4 +296,27 @@ async def clean_permit(session: AsyncSession, slug: str, draft: PermitDraft) -> 
         legal_basis=draft.legal_basis.strip(),
         agency_id=agency_id,
         lifecycle=lifecycle,
+        english=english.english,
     )
+
+
+def _english(
+    draft: PermitDraft,
+    name: str,
+    requirements: list[str],
+    procedure: list[str],
+    fee_rule: dict[str, Any] | None,
+    validity_note: str,
+) -> EnglishForm:
+    """The English texts checked against the cleaned Indonesian ones."""
+    english = EnglishForm()
+    english.text("name", draft.en_name, name, limit=MAX_NAME)
+    english.items("requirements", draft.en_requirements, requirements, "persyaratan", MAX_ITEM)
+    english.items("procedure", draft.en_procedure, procedure, "langkah prosedur", MAX_ITEM)
+    if fee_rule is not None:  # a wrong fee rule has its own message
+        english.text("fee_note", draft.en_fee_note, fee_rule.get("note", ""), limit=MAX_NOTE)
+        if fee_rule["kind"] == "table":  # otherwise ignored, like the other kinds' fields
+            labels = [row["label"] for row in fee_rule["rows"]]
+            english.items("fee_rows", draft.en_fee_rows, labels, "baris tarif", MAX_ITEM)
+    english.text("validity_note", draft.en_validity_note, validity_note, limit=MAX_NOTE)
+    return english

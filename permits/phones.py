@@ -33,3 +33,8 @@ def phone_in(text: str) -> str | None:
     """The first phone number written in a message, in the stored form, or None."""
     match = _WRITTEN.search(text)
     return normalise_phone(match.group()) if match else None
+
+
+def without_phones(text: str, placeholder: str) -> str:
+    """The text with every phone number written in it replaced by `placeholder`."""
+    return _WRITTEN.sub(placeholder, text)

@@ -6,13 +6,14 @@ transaction. The bot reads the directory at answer time (permits.public_services
 so a new address, hours, phone, website or how-to is live on the next message, and
 a retired service is no longer pointed to at once. A service's name and aliases are
 what the NLU learns it by (nlu.build gives them as synonyms), so new names reach the
-bot's understanding only after the next training.
+bot's understanding only after the next training. The name, office, hours and how-to
+may also be written in English (permits.english_form), live at once too.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from sqlalchemy import select
@@ -20,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from permits.audit import Actor, record
 from permits.catalogue import permit_names
+from permits.english_form import SERVICE_ENGLISH, EnglishForm, stored, text_of
 from permits.errors import UnknownPublicService
 from permits.faq_admin import UNCHANGED, Change, InvalidEdit, commit_new
 from permits.models import PermitType, PublicService
@@ -47,6 +49,7 @@ _LABELS = {
     "how": "Cara mengurus",
 }
 _REQUIRED = ("name", "office")
+_TEXTS = ("aliases", *MAX_LENGTHS)  # the draft's Indonesian fields
 _WEBSITE = re.compile(r"https?://\S+")
 
 SLUG_INVALID = (
@@ -59,7 +62,8 @@ WEBSITE_INVALID = "Alamat situs web harus diawali http:// atau https://, tanpa s
 
 @dataclass(frozen=True)
 class ServiceDraft:
-    """A service as the administrator typed it (aliases one per line or comma-separated)."""
+    """A service as the administrator typed it (aliases one per line or comma-separated);
+    the English texts are optional (empty: not translated)."""
 
     name: str
     aliases: str
@@ -69,6 +73,10 @@ class ServiceDraft:
     phone: str = ""
     website: str = ""
     how: str = ""
+    en_name: str = ""
+    en_office: str = ""
+    en_hours: str = ""
+    en_how: str = ""
 
 
 @dataclass(frozen=True)
@@ -83,6 +91,7 @@ class ServiceView:
     website: str
     how: str
     active: bool
+    english: dict[str, Any] = field(default_factory=dict)
 
     @property
     def aliases_text(self) -> str:
@@ -90,8 +99,9 @@ class ServiceView:
 
     def draft(self) -> ServiceDraft:
         """The service as its edit form shows it."""
-        values = {f.name: getattr(self, f.name) for f in fields(ServiceDraft)}
-        return ServiceDraft(**{**values, "aliases": self.aliases_text})
+        values = {f.name: getattr(self, f.name) for f in fields(ServiceDraft) if f.name in _TEXTS}
+        english = {f"en_{key}": text_of(self.english, key) for key in SERVICE_ENGLISH}
+        return ServiceDraft(**{**values, "aliases": self.aliases_text, **english})
 
 
 @dataclass(frozen=True)
@@ -104,6 +114,7 @@ class _CleanService:
     phone: str
     website: str
     how: str
+    english: dict[str, Any] = field(default_factory=dict)  # only the texts written
 
 
 def split_aliases(text: str) -> list[str]:
@@ -133,6 +144,7 @@ def _view(service: PublicService) -> ServiceView:
         website=service.website,
         how=service.how,
         active=service.active,
+        english=stored(service.english),
     )
 
 
@@ -152,6 +164,7 @@ def _snapshot(service: PublicService) -> dict[str, Any]:
         "website": service.website,
         "how": service.how,
         "active": service.active,
+        "english": stored(service.english),
     }
 
 
@@ -178,12 +191,12 @@ async def _service(session: AsyncSession, slug: str) -> PublicService:
 
 def _text_errors(clean: _CleanService) -> dict[str, str]:
     errors: dict[str, str] = {}
-    for field, limit in MAX_LENGTHS.items():
-        value = getattr(clean, field)
-        if field in _REQUIRED and not value:
-            errors[field] = f"{_LABELS[field]} wajib diisi."
+    for name, limit in MAX_LENGTHS.items():
+        value = getattr(clean, name)
+        if name in _REQUIRED and not value:
+            errors[name] = f"{_LABELS[name]} wajib diisi."
         elif len(value) > limit:
-            errors[field] = f"{_LABELS[field]} paling panjang {limit} karakter."
+            errors[name] = f"{_LABELS[name]} paling panjang {limit} karakter."
     if clean.website and "website" not in errors and not _WEBSITE.fullmatch(clean.website):
         errors["website"] = WEBSITE_INVALID
     return errors
@@ -217,17 +230,26 @@ def _aliases_error(aliases: list[str], taken: dict[str, str]) -> str:
 
 async def _clean(session: AsyncSession, draft: ServiceDraft, slug: str | None) -> _CleanService:
     """The draft trimmed and checked; every problem is reported at once."""
+    name, office = " ".join(draft.name.split()), " ".join(draft.office.split())
+    hours, how = " ".join(draft.hours.split()), draft.how.strip()
+    english = EnglishForm()
+    english.text("name", draft.en_name, name, limit=MAX_LENGTHS["name"])
+    english.text("office", draft.en_office, office, limit=MAX_LENGTHS["office"])
+    english.text("hours", draft.en_hours, hours, limit=MAX_LENGTHS["hours"])
+    english.text("how", draft.en_how, how, limit=MAX_LENGTHS["how"], multiline=True)
     clean = _CleanService(
-        name=" ".join(draft.name.split()),
+        name=name,
         aliases=split_aliases(draft.aliases),
-        office=" ".join(draft.office.split()),
+        office=office,
         address=draft.address.strip(),
-        hours=" ".join(draft.hours.split()),
+        hours=hours,
         phone=" ".join(draft.phone.split()),
         website=draft.website.strip(),
-        how=draft.how.strip(),
+        how=how,
+        english=english.english,
     )
     errors = _text_errors(clean)
+    errors.update(english.errors_beside(errors))
     aliases_error = _aliases_error(clean.aliases, await _names_elsewhere(session, slug))
     if aliases_error:
         errors["aliases"] = aliases_error
@@ -281,8 +303,8 @@ async def update_service(
     if clean == current:
         return UNCHANGED
     before = _snapshot(service)
-    for field, value in vars(clean).items():
-        setattr(service, field, value)
+    for name, value in vars(clean).items():
+        setattr(service, name, value)
     record(session, actor, "service.update", f"service:{slug}", before, _snapshot(service))
     await session.commit()
     names_changed = (clean.name, clean.aliases) != (current.name, current.aliases)

@@ -7,9 +7,10 @@ import re
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from permits.english import UNTRANSLATED, Translating
 from permits.errors import UnknownPublicService
 from permits.models import PublicService
-from permits.texts import N_, _
+from permits.texts import N_, _, language_in_use
 
 _WORD = re.compile(r"\w+")
 
@@ -46,22 +47,27 @@ async def service_named_in(session: AsyncSession, text: str) -> PublicService | 
 
 
 def directions(service: PublicService) -> str:
-    """Whose service it is and how to reach them, for the applicant."""
+    """Whose service it is and how to reach them, for the applicant, in the language in
+    use where the office wrote the texts in it."""
+    reading = Translating.in_language(language_in_use(), service.english)
+    translate = reading.text
     lines = [
         _(
             "{service} adalah layanan {office}, bukan DPMPTSP.",
-            service=service.name,
-            office=service.office,
+            service=translate("name", service.name),
+            office=translate("office", service.office),
         )
     ]
     if service.how:
-        lines.append(service.how)
+        lines.append(translate("how", service.how))
     for label, value in (
         (N_("Alamat: {value}"), service.address),
-        (N_("Jam layanan: {value}"), service.hours),
+        (N_("Jam layanan: {value}"), translate("hours", service.hours)),
         (N_("Telepon: {value}"), service.phone),
         (N_("Situs: {value}"), service.website),
     ):
         if value:
             lines.append(_(label, value=value))
+    if not reading.complete:
+        lines.append(_(UNTRANSLATED))
     return "\n".join(lines)

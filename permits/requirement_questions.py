@@ -47,7 +47,8 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
 # for the list ("syarat NIB apa aja" names no document besides the permit).
 _ASKING = re.compile(
     r"\b(perlu|butuh|harus|wajib|pakai|pake|pakek|bawa|lampir\w*|kudu|mesti|usah|"
-    r"termasuk|diperlukan|dibutuhkan|cukup|apakah|apa\s+harus)\b",
+    r"termasuk|diperlukan|dibutuhkan|cukup|apakah|apa\s+harus|"
+    r"need|needed|require|required|must|enough)\b",
     re.IGNORECASE,
 )
 # "cukup KTP aja?": is this one document enough on its own? ("apa aja" asks for the list.)

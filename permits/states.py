@@ -71,6 +71,15 @@ class ComplaintState(StrEnum):
     DONE = "selesai"
 
 
+class ComplaintCategory(StrEnum):
+    """What a complaint is about (read by permits/complaint_categories.py)."""
+
+    PELAYANAN = "pelayanan"  # how people were served; also whatever no rule recognises
+    INTEGRITAS = "integritas"  # illegal levies, bribes, brokers: an integrity report
+    TEKNIS = "teknis"  # the portal, OSS, uploads, logins
+    KETERLAMBATAN = "keterlambatan"  # an application past its promised time
+
+
 class InboxState(StrEnum):
     """A message the NLU did not understand, in the administrators' inbox."""
 

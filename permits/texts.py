@@ -91,6 +91,10 @@ def current() -> Texts:
     return catalogue(_speaking.get() or configured_language())
 
 
+def language_in_use() -> str:
+    return _speaking.get() or configured_language()
+
+
 def N_(message: str) -> str:
     """Mark a text for extraction where it is defined (a constant); `_` translates it
     where it is shown, so the language is chosen per answer, not at import."""

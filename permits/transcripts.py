@@ -41,6 +41,15 @@ def channel_of(conversation_id: str) -> str:
     return conversation_id.partition(":")[0]
 
 
+def permit_of(nlu: dict[str, Any] | None) -> str | None:
+    """The first permit_type entity of the NLU's reading (the permit the user named),
+    kept in its own column for the reports (permits/reports.py)."""
+    for entity in (nlu or {}).get("entities") or []:
+        if entity.get("entity") == "permit_type" and entity.get("value"):
+            return str(entity["value"])
+    return None
+
+
 async def ensure_conversation(
     session: AsyncSession, conversation_id: str, *, inbound_at: datetime | None = None
 ) -> None:
@@ -211,7 +220,13 @@ async def settle_inbound(
     # waits in the unique check for this message's row while this transaction waits
     # for the conversation, and PostgreSQL aborts one of them as a deadlock.
     await session.execute(_conversation_update(offered is not None), changes)
-    handled = {"state": state, "intent": intent, "confidence": confidence, "nlu": nlu}
+    handled = {
+        "state": state,
+        "intent": intent,
+        "confidence": confidence,
+        "nlu": nlu,
+        "permit_type": permit_of(nlu),
+    }
     await session.execute(_SETTLE_MESSAGE, {"message_id": inbound.id, **handled})
     for key, value in handled.items():
         set_committed_value(inbound, key, value)  # as stored, so not flushed again
@@ -242,8 +257,11 @@ _SETTLE_MESSAGE = (
         intent=bindparam("intent"),
         confidence=bindparam("confidence"),
         nlu=bindparam("nlu"),
+        permit_type=bindparam("permit_type"),
     )
 )
+
+
 _INSERT_MESSAGES = insert(_MESSAGES).returning(_MESSAGES.c.id, sort_by_parameter_order=True)
 
 

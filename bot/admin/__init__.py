@@ -9,10 +9,20 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.admin import audit, catalogue, dashboard, directory, faq, inbox, staff, training
+from bot.admin import (
+    audit,
+    catalogue,
+    dashboard,
+    directory,
+    faq,
+    inbox,
+    reports,
+    staff,
+    training,
+)
 from bot.console import add_notices
 
-MODULES = (faq, catalogue, directory, inbox, training, dashboard, audit, staff)
+MODULES = (faq, catalogue, directory, inbox, training, dashboard, reports, audit, staff)
 NOTICES: dict[str, tuple[str, str]] = {
     code: notice for module in MODULES for code, notice in getattr(module, "NOTICES", {}).items()
 }

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from bot.console.security import admin_only
 from bot.keys import SESSIONS
 from permits.audit import recent_entries
+from permits.complaint_categories import category_label
 from permits.fees import FeeRule
 from permits.models import AuditEntry
 
@@ -44,6 +45,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "model": ("model.", "Pelatihan model"),
     "petugas": ("staff.", "Akun petugas"),
     "balasan": ("canned.", "Balasan siap pakai"),
+    "pengaduan": ("complaint.", "Pengaduan"),
 }
 ACTION_LABELS = {
     "faq.create": "Topik FAQ ditambahkan",
@@ -72,6 +74,7 @@ ACTION_LABELS = {
     "canned.update": "Balasan siap pakai diubah",
     "canned.delete": "Balasan siap pakai dihapus",
     "model.rollback": "Model sebelumnya dipakai kembali",
+    "complaint.category": "Kategori pengaduan diperbaiki",
 }
 FIELD_LABELS = {
     "title": "Judul",
@@ -101,6 +104,8 @@ FIELD_LABELS = {
     "role": "Peran",
     "password": "Kata sandi",
     "text": "Isi balasan",
+    "english": "Teks bahasa Inggris",
+    "complaint_category": "Kategori",
 }
 # Where a target is edited: "faq:lokasi" → /console/admin/faq/lokasi.
 TARGET_PAGES = {
@@ -110,6 +115,7 @@ TARGET_PAGES = {
     "service": "/console/admin/layanan-lain/{key}",
     "staff": "/console/staff",
     "canned": "/console/canned",
+    "complaint": "/console/complaints",
 }
 
 
@@ -139,6 +145,8 @@ def readable(field: str, value: Any) -> str:
         return "–"
     if isinstance(value, bool):
         return "ya" if value else "tidak"
+    if field == "complaint_category":
+        return category_label(str(value))
     if field == "fee_rule" and isinstance(value, dict):
         try:
             return FeeRule.model_validate(value).describe()

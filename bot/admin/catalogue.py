@@ -66,7 +66,7 @@ NOTICES: dict[str, tuple[str, str]] = {
     "instansi-tidak-ditemukan": ("error", "Instansi itu tidak ditemukan."),
 }
 _DRAFT_FIELDS = tuple(field.name for field in fields(PermitDraft) if field.name != "variants")
-_AGENCY_FIELDS = ("slug", "name", "short_name")
+_AGENCY_FIELDS = ("slug", "name", "short_name", "en_name")
 
 
 # --- permit types ----------------------------------------------------------------
@@ -203,7 +203,7 @@ async def agencies_page(request: web.Request) -> web.StreamResponse:
 async def agency_create(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     typed = {name: form_text(form, name) for name in _AGENCY_FIELDS}
-    draft = AgencyDraft(typed["name"], typed["short_name"])
+    draft = AgencyDraft(typed["name"], typed["short_name"], typed["en_name"])
 
     def created(_: Change) -> str:
         log.info("agency created", extra={"event": "agency_created", "agency": typed["slug"]})
@@ -222,12 +222,8 @@ async def agency_create(request: web.Request) -> web.StreamResponse:
 async def agency_save(request: web.Request) -> web.StreamResponse:
     slug = request.match_info["slug"]
     form = await request.post()
-    typed = {
-        "slug": slug,
-        "name": form_text(form, "name"),
-        "short_name": form_text(form, "short_name"),
-    }
-    draft = AgencyDraft(typed["name"], typed["short_name"])
+    typed = {"slug": slug, **{name: form_text(form, name) for name in _AGENCY_FIELDS[1:]}}
+    draft = AgencyDraft(typed["name"], typed["short_name"], typed["en_name"])
 
     def updated(_: Change) -> str:
         log.info("agency updated", extra={"event": "agency_updated", "agency": slug})

@@ -7,8 +7,6 @@ same filters download the applications as CSV, without any personal data.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -20,6 +18,7 @@ from aiohttp import web
 from yarl import URL
 
 from bot.console.security import admin_only
+from bot.console.spreadsheets import csv_document, csv_download
 from bot.keys import SESSIONS, SETTINGS
 from permits.bottleneck import (
     ExportRow,
@@ -54,8 +53,6 @@ CSV_HEADER = (
     "SLA (hari kerja)",
     "Lewat SLA (hari kerja)",
 )
-# A spreadsheet runs a cell starting with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -215,14 +212,8 @@ async def dashboard_page(request: web.Request) -> web.StreamResponse:
 # --- the CSV export ----------------------------------------------------------------------
 
 
-def safe_cell(value: object) -> str:
-    """The cell as text; one a spreadsheet would run as a formula is quoted first."""
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-def _csv_line(row: ExportRow) -> list[str]:
-    values = (
+def _csv_line(row: ExportRow) -> tuple[object, ...]:
+    return (
         row.number,
         row.permit_name,
         row.status_label,
@@ -234,17 +225,10 @@ def _csv_line(row: ExportRow) -> list[str]:
         row.sla_days,
         row.days_late,
     )
-    return [safe_cell(value) for value in values]
 
 
 def csv_text(rows: list[ExportRow]) -> str:
-    # The byte order mark makes Excel read the file as UTF-8.
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_HEADER)
-    writer.writerows(_csv_line(row) for row in rows)
-    return buffer.getvalue()
+    return csv_document(CSV_HEADER, (_csv_line(row) for row in rows))
 
 
 @admin_only
@@ -254,15 +238,7 @@ async def dashboard_csv(request: web.Request) -> web.StreamResponse:
         filters, _ = _read_filters(request, await permit_choices(session))
         rows = await export_rows(session, filters, zone=zone)
     name = f"hambatan-perizinan-{today(zone).isoformat()}.csv"
-    return web.Response(
-        text=csv_text(rows),
-        content_type="text/csv",
-        charset="utf-8",
-        headers={
-            "Content-Disposition": f'attachment; filename="{name}"',
-            "Cache-Control": "no-store",
-        },
-    )
+    return csv_download(csv_text(rows), name)
 
 
 def setup(app: web.Application) -> None:

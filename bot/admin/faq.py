@@ -1,12 +1,14 @@
 """FAQ topics for administrators: list, add, edit, retire and reactivate.
 
 After saving, the page says whether the bot follows at once (a new answer or
-title) or after the next training (new examples, a new or retired topic).
+title, in Indonesian or English) or after the next training (new examples, a new or
+retired topic).
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import asdict, fields
 from typing import Any
 
 import aiohttp_jinja2
@@ -43,20 +45,17 @@ NOTICES: dict[str, tuple[str, str]] = {
     "faq-diaktifkan": ("info", f"Topik FAQ diaktifkan kembali. {RETRAIN}"),
     "faq-tidak-ditemukan": ("error", "Topik FAQ itu tidak ditemukan."),
 }
-_EMPTY_FORM = {"slug": "", "title": "", "examples": "", "answer": ""}
+_DRAFT_FIELDS = tuple(field.name for field in fields(TopicDraft))
+_EMPTY_FORM = {"slug": "", **dict.fromkeys(_DRAFT_FIELDS, "")}
 
 
 def _draft(form: MultiDictProxy[Any]) -> TopicDraft:
-    return TopicDraft(
-        title=form_text(form, "title"),
-        examples=form_text(form, "examples"),
-        answer=form_text(form, "answer"),
-    )
+    return TopicDraft(**{name: form_text(form, name) for name in _DRAFT_FIELDS})
 
 
 def _typed(draft: TopicDraft) -> dict[str, str]:
     """The input as typed, to show again beside the error."""
-    return {"title": draft.title, "examples": draft.examples, "answer": draft.answer}
+    return asdict(draft)
 
 
 def _topic_path(slug: str) -> str:
@@ -87,7 +86,7 @@ async def _edit_page(
     form: dict[str, str] | None = None,
     errors: dict[str, str] | None = None,
 ) -> web.Response:
-    shown = form or _typed(TopicDraft(topic.title, topic.examples_text, topic.answer))
+    shown = form or _typed(topic.draft())
     context = {
         "nav": "faq",
         "topic": topic,

@@ -25,6 +25,7 @@ from bot.keys import CHANNELS, DELIVERY, SESSIONS, SETTINGS
 from permits.errors import ApplicationNotFound, InvalidNumber, NotLinked
 from permits.handoff import OUTCOMES, REASONS, close, mark_survey_asked
 from permits.history import console_line, history, last_inbound_at
+from permits.language import LANGUAGE_NAMES, language_of
 from permits.models import CannedReply, Handoff, Message, utcnow
 from permits.states import HandoffState, MessageDirection, MessageKind, Sender
 from permits.status import StatusView, applications_for_conversation, status_for_staff
@@ -109,7 +110,9 @@ async def conversation_context(request: web.Request) -> dict[str, Any]:
         suggestions = await suggestions_for(session, conversation_id, zone)
         canned = (await session.scalars(select(CannedReply).order_by(CannedReply.title))).all()
     holding = handoff is not None and handoff.state == HandoffState.ACTIVE
+    said = (line.text for line in reversed(lines) if line.sender == Sender.USER)
     return {
+        "language": LANGUAGE_NAMES[language_of(said)],
         "nav": "queue",
         "conversation_id": conversation_id,
         "url": conversation_url(conversation_id),

@@ -20,6 +20,8 @@ class Agency(Base):
     slug: Mapped[str] = mapped_column(String(60), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     short_name: Mapped[str] = mapped_column(String(60))
+    # English versions of the texts above, by field name (permits.english)
+    english: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")
 
 
 class PermitType(Base):
@@ -44,6 +46,7 @@ class PermitType(Base):
     # it follows instead ("selama usaha berjalan", "mengikuti masa berlaku STR").
     validity_years: Mapped[int | None] = mapped_column(Integer)
     validity_note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    english: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")
 
     agency: Mapped[Agency] = relationship(lazy="raise")
     variants: Mapped[list[PermitVariant]] = relationship(
@@ -71,6 +74,7 @@ class PermitVariant(Base):
     fee_rule: Mapped[dict[str, Any] | None] = mapped_column()
     sla_days: Mapped[int | None] = mapped_column(Integer)
     note: Mapped[str] = mapped_column(Text, default="")
+    english: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")
 
 
 class FaqTopic(Base):
@@ -82,6 +86,7 @@ class FaqTopic(Base):
     examples: Mapped[list[str]] = mapped_column(default=list)
     answer: Mapped[str] = mapped_column(Text)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    english: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
@@ -101,4 +106,5 @@ class PublicService(Base):
     phone: Mapped[str] = mapped_column(String(60), default="")
     website: Mapped[str] = mapped_column(String(200), default="")
     how: Mapped[str] = mapped_column(Text, default="")
+    english: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")
     active: Mapped[bool] = mapped_column(Boolean, default=True)

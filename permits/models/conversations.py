@@ -5,15 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Float, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import Boolean, Float, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.sql.elements import TextClause
 
 from permits.models.base import Base, utcnow
 from permits.states import (
     OPEN_HANDOFF_STATES,
+    ComplaintCategory,
     ComplaintState,
     HandoffState,
+    MessageDirection,
     MessageKind,
     MessageState,
     Sender,
@@ -34,6 +36,11 @@ class Conversation(Base):
     offered_buttons: Mapped[list[dict[str, str]] | None] = mapped_column()
 
 
+# A user's message, a question the reports count (permits/reports.py); the partial
+# indexes of the questions below hold only these rows. Spelled from the enum members.
+QUESTION_ROWS = text(f"direction = '{MessageDirection.IN}' AND sender = '{Sender.USER}'")
+
+
 class Message(Base):
     """One line of a transcript, and for outbound lines also the delivery outbox.
 
@@ -48,6 +55,32 @@ class Message(Base):
     __table_args__ = (
         UniqueConstraint("conversation_id", "external_id"),
         Index("ix_messages_delivery", "direction", "state", "next_attempt_at"),
+        # The reports' questions (permits/reports.py), each index holding every column
+        # counted, so a year is counted from an index without reading the rows: by time
+        # (per day, and any count over a short period) and by topic (intent and permit
+        # in order, which spares SQLite sorting a year of rows to group them).
+        # docs/benchmarks.md, "Reports".
+        Index(
+            "ix_messages_questions",
+            "at",
+            "conversation_id",
+            "state",
+            "intent",
+            "confidence",
+            "permit_type",
+            sqlite_where=QUESTION_ROWS,
+            postgresql_where=QUESTION_ROWS,
+        ),
+        Index(
+            "ix_messages_question_topics",
+            "intent",
+            "permit_type",
+            "at",
+            "state",
+            "confidence",
+            sqlite_where=QUESTION_ROWS,
+            postgresql_where=QUESTION_ROWS,
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -74,6 +107,9 @@ class Message(Base):
     template_variables: Mapped[dict[str, str] | None] = mapped_column()
     # Inbound: the NLU's entities and intent ranking, for the console's suggestions.
     nlu: Mapped[dict[str, Any] | None] = mapped_column()
+    # Inbound: the permit the NLU read (its first permit_type entity), in a column of
+    # its own so the reports count permits without parsing every message's `nlu`.
+    permit_type: Mapped[str | None] = mapped_column(String(60))
     agent_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))  # sender=agent
     # Outbound: the user's message this answers (the synchronous API returns an
     # answer written by whichever replica answered it).
@@ -122,13 +158,19 @@ class Handoff(Base):
 
 
 class Complaint(Base):
+    """A ticket. An anonymous one (an integrity report) keeps no conversation id: that
+    id is the reporter's channel identity ("whatsapp:+62..."), see permits/complaints.py."""
+
     __tablename__ = "complaints"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ticket: Mapped[str] = mapped_column(String(24), unique=True)
-    conversation_id: Mapped[str] = mapped_column(String(120))
+    conversation_id: Mapped[str | None] = mapped_column(String(120))
     text: Mapped[str] = mapped_column(Text)
     state: Mapped[str] = mapped_column(String(12), default=ComplaintState.NEW)
+    # Read from the text when filed (permits/complaint_categories.py); staff correct it.
+    category: Mapped[str] = mapped_column(String(16), default=ComplaintCategory.PELAYANAN)
+    anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     answer: Mapped[str | None] = mapped_column(Text)  # the agent's last answer to the user
     updated_at: Mapped[datetime | None] = mapped_column()

@@ -18,13 +18,16 @@ import yaml
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from permits.answers import Asked, tanggal, validity_text
+from permits.answers import Asked, late_mark, tanggal, validity_text, working_days
 from permits.catalogue import get_permit
 from permits.clock import office_zone
+from permits.english import permit_in
 from permits.faq import faq_answer
+from permits.language import INDONESIAN
 from permits.lifecycle import PermitAction
 from permits.models import Application, FaqTopic, PermitType, PermitVariant
 from permits.status import public_status
+from permits.texts import _, speaking
 
 from .conftest import Gateway, Reply
 
@@ -48,73 +51,79 @@ def _assert_contains(reply: str, fact: str, what: str) -> None:
     assert _normalise(fact) in _normalise(reply), f"{what}: {fact!r} not in reply:\n{reply}"
 
 
-async def _asked(session: AsyncSession, value: str) -> Asked:
-    """ "sip_dokter" → a new application's facts; "sip_dokter/perpanjangan" → the renewal's."""
-    slug, _, action = value.partition("/")
-    return Asked(await get_permit(session, slug), PermitAction(action) if action else None)
+async def _asked(session: AsyncSession, value: str, language: str) -> Asked:
+    """ "sip_dokter" → a new application's facts; "sip_dokter/perpanjangan" → the renewal's;
+    in `language`, as the office wrote them in it."""
+    slug, _slash, action = value.partition("/")
+    permit = permit_in(language, await get_permit(session, slug)).permit
+    return Asked(permit, PermitAction(action) if action else None)
 
 
 async def _check(
     expect: dict[str, Any], reply: Reply, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
     text = reply.text
-    async with sessions() as session:
-        for key, value in expect.items():
-            if key == "requirements_of":
-                asked = await _asked(session, value)
-                for requirement in asked.requirements:
-                    _assert_contains(text, requirement, f"requirement of {value}")
-            elif key == "fee_of":
-                asked = await _asked(session, value)
-                _assert_contains(text, asked.fee.describe(), f"fee of {value}")
-            elif key == "sla_of":
-                asked = await _asked(session, value)
-                _assert_contains(text, f"{asked.sla_days} hari kerja", f"SLA of {value}")
-            elif key == "procedure_of":
-                asked = await _asked(session, value)
-                _assert_contains(text, asked.procedure[0], f"first step of {value}")
-                _assert_contains(text, asked.procedure[-1], f"last step of {value}")
-            elif key == "note_of":  # what the office wrote about a renewal, change, ...
-                variant = (await _asked(session, value)).variant
-                assert variant is not None, f"no {value} in the catalogue"
-                _assert_contains(text, variant.note, f"note of {value}")
-            elif key == "valid_until":
-                view = await public_status(session, value, conversation_id="test:e2e-checker")
-                assert view.valid_until is not None, f"{value} has no end of validity"
-                until = tanggal(view.valid_until, office_zone())
-                _assert_contains(text, f"Berlaku sampai: {until}", f"validity of {value}")
-            elif key == "validity_of":
-                permit = await get_permit(session, value)
-                _assert_contains(text, validity_text(permit), f"validity of {value}")
-            elif key == "status_of":
-                await _check_status(session, value, text)
-            elif key == "faq":
-                _assert_contains(text, await faq_answer(session, value), f"FAQ {value}")
-            elif key == "contains":
-                for fragment in _as_list(value):
-                    _assert_contains(text, fragment, "expected text")
-            elif key == "not_contains":
-                for fragment in _as_list(value):
-                    assert _normalise(fragment) not in _normalise(text), (
-                        f"unexpected {fragment!r} in reply:\n{text}"
-                    )
-            elif key == "matches":
-                assert re.search(value, text, re.IGNORECASE), f"/{value}/ not in reply:\n{text}"
-            elif key == "buttons":
-                assert len(reply.buttons) >= value, f"expected {value} buttons: {reply}"
-            else:
-                raise AssertionError(f"unknown expectation {key!r}")
+    language = expect.get("language", INDONESIAN)
+    with speaking(language):
+        async with sessions() as session:
+            for key, value in expect.items():
+                if key == "requirements_of":
+                    asked = await _asked(session, value, language)
+                    for requirement in asked.requirements:
+                        _assert_contains(text, requirement, f"requirement of {value}")
+                elif key == "fee_of":
+                    asked = await _asked(session, value, language)
+                    _assert_contains(text, asked.fee.describe(), f"fee of {value}")
+                elif key == "sla_of":
+                    asked = await _asked(session, value, language)
+                    _assert_contains(text, working_days(asked.sla_days), f"SLA of {value}")
+                elif key == "procedure_of":
+                    asked = await _asked(session, value, language)
+                    _assert_contains(text, asked.procedure[0], f"first step of {value}")
+                    _assert_contains(text, asked.procedure[-1], f"last step of {value}")
+                elif key == "note_of":  # what the office wrote about a renewal, change, ...
+                    variant = (await _asked(session, value, language)).variant
+                    assert variant is not None, f"no {value} in the catalogue"
+                    _assert_contains(text, variant.note, f"note of {value}")
+                elif key == "valid_until":
+                    view = await public_status(session, value, conversation_id="test:e2e-checker")
+                    assert view.valid_until is not None, f"{value} has no end of validity"
+                    until = tanggal(view.valid_until, office_zone())
+                    _assert_contains(text, f"Berlaku sampai: {until}", f"validity of {value}")
+                elif key == "validity_of":
+                    permit = permit_in(language, await get_permit(session, value)).permit
+                    _assert_contains(text, validity_text(permit), f"validity of {value}")
+                elif key == "status_of":
+                    await _check_status(session, value, text)
+                elif key == "faq":
+                    _assert_contains(text, await faq_answer(session, value, language), "FAQ")
+                elif key == "contains":
+                    for fragment in _as_list(value):
+                        _assert_contains(text, fragment, "expected text")
+                elif key == "not_contains":
+                    for fragment in _as_list(value):
+                        assert _normalise(fragment) not in _normalise(text), (
+                            f"unexpected {fragment!r} in reply:\n{text}"
+                        )
+                elif key == "matches":
+                    assert re.search(value, text, re.IGNORECASE), f"/{value}/ not in reply:\n{text}"
+                elif key == "language":
+                    pass  # read above: the facts are checked in this language
+                elif key == "buttons":
+                    assert len(reply.buttons) >= value, f"expected {value} buttons: {reply}"
+                else:
+                    raise AssertionError(f"unknown expectation {key!r}")
 
 
 async def _check_status(session: AsyncSession, number: str, text: str) -> None:
     # A separate conversation id keeps these reads out of the rate limit under test.
     view = await public_status(session, number, conversation_id="test:e2e-checker")
-    _assert_contains(text, view.status_label, f"status of {number}")
+    _assert_contains(text, _(view.status_label), f"status of {number}")
     _assert_contains(text, view.agency_name, f"agency holding {number}")
     if view.stage:
         _assert_contains(text, view.stage, f"stage of {number}")
     if view.is_late:
-        _assert_contains(text, "terlambat", f"late mark of {number}")
+        _assert_contains(text, late_mark(view), f"late mark of {number}")
     applicant = (
         await session.execute(select(Application).where(Application.number == number))
     ).scalar_one()

@@ -16,10 +16,13 @@ from permits.catalogue_admin import (
     set_permit_active,
     update_permit,
 )
+from permits.english import permit_in
 from permits.errors import UnknownPermit
 from permits.faq_admin import InvalidEdit
 from permits.fees import FeeRule
-from permits.models import AuditEntry
+from permits.language import ENGLISH
+from permits.lifecycle import PermitAction
+from permits.models import AuditEntry, PermitType
 from permits.permit_form import PermitDraft
 
 ADMIN = Actor(staff_id=None, name="Admin Uji")
@@ -83,6 +86,8 @@ async def test_requirements_procedure_legal_basis_and_agency_are_live(
         await form_of(session, "slf"),
         requirements="Fotokopi KTP pemohon\n\nSalinan PBG\n",
         procedure="Ajukan di SIMBG\nSLF terbit",
+        en_requirements="Copy of the applicant's KTP\nCopy of the PBG",
+        en_procedure="",  # not translated any more
         legal_basis="Perda Kabupaten Sukamaju Nomor 1 Tahun 2026",
         agency="dpmptsp",
     )
@@ -93,6 +98,9 @@ async def test_requirements_procedure_legal_basis_and_agency_are_live(
     assert permit.procedure == ["Ajukan di SIMBG", "SLF terbit"]
     assert permit.legal_basis == "Perda Kabupaten Sukamaju Nomor 1 Tahun 2026"
     assert permit.agency_name == "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu"
+    in_english = permit_in(ENGLISH, permit)
+    assert in_english.permit.requirements == ["Copy of the applicant's KTP", "Copy of the PBG"]
+    assert in_english.permit.procedure == permit.procedure and not in_english.complete
 
 
 async def test_changed_aliases_need_training(session: AsyncSession) -> None:
@@ -135,6 +143,15 @@ async def test_a_new_name_is_live_and_needs_training_for_the_nlu(session: AsyncS
         ),
         ({"fee_kind": "table", "fee_rows": ""}, "fee_rows"),
         ({"fee_kind": "table", "fee_rows": "spanduk 25.000"}, "fee_rows"),
+        ({"en_requirements": "Copy of KTP"}, "en_requirements"),
+        ({"en_procedure": "Apply\nWait"}, "en_procedure"),
+        ({"en_fee_note": "Paid at Bapenda."}, "en_fee_note"),  # no Indonesian fee note
+        ({"requirements": "", "en_requirements": "Copy of KTP"}, "requirements"),
+        (
+            {"fee_kind": "table", "fee_rows": "spanduk = 25.000", "en_fee_rows": "a\nb"},
+            "en_fee_rows",
+        ),
+        ({"en_name": "x" * 201}, "en_name"),
     ],
 )
 async def test_invalid_permit_edits_are_refused_and_nothing_changes(
@@ -179,3 +196,80 @@ async def test_a_deactivated_permit_is_no_longer_answered(session: AsyncSession)
 async def test_an_unknown_permit_is_reported(session: AsyncSession) -> None:
     with pytest.raises(UnknownPermit):
         await get_permit_for_edit(session, "izin_tidak_ada")
+
+
+async def test_english_texts_are_saved_with_the_rest_and_answered_in_english(
+    session: AsyncSession,
+) -> None:
+    form = await form_of(session, "reklame")
+    assert form.en_name == "Outdoor Advertising Permit (Izin Reklame)"  # the demo's
+    assert form.en_fee_rows.splitlines()[0] == "banners/pennants, per week"
+    draft = replace(
+        form,
+        sla_days="4",
+        en_name="Advertising Permit",
+        en_fee_rows="tariff 1\ntariff 2\n\ntariff 3\n",
+        en_validity_note="for the display period",
+    )
+    change = await update_permit(session, ADMIN, "reklame", draft)
+    assert change.changed and not change.needs_retraining
+    permit = await get_permit(session, "reklame")
+    in_english = permit_in(ENGLISH, permit).permit
+    assert in_english.name == "Advertising Permit"
+    assert [row.label for row in in_english.fee.rows] == [f"tariff {n}" for n in (1, 2, 3)]
+    assert in_english.validity_note == "for the display period"
+    assert (permit.name, permit.sla_days) == ("Izin Penyelenggaraan Reklame", 4)
+    [entry] = await recent_entries(session)  # one entry for the facts and the English
+    assert entry.before is not None and entry.after is not None
+    assert (entry.before["sla_days"], entry.after["sla_days"]) == (5, 4)
+    assert entry.before["english"]["name"] == "Outdoor Advertising Permit (Izin Reklame)"
+    assert entry.after["english"]["name"] == "Advertising Permit"
+    assert entry.after["english"]["requirements"] == entry.before["english"]["requirements"]
+
+
+async def test_emptied_english_fields_are_stored_as_absent(session: AsyncSession) -> None:
+    draft = replace(await form_of(session, "slf"), en_name=" ", en_requirements="\n\n")
+    await update_permit(session, ADMIN, "slf", draft)
+    row = await session.scalar(select(PermitType).where(PermitType.slug == "slf"))
+    assert row is not None
+    assert "name" not in row.english and "requirements" not in row.english
+    assert "procedure" in row.english
+    localised = permit_in(ENGLISH, await get_permit(session, "slf"))
+    assert localised.permit.name == "Sertifikat Laik Fungsi (SLF)" and not localised.complete
+
+
+async def test_a_wrong_number_of_english_lines_is_refused_and_nothing_changes(
+    session: AsyncSession,
+) -> None:
+    before = await get_permit(session, "slf")
+    form = await form_of(session, "slf")
+    draft = replace(form, sla_days="9", en_requirements=form.en_requirements + "\nOne more")
+    with pytest.raises(InvalidEdit) as refused:
+        await update_permit(session, ADMIN, "slf", draft)
+    count = len(before.requirements)
+    assert refused.value.errors == {
+        "en_requirements": (
+            f"Tulis {count} baris, satu untuk setiap persyaratan berbahasa Indonesia, "
+            "atau kosongkan."
+        )
+    }
+    session.expire_all()
+    assert await get_permit(session, "slf") == before
+    assert await audit_count(session) == 0
+
+
+async def test_a_variants_english_is_kept_in_its_row_and_in_the_audit(
+    session: AsyncSession,
+) -> None:
+    form = await form_of(session, "slf")
+    note = "Apply at least 60 days before the SLF expires."
+    renewal = replace(form.variants["perpanjangan"], en_note=note)
+    draft = replace(form, variants={**form.variants, "perpanjangan": renewal})
+    assert (await update_permit(session, ADMIN, "slf", draft)).changed
+    localised = permit_in(ENGLISH, await get_permit(session, "slf"))
+    assert localised.permit.variants[PermitAction.RENEWAL].note == note
+    [entry] = await recent_entries(session)
+    assert entry.before is not None and entry.after is not None
+    assert entry.after["variants"]["perpanjangan"]["english"]["note"] == note
+    assert entry.before["variants"]["perpanjangan"]["english"]["note"] != note
+    assert not (await update_permit(session, ADMIN, "slf", await form_of(session, "slf"))).changed

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from permits.audit import Actor, recent_entries
+from permits.english import UNTRANSLATED
 from permits.errors import UnknownTopic
 from permits.faq import faq_answer
 from permits.faq_admin import (
@@ -26,9 +29,7 @@ NEW_ANSWER = "Loket buka Senin–Jumat pukul 07.30–16.00 WIB."
 
 
 async def draft_of(session: AsyncSession, slug: str, **changes: str) -> TopicDraft:
-    topic = await get_topic(session, slug)
-    values = {"title": topic.title, "examples": topic.examples_text, "answer": topic.answer}
-    return TopicDraft(**{**values, **changes})
+    return replace((await get_topic(session, slug)).draft(), **changes)
 
 
 async def audit_count(session: AsyncSession) -> int:
@@ -132,6 +133,12 @@ async def test_every_update_leaves_before_and_after(session: AsyncSession) -> No
         ("topik_baru", TopicDraft("Judul", "satu\ndua", " \n "), {"answer"}),
         ("topik_baru", TopicDraft("Judul", "jam buka kantor\ndua", "Jawab."), {"examples"}),
         ("1abc", TopicDraft("", "", ""), {"slug", "title", "examples", "answer"}),
+        (
+            "topik_baru",
+            TopicDraft("Judul", "satu\ndua", "Jawab.", en_title="x" * 201),
+            {"en_title"},
+        ),
+        ("topik_baru", TopicDraft("", "satu\ndua", "Jawab.", en_title="Title"), {"title"}),
     ],
 )
 async def test_invalid_topics_are_refused_with_a_message_per_field(
@@ -161,3 +168,41 @@ async def test_an_invalid_edit_changes_nothing(session: AsyncSession) -> None:
 async def test_an_unknown_topic_is_reported(session: AsyncSession) -> None:
     with pytest.raises(UnknownTopic):
         await update_topic(session, ADMIN, "tidak_ada", TopicDraft("a", "b\nc", "d"))
+
+
+async def test_an_english_answer_is_what_the_bot_answers_in_english(session: AsyncSession) -> None:
+    english = "The counters are open Monday to Friday.\nClosed on public holidays."
+    draft = await draft_of(session, "jam_layanan", en_title="Opening hours", en_answer=english)
+    change = await update_topic(session, ADMIN, "jam_layanan", draft)
+    assert change.changed and not change.needs_retraining
+    assert await faq_answer(session, "faq/jam_layanan", "en") == english
+    indonesian = await faq_answer(session, "faq/jam_layanan")
+    assert indonesian == (await get_topic(session, "jam_layanan")).answer
+    [entry] = await recent_entries(session)
+    assert entry.after is not None and entry.after["english"] == {
+        "title": "Opening hours",
+        "answer": english,
+    }
+
+
+async def test_an_emptied_english_answer_falls_back_to_indonesian_with_a_notice(
+    session: AsyncSession,
+) -> None:
+    await update_topic(session, ADMIN, "kontak", await draft_of(session, "kontak", en_answer=""))
+    topic = await get_topic(session, "kontak")
+    assert "answer" not in topic.english and topic.english["title"]
+    answer = await faq_answer(session, "faq/kontak", "en")
+    assert answer.startswith(topic.answer) and answer != topic.answer
+    assert answer.endswith(UNTRANSLATED)  # tests speak the configured language: Indonesian
+
+
+async def test_a_created_topic_may_have_its_answer_in_english(session: AsyncSession) -> None:
+    draft = TopicDraft(
+        title="Parkir",
+        examples="parkir dimana\nada parkir motor ga",
+        answer="Parkir tersedia di halaman belakang.",
+        en_answer="Parking is at the back of the building.",
+    )
+    await create_topic(session, ADMIN, "parkir", draft)
+    assert await faq_answer(session, "faq/parkir", "en") == draft.en_answer
+    assert (await get_topic(session, "parkir")).english == {"answer": draft.en_answer}

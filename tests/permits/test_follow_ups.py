@@ -25,6 +25,8 @@ def spans_of(text: str, name: str) -> list[tuple[int, int]]:
         ("terus untuk izin apotek?", "apotek"),
         ("trus sip dokter?", "sip dokter"),
         ("how about NIB?", "NIB"),
+        ("and for SLF?", "SLF"),
+        ("what about the billboard permit?", "billboard permit"),
     ],
 )
 def test_a_permit_and_connecting_words_only_is_a_follow_up(text: str, name: str) -> None:

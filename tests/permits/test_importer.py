@@ -6,7 +6,10 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from permits.catalogue import get_permit
+from permits.english import permit_in
 from permits.importer import import_path
+from permits.language import ENGLISH
 from permits.models import Application, Message, PermitType, PermitVariant, Subscription
 from permits.status import subscribe
 
@@ -35,6 +38,24 @@ async def test_the_example_office_imports(session: AsyncSession) -> None:
     assert replacement.fee_rule is not None and replacement.fee_rule["kind"] == "free"
     assert replacement.sla_days == 5
     assert replacement.procedure is None  # empty: as for a new application
+    assert replacement.english["requirements"][1] == "Police report of the loss"
+    assert renewal.english["note"].startswith("A PBG is not renewed")
+
+
+async def test_the_example_office_s_english_texts_are_answered_in_english(
+    session: AsyncSession,
+) -> None:
+    report = await import_path(session, EXAMPLE)
+    assert report.ok, report.errors
+    pbg = permit_in(ENGLISH, await get_permit(session, "pbg"))
+    assert pbg.permit.name == "Building Approval (PBG, formerly IMB)"
+    assert pbg.permit.requirements[1] == "Land certificate"
+    assert pbg.permit.agency_name.startswith("Public Works and Spatial Planning Office")
+    research = permit_in(ENGLISH, await get_permit(session, "izin_penelitian"))
+    assert research.permit.procedure == ["Ajukan online", "Surat terbit"]  # not translated
+    assert not research.complete
+    slf = await _permit(session, "slf")
+    assert slf.english == {}  # an empty cell clears the demo's English
 
 
 async def test_one_bad_row_imports_nothing_and_names_the_row(
@@ -247,3 +268,54 @@ async def test_an_unknown_action_is_refused(session: AsyncSession, tmp_path: Pat
         "perubahan atau penggantian"
         for row in (2, 3)
     ]
+
+
+async def test_bad_english_texts_name_file_and_row_and_write_nothing(
+    session: AsyncSession, tmp_path: Path
+) -> None:
+    before = (await _permit(session, "slf")).english
+    await session.commit()
+    (tmp_path / "agencies.csv").write_text(
+        'slug,name,short_name,english\ndpmptsp,DPMPTSP,DPMPTSP,"{name: x}"\n'
+    )
+    permit = {"agency": "dinas_pupr", "sla_days": 3, "requirements": ["KTP", "NPWP"]}
+    (tmp_path / "permit_types.json").write_text(
+        json.dumps(
+            [
+                {**permit, "slug": "slf", "name": "SLF", "english": {"name": "SLF"}},
+                {**permit, "slug": "izin_a", "name": "Izin A", "english": {"nama": "A"}},
+                {**permit, "slug": "izin_b", "name": "Izin B", "english": {"requirements": ["ID"]}},
+                {
+                    **permit,
+                    "slug": "izin_c",
+                    "name": "Izin C",
+                    "fee_rule": {"kind": "flat", "amount": 10_000},
+                    "english": {"fee_rows": ["flat"]},
+                },
+                {**permit, "slug": "izin_d", "name": "Izin D", "english": ["Permit D"]},
+            ]
+        )
+    )
+    (tmp_path / "permit_variants.csv").write_text(
+        VARIANTS_HEADER.replace("note\n", "note,english\n")
+        + 'slf,perubahan,ya,KTP,,,,,"{""requirements"": [""ID"", ""Tax ID""]}"\n'
+        + 'slf,penggantian,ya,,,,,,"{""requirements"": [""ID""]}"\n'
+        + 'slf,perpanjangan,ya,,,,,Segera.,"{""note"": ""Soon.""}"\n'
+    )
+    report = await import_path(session, tmp_path)
+    assert sorted(report.errors) == [
+        "agencies.csv baris 2: english: Value error, bukan JSON yang sah",
+        "permit_types.json baris 2: english: Value error, kunci 'nama' tidak dikenal; "
+        "yang boleh: name, requirements, procedure, fee_note, fee_rows, validity_note",
+        "permit_types.json baris 3: english: Value error, requirements berisi 1 butir, "
+        "sedangkan daftar berbahasa Indonesianya 2 butir",
+        "permit_types.json baris 4: english: Value error, fee_rows berisi 1 butir, "
+        "sedangkan daftar berbahasa Indonesianya 0 butir",
+        "permit_types.json baris 5: english: Value error, harus objek JSON, "
+        'misalnya {"name": "..."}',
+        "permit_variants.csv baris 2: english: Value error, requirements berisi 2 butir, "
+        "sedangkan daftar berbahasa Indonesianya 1 butir",
+        "permit_variants.csv baris 3: english: Value error, requirements berisi 1 butir, "
+        "sedangkan daftar berbahasa Indonesianya 0 butir",
+    ]
+    assert (await _permit(session, "slf")).english == before

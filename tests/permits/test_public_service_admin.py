@@ -21,6 +21,7 @@ from permits.public_service_admin import (
     update_service,
 )
 from permits.public_services import directions, find_public_service
+from permits.texts import speaking
 
 ADMIN = Actor(staff_id=None, name="Admin Uji")
 NEW_ADDRESS = "Gedung Mal Pelayanan Publik Lt. 2, Jl. Merdeka No. 1, Sukamaju"
@@ -178,6 +179,9 @@ GOOD = ServiceDraft(name="Akta perkawinan", aliases="akta nikah", office="Disduk
             {"website"},
         ),
         ("akta_nikah", ServiceDraft("Akta", "", "Disdukcapil", phone="1" * 61), {"phone"}),
+        ("akta_nikah", ServiceDraft("Akta", "", "Disdukcapil", en_hours="9 to 5"), {"en_hours"}),
+        ("akta_nikah", ServiceDraft("Akta", "", "Disdukcapil", en_how="x" * 2001), {"en_how"}),
+        ("akta_nikah", ServiceDraft("Akta", "", " ", en_office="Civil Registry"), {"office"}),
         (
             "1abc",
             ServiceDraft("", "kk", "", website="x y"),
@@ -243,3 +247,32 @@ async def test_an_unknown_service_is_reported(session: AsyncSession) -> None:
         await update_service(session, ADMIN, "tidak_ada", GOOD)
     with pytest.raises(UnknownPublicService):
         await set_service_active(session, ADMIN, "tidak_ada", False)
+
+
+async def test_english_texts_are_the_directions_in_english(session: AsyncSession) -> None:
+    how = "Bring your old KK and your KTP-el.\nThe new KK is printed the same day."
+    draft = await draft_of(session, "kk", en_hours="Mon–Fri 8 am – 3 pm", en_how=how)
+    change = await update_service(session, ADMIN, "kk", draft)
+    assert change.changed and not change.needs_retraining
+    found = await find_public_service(session, "kartu keluarga")
+    with speaking("en"):
+        english = directions(found)
+    assert "Family Card (Kartu Keluarga, KK)" in english  # the demo's English name, kept
+    assert how in english and "Mon–Fri 8 am – 3 pm" in english
+    assert "Bawa KK lama" not in english
+    assert "Bawa KK lama" in directions(found)  # Indonesian answers are unchanged
+    [entry] = await recent_entries(session)
+    assert entry.before is not None and entry.after is not None
+    assert entry.after["english"]["how"] == how
+    assert entry.before["english"]["how"] != how
+
+
+async def test_an_emptied_english_text_is_absent_and_answered_in_indonesian(
+    session: AsyncSession,
+) -> None:
+    await update_service(session, ADMIN, "kk", await draft_of(session, "kk", en_how=" \n "))
+    service = await get_service(session, "kk")
+    assert "how" not in service.english and "name" in service.english
+    with speaking("en"):
+        english = directions(await find_public_service(session, "kartu keluarga"))
+    assert service.how in english

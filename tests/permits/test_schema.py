@@ -1,15 +1,16 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 
 from alembic import command
 from alembic.util.exc import CommandError
-from sqlalchemy import func, inspect, select
+from sqlalchemy import func, inspect, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from permits.db import alembic_config, create_engine, downgrade, migrate
+from permits.db import alembic_config, create_engine, create_sessionmaker, downgrade, migrate
 from permits.demo import load_demo
-from permits.models import Agency, Application, FaqTopic, PermitType, PublicService
+from permits.models import Agency, Application, Complaint, FaqTopic, PermitType, PublicService
 
 
 async def _tables(url: str) -> set[str]:
@@ -48,3 +49,32 @@ async def test_demo_catalogue_is_complete_and_loads_once(
         services = await session.scalar(select(func.count()).select_from(PublicService))
     assert (permits, agencies, topics, services) == (16, 8, 7, 17)
     assert first == applications >= 300 and second == 0
+
+
+async def test_complaints_survive_the_categories_migration_both_ways(database_url: str) -> None:
+    """0012: older tickets become service complaints; going back, an anonymous ticket
+    gets a conversation id that names nobody."""
+    await downgrade(database_url, "0011")
+    engine = create_engine(database_url)
+    insert = text(
+        "INSERT INTO complaints (ticket, conversation_id, text, state, created_at) "
+        "VALUES (:ticket, :conversation, 'loket lama', 'baru', :at)"
+    )
+    async with engine.begin() as connection:
+        await connection.execute(
+            insert, {"ticket": "ADU-OLD", "conversation": "web:a", "at": datetime.now(UTC)}
+        )
+    await migrate(database_url)
+    async with create_sessionmaker(engine)() as session:
+        old = await session.scalar(select(Complaint).where(Complaint.ticket == "ADU-OLD"))
+        assert old is not None and (old.category, old.anonymous) == ("pelayanan", False)
+        session.add(
+            Complaint(ticket="ADU-ANON", conversation_id=None, text="pungli", anonymous=True)
+        )
+        await session.commit()
+    await downgrade(database_url, "0011")
+    async with engine.connect() as connection:
+        kept = await connection.execute(text("SELECT ticket, conversation_id FROM complaints"))
+        assert sorted(kept.all()) == [("ADU-ANON", "anonim"), ("ADU-OLD", "web:a")]
+    await engine.dispose()
+    await migrate(database_url)

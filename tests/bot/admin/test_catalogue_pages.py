@@ -232,7 +232,11 @@ async def test_the_audit_page_shows_who_changed_what(
     fields = form_fields(
         await (await admin.get("/console/admin/permits/slf")).text(), "permit-edit"
     )
-    fields.update(sla_days="5", requirements=fields["requirements"] + "\nFoto bangunan terbaru")
+    fields.update(
+        sla_days="5",
+        requirements=fields["requirements"] + "\nFoto bangunan terbaru",
+        en_requirements=fields["en_requirements"] + "\nA recent photo of the building",
+    )
     await admin.post("/console/admin/permits/slf", data=fields)
     faq_fields = form_fields(
         await (await admin.get("/console/admin/faq/kontak")).text(), "faq-edit"

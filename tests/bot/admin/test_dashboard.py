@@ -11,7 +11,8 @@ from typing import Any
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 
-from bot.admin.dashboard import CSV_HEADER, csv_text, safe_cell
+from bot.admin.dashboard import CSV_HEADER, csv_text
+from bot.console.spreadsheets import safe_cell
 from permits.bottleneck import ExportRow
 from permits.clock import local_day, office_zone
 from permits.db import create_engine, create_sessionmaker

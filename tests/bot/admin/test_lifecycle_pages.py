@@ -8,6 +8,8 @@ from sqlalchemy import delete, select
 
 from permits.answers import duration_answer, fee_answer, requirements_answer
 from permits.db import create_engine, create_sessionmaker
+from permits.english import permit_in
+from permits.language import ENGLISH
 from permits.lifecycle import PermitAction
 from permits.models import PermitType, PermitVariant
 from tests.bot.admin.conftest import LIVE, client_for, flashes, form_fields, with_demo
@@ -30,6 +32,7 @@ async def test_an_admin_writes_a_renewal_and_the_bot_answers_it_at_once(
         validity_note="selama STR berlaku",
         perpanjangan_mode="ada",
         perpanjangan_requirements="SIPP lama (asli)\nSTR Perawat yang masih berlaku",
+        perpanjangan_en_requirements="The old SIPP (original)\nA valid nurse's STR",
         perpanjangan_fee_kind="flat",
         perpanjangan_fee_amount="Rp 25.000",
         perpanjangan_sla_days="3",
@@ -44,6 +47,8 @@ async def test_an_admin_writes_a_renewal_and_the_bot_answers_it_at_once(
     assert "1. SIPP lama (asli)\n2. STR Perawat yang masih berlaku" in renewal
     assert "Rekomendasi PPNI" not in renewal  # the new application's list is not used
     assert "3 bulan sebelum SIPP berakhir" in renewal
+    in_english = permit_in(ENGLISH, permit).permit.variants[RENEWAL]
+    assert in_english.requirements == ["The old SIPP (original)", "A valid nurse's STR"]
     assert "Rp 25.000" in fee_answer(permit, RENEWAL)
     assert "paling lama 3 hari kerja" in duration_answer(permit, RENEWAL)
     assert "berlaku 5 tahun (selama STR berlaku)" in duration_answer(permit)
@@ -148,3 +153,38 @@ async def test_an_imported_fee_table_the_form_cannot_show_is_kept(
     permit = await read_permit(gateway_database, "reklame")
     assert "Rp 900.000" in fee_answer(permit, RENEWAL)
     assert "periode berikutnya" in fee_answer(permit, RENEWAL)
+
+
+async def test_a_variants_english_is_saved_and_a_wrong_count_refused(
+    make_gateway: GatewayFactory, gateway_database: str, aiohttp_client: Any
+) -> None:
+    await with_demo(gateway_database)
+    admin = await client_for(make_gateway, aiohttp_client, "admin")
+    page = await (await admin.get("/console/admin/permits/sip_dokter")).text()
+    fields = form_fields(page, "permit-edit")
+    requirements = fields["penggantian_requirements"].splitlines()
+    assert len(fields["penggantian_en_requirements"].splitlines()) == len(requirements)
+    before = await read_permit(gateway_database, "sip_dokter")
+    fields.update(
+        penggantian_requirements=requirements[0],
+        penggantian_note=fields["penggantian_note"] or "Bawa KTP.",
+    )
+    refused = await admin.post("/console/admin/permits/sip_dokter", data=fields)
+    assert refused.status == 400
+    assert (
+        "Tulis 1 baris, satu untuk setiap persyaratan berbahasa Indonesia, atau kosongkan."
+        in flashes(await refused.text())
+    )
+    assert await read_permit(gateway_database, "sip_dokter") == before
+    fields.update(
+        penggantian_en_requirements="Police report of the loss",
+        penggantian_en_note="Bring the original damaged permit if you have it.",
+        penggantian_en_procedure="",
+    )
+    saved = await admin.post("/console/admin/permits/sip_dokter", data=fields)
+    assert any(LIVE in text for text in flashes(await saved.text()))
+    localised = permit_in(ENGLISH, await read_permit(gateway_database, "sip_dokter"))
+    replacement = localised.permit.variants[PermitAction.REPLACEMENT]
+    assert replacement.requirements == ["Police report of the loss"]
+    assert replacement.note == "Bring the original damaged permit if you have it."
+    assert not localised.complete  # the replacement procedure is no longer translated

@@ -106,6 +106,7 @@ async def test_an_agent_claims_answers_and_hands_back(
         assert len(rasa.received) == asked_before
         page = await (await agent.get(PAGE)).text()
         assert f"status {LATE} gmn" in page and "check_status · 91%" in page
+        assert re.search(r'data-console="language"[^>]*>Bahasa Indonesia<', page)
         # The first suggestion is the live status of the number the user gave.
         suggestion = re.search(r'data-console="suggestion-text">([^<]*)<', page)
         assert suggestion is not None and f"Status permohonan {LATE}" in suggestion.group(1)
@@ -145,6 +146,25 @@ async def test_an_agent_claims_answers_and_hands_back(
     await engine.dispose()
     assert handoff is not None and (handoff.outcome, handoff.survey_score) == ("handed_back", 4)
     assert held is not None and held.intent == "check_status"
+
+
+async def test_the_agent_sees_the_language_the_applicant_writes_in(
+    make_gateway: GatewayFactory,
+    gateway_database: str,
+    fake_rasa: tuple[FakeRasa, TestServer],
+    aiohttp_client: Any,
+) -> None:
+    await prepare(gateway_database)
+    user = await make_gateway()
+    agent = await aiohttp_client(user.server)
+    await signed_in(agent, "siti", PASSWORD)
+    async with chat_window(user, TOKEN) as socket:
+        await say(socket, "m1", "Can I talk to an officer about my business license, please?")
+        await next_message(socket)
+        await say(socket, "m2", "PTSP-2025-7KQ4MZ")  # tells nothing: still English
+        await next_message(socket)
+    page = await (await agent.get(PAGE)).text()
+    assert re.search(r'data-console="language"[^>]*>Bahasa Inggris<', page)
 
 
 async def test_only_one_agent_can_take_a_conversation(

@@ -96,7 +96,8 @@ async def test_a_complaint_answer_reaches_the_user_and_moves_its_state(
         await socket.send_json({"type": "message", "id": "c1", "text": "loket lama sekali"})
         engine = create_engine(gateway_database)
         async with create_sessionmaker(engine)() as session:
-            ticket = await file_complaint(session, conversation_for(TOKEN), "loket lama sekali")
+            filed = await file_complaint(session, conversation_for(TOKEN), "loket lama sekali")
+            ticket = filed.ticket
         await engine.dispose()
         page = await (await agent.get("/console/complaints?status=baru")).text()
         assert ticket in page and "loket lama sekali" in page
