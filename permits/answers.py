@@ -9,6 +9,7 @@ have them (Indonesian has one).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -160,25 +161,35 @@ def validity_text(permit: PermitInfo) -> str:
     return f"{years} ({permit.validity_note})" if permit.validity_note else years
 
 
-def requirements_answer(permit: PermitInfo, action: PermitAction | None = None) -> str:
-    asked = Asked(permit, action)
+def _answer_about(
+    asked: Asked, body: Callable[[Asked], str], after_note: Callable[[Asked], str] | None = None
+) -> str:
+    """The frame the four answers share: the plain notice when the action does not
+    exist for the permit, else the preamble, the body, the office's note on the
+    action, then anything that belongs after the note."""
     notice = lifecycle_notice(asked)
     if notice is not None:
         return notice
-    return (
-        lifecycle_preamble(asked)
-        + _(
+    tail = after_note(asked) if after_note else ""
+    return lifecycle_preamble(asked) + body(asked) + variant_note(asked) + tail
+
+
+def requirements_answer(permit: PermitInfo, action: PermitAction | None = None) -> str:
+    return _answer_about(
+        Asked(permit, action),
+        lambda asked: _(
             "Persyaratan {permit}:\n{requirements}",
             permit=asked.subject,
             requirements=numbered(asked.requirements),
-        )
-        + variant_note(asked)
-        + "\n\n"
-        + _(
-            "Diproses oleh {agency}. Dasar hukum: {legal_basis}.",
-            agency=permit.agency_name,
-            legal_basis=permit.legal_basis,
-        )
+        ),
+        lambda asked: (
+            "\n\n"
+            + _(
+                "Diproses oleh {agency}. Dasar hukum: {legal_basis}.",
+                agency=permit.agency_name,
+                legal_basis=permit.legal_basis,
+            )
+        ),
     )
 
 
@@ -221,49 +232,39 @@ def requirement_question_answer(
 
 
 def fee_answer(permit: PermitInfo, action: PermitAction | None = None) -> str:
-    asked = Asked(permit, action)
-    notice = lifecycle_notice(asked)
-    if notice is not None:
-        return notice
-    return (
-        lifecycle_preamble(asked)
-        + _("Biaya {permit}: {fee}", permit=asked.subject, fee=asked.fee.describe())
-        + variant_note(asked)
+    return _answer_about(
+        Asked(permit, action),
+        lambda asked: _("Biaya {permit}: {fee}", permit=asked.subject, fee=asked.fee.describe()),
     )
 
 
 def duration_answer(permit: PermitInfo, action: PermitAction | None = None) -> str:
     """The processing time, and how long the permit then holds."""
-    asked = Asked(permit, action)
-    notice = lifecycle_notice(asked)
-    if notice is not None:
-        return notice
-    answer = lifecycle_preamble(asked) + _(
-        "Lama proses {permit} paling lama {days} sejak berkas dinyatakan lengkap dan benar. "
-        "Diproses oleh {agency}.",
-        permit=asked.subject,
-        days=working_days(asked.sla_days),
-        agency=permit.agency_name,
-    )
-    validity = validity_text(permit)
-    if validity and action in (None, PermitAction.NEW, PermitAction.RENEWAL):
-        answer += " " + _("Setelah terbit, izin ini berlaku {validity}.", validity=validity)
-    return answer + variant_note(asked)
+
+    def processing_time(asked: Asked) -> str:
+        answer = _(
+            "Lama proses {permit} paling lama {days} sejak berkas dinyatakan lengkap dan benar. "
+            "Diproses oleh {agency}.",
+            permit=asked.subject,
+            days=working_days(asked.sla_days),
+            agency=permit.agency_name,
+        )
+        validity = validity_text(permit)
+        if validity and action in (None, PermitAction.NEW, PermitAction.RENEWAL):
+            answer += " " + _("Setelah terbit, izin ini berlaku {validity}.", validity=validity)
+        return answer
+
+    return _answer_about(Asked(permit, action), processing_time)
 
 
 def procedure_answer(permit: PermitInfo, action: PermitAction | None = None) -> str:
-    asked = Asked(permit, action)
-    notice = lifecycle_notice(asked)
-    if notice is not None:
-        return notice
-    return (
-        lifecycle_preamble(asked)
-        + _(
+    return _answer_about(
+        Asked(permit, action),
+        lambda asked: _(
             "Prosedur pengurusan {permit}:\n{steps}",
             permit=asked.subject,
             steps=numbered(asked.procedure),
-        )
-        + variant_note(asked)
+        ),
     )
 
 

@@ -24,9 +24,15 @@ def working_days_between(start: datetime | date, end: datetime | date) -> int:
 
 
 def add_working_days(start: datetime, days: int) -> datetime:
-    """The moment `days` working days after `start` (negative goes back)."""
+    """The moment `days` working days after `start` (negative goes back).
+
+    Going back from a weekend starts from the Friday before, so that
+    `working_days_between(add_working_days(s, -n), s) == n` on any day of the week
+    (the demo's applications are "n working days old" on a Saturday too)."""
     step = 1 if days >= 0 else -1
     moment, left = start, abs(days)
+    while step < 0 and left and moment.weekday() >= 5:
+        moment -= timedelta(days=1)
     while left:
         moment += timedelta(days=step)
         if moment.weekday() < 5:
