@@ -65,7 +65,13 @@ def _split(value: Any) -> Any:
 
 
 def _parse_json(value: Any) -> Any:
-    return json.loads(value) if isinstance(value, str) and value.strip() else value
+    if not (isinstance(value, str) and value.strip()):
+        return value
+    try:
+        return json.loads(value)
+    except json.JSONDecodeError:
+        # A ValueError in a validator becomes the row's error message.
+        raise ValueError("bukan JSON yang sah") from None
 
 
 def _same_lengths(english: dict[str, Any], originals: dict[str, list[str] | None]) -> None:
@@ -250,8 +256,6 @@ def _validate(
             valid.append((where, model.model_validate(cleaned)))
         except ValidationError as exc:
             report.errors.extend(_errors_of(exc, where))
-        except json.JSONDecodeError:
-            report.errors.append(f"{where}: fee_rule bukan JSON yang sah")
     return valid
 
 
