@@ -230,7 +230,8 @@ async def test_a_bad_variant_row_names_file_and_row_and_writes_nothing(
     assert not report.ok
     assert any(e.startswith("permit_variants.csv baris 3: offered:") for e in report.errors)
     assert any(e.startswith("permit_variants.csv baris 3: sla_days:") for e in report.errors)
-    assert "permit_variants.csv baris 4: fee_rule: Value error, bukan JSON yang sah" in report.errors
+    not_json = "permit_variants.csv baris 4: fee_rule: Value error, bukan JSON yang sah"
+    assert not_json in report.errors
     after = await _variant(session, "slf", "perpanjangan")
     assert (after.requirements, after.sla_days) == kept
 
