@@ -68,6 +68,7 @@ class DatabaseAction(SpeakingAction):
     ) -> Events:
         try:
             async with asyncio.timeout(self.context.settings.db_timeout_seconds):
+                await self.context.refresh_office_hours()  # an administrator's change
                 events = await self.answer(dispatcher, tracker, domain)
             sets_count = any(e.get("name") == "fallback_count" for e in events)
             if self.resets_fallback and not sets_count:

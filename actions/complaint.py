@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from actions.base import DatabaseAction, DomainDict, Events
 from actions.handoff import ActionHumanHandoff
 from permits.complaints import FiledComplaint, file_complaint
-from permits.handoff import request_handoff
+from permits.handoff import live_queue_open, request_handoff
 from permits.models import utcnow
 from permits.texts import N_, _
 
@@ -76,11 +76,12 @@ class ActionFileComplaint(DatabaseAction):
             "waktu kejadian), silakan kirimkan.",
             ticket=filed.ticket,
         )
-        if self.context.office_hours.is_open(utcnow()):
-            # During office hours an agent also reads it now, in the queue.
+        now, hours = utcnow(), self.context.office_hours
+        if await live_queue_open(session, hours, now):
+            # During office hours (or with an agent on duty) an agent also reads it now.
             queued = await request_handoff(session, conversation_id, "complaint")
             answer += " " + ActionHumanHandoff.queued_text(
-                queued, self.context.settings.call_centre
+                queued, self.context.settings.call_centre, office_open=hours.is_open(now)
             )
         return answer
 

@@ -12,6 +12,7 @@ from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST
 from redis.asyncio import Redis
 from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot import admin, console
 from bot.api import ApiChannel, http_error, post_message, post_status
@@ -31,6 +32,7 @@ from bot.settings import GatewaySettings
 from permits.db import create_engine, create_sessionmaker
 from permits.handoff import open_handoff_counts
 from permits.office_hours import OfficeHours
+from permits.office_profile import OfficeEnvironment, publish_environment
 from permits.texts import _
 
 log = logging.getLogger(__name__)
@@ -60,8 +62,23 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
 async def database(app: web.Application) -> AsyncIterator[None]:
     engine = create_engine(app[SETTINGS].database_url)
     app[SESSIONS] = create_sessionmaker(engine)
+    await publish_office_environment(app)
     yield
     await engine.dispose()
+
+
+async def publish_office_environment(app: web.Application) -> None:
+    """The environment's office hours (initial value), call centre and zone, for texts
+    filled from the database (permits.office_profile)."""
+    settings = app[SETTINGS]
+    environment = OfficeEnvironment(
+        settings.office_hours, settings.office_timezone, settings.call_centre
+    )
+    try:
+        async with app[SESSIONS]() as session:
+            await publish_environment(session, environment)
+    except (SQLAlchemyError, OSError):  # the gateway starts anyway; /ready reports the database
+        log.warning("office settings not published: database unavailable", exc_info=True)
 
 
 async def shared_state(app: web.Application) -> AsyncIterator[None]:
@@ -94,6 +111,7 @@ async def conversation_services(app: web.Application) -> AsyncIterator[None]:
         lease_seconds=settings.delivery_lease_seconds,
         poll_seconds=settings.delivery_poll_seconds,
         metrics=app[METRICS],
+        observer=app[HUB].deliveries,
     )
     config = TurnsConfig(
         diversions=Diversions(OfficeHours.parse(settings.office_hours, settings.office_timezone)),

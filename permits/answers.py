@@ -19,7 +19,7 @@ from permits.clock import local_day
 from permits.fees import FeeRule
 from permits.lifecycle import VARIANT_ACTIONS, PermitAction, Variant
 from permits.requirement_questions import RequirementQuestion
-from permits.status import StatusView
+from permits.status import StatusView, days_line
 from permits.texts import N_, _, ngettext
 
 MONTHS = [
@@ -269,12 +269,9 @@ def procedure_answer(permit: PermitInfo, action: PermitAction | None = None) -> 
 
 
 def late_mark(view: StatusView) -> str:
-    if view.finished:
-        return ""
-    sla = working_days(view.sla_days)
-    if view.is_late:
-        return _("⚠️ TERLAMBAT {late} dari SLA ({sla}).", late=working_days(view.days_late), sla=sla)
-    return _("Masih dalam batas waktu (SLA {sla}).", sla=sla)
+    """The status line (the console's own, permits.status.days_line) flagged ⚠️ for an
+    application past its SLA; '' for one within it."""
+    return "⚠️ " + days_line(view) if view.is_late else ""
 
 
 def status_answer(view: StatusView, zone: ZoneInfo) -> str:
@@ -284,14 +281,9 @@ def status_answer(view: StatusView, zone: ZoneInfo) -> str:
         _("• Tahap: {stage}", stage=view.stage),
         _("• Posisi berkas: {agency}", agency=view.agency_name),
     ]
-    submitted, total = tanggal(view.submitted_at, zone), working_days(view.total_days)
-    if view.finished:
-        lines.append(_("• Diajukan: {date}, selesai dalam {days}", date=submitted, days=total))
-        lines.extend(validity_lines(view, zone))
-    else:
-        lines.append(_("• Lama di tahap ini: {days}", days=working_days(view.days_held)))
-        lines.append(_("• Total berjalan: {days} sejak {date}", days=total, date=submitted))
-        lines.append(late_mark(view))
+    lines.append(_("• Diajukan: {date}", date=tanggal(view.submitted_at, zone)))
+    lines.append(late_mark(view) or "• " + days_line(view))
+    lines.extend(validity_lines(view, zone))
     return "\n".join(lines)
 
 

@@ -1,7 +1,13 @@
-"""Canned replies: ready answers that administrators keep and agents paste."""
+"""Canned replies: ready answers that administrators keep and agents paste.
+
+A reply may name the office's facts by placeholders ({jam_layanan}, {alamat_kantor},
+{call_center}: permits.office_profile); agents get it filled, so a reply about opening
+hours never tells yesterday's hours.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -9,10 +15,41 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from permits.audit import Actor, record
 from permits.models import CannedReply, utcnow
+from permits.office_profile import OfficeProfile, office_profile, unknown_placeholders
+
+
+@dataclass(frozen=True)
+class ReadyReply:
+    """A canned reply as an agent pastes it."""
+
+    id: int
+    title: str
+    template: str  # as the administrator wrote it
+    text: str  # its placeholders filled
+    unknown: list[str]  # {names} that are no placeholder, left as written
 
 
 async def canned_replies(session: AsyncSession) -> list[CannedReply]:
     return list((await session.scalars(select(CannedReply).order_by(CannedReply.title))).all())
+
+
+async def ready_replies(session: AsyncSession) -> list[ReadyReply]:
+    """Every reply, by title, filled with the office's current facts."""
+    replies = await canned_replies(session)
+    if not replies:
+        return []
+    profile = await office_profile(session)
+    return [ready(reply, profile) for reply in replies]
+
+
+def ready(reply: CannedReply, profile: OfficeProfile) -> ReadyReply:
+    return ReadyReply(
+        id=reply.id,
+        title=reply.title,
+        template=reply.text,
+        text=profile.fill(reply.text),
+        unknown=unknown_placeholders(reply.text),
+    )
 
 
 def _snapshot(reply: CannedReply) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from permits.canned import save_canned
-from permits.demo_catalogue import AGENCIES, FAQ_TOPICS, PERMIT_TYPES, STAGES
+from permits.demo_catalogue import AGENCIES, DEMO_ADDRESS, FAQ_TOPICS, PERMIT_TYPES, STAGES
 from permits.demo_english import AGENCIES_EN, FAQ_EN, PERMIT_TYPES_EN, SERVICES_EN, VARIANTS_EN
 from permits.demo_lifecycle import VALIDITY, VARIANTS
 from permits.demo_public_services import PUBLIC_SERVICES
@@ -32,6 +32,7 @@ from permits.models import (
     utcnow,
 )
 from permits.numbers import new_number
+from permits.office_profile import set_initial_address
 from permits.staff import create_user
 from permits.workdays import add_working_days
 
@@ -260,6 +261,7 @@ async def load_demo(session: AsyncSession, now: datetime | None = None) -> int:
     """Load everything that is missing; returns how many applications were added."""
     now = now or utcnow()
     agencies, permits = await _ensure_catalogue(session)
+    await set_initial_address(session, DEMO_ADDRESS)
     existing = set((await session.scalars(select(Application.number))).all())
     wanted = DEMO_FIXTURES + _generated_fixtures(permits, Random(20260101), now)
     added = 0
@@ -283,9 +285,12 @@ DEMO_CANNED = [
         "Mohon maaf, berkas Anda belum lengkap. Silakan lengkapi dokumen yang kurang melalui "
         "akun OSS/SiCantik Anda, lalu kami proses kembali.",
     ),
+    # Placeholders: the facts of the office settings page (permits.office_profile).
+    ("Jam layanan loket", "Loket DPMPTSP buka {jam_layanan}."),
     (
-        "Jam layanan loket",
-        "Loket DPMPTSP buka Senin–Kamis pukul 08.00–15.00 WIB dan Jumat pukul 08.00–11.00 WIB.",
+        "Datang ke kantor",
+        "Silakan datang ke loket kami di lantai 2 {alamat_kantor}. Jam layanan: "
+        "{jam_layanan}. Untuk pertanyaan lain, hubungi call center {call_center}.",
     ),
     (
         "Diteruskan ke instansi teknis",

@@ -490,19 +490,22 @@ PERMIT_TYPES: list[dict[str, Any]] = [
     },
 ]
 
+# The demo office's address ({alamat_kantor} in the texts), set when the demo is loaded.
+DEMO_ADDRESS = "Mal Pelayanan Publik Sukamaju, Jl. Merdeka No. 1"
+
 FAQ_TOPICS: list[dict[str, Any]] = [
     {
         "slug": "jam_layanan",
         "title": "Jam layanan",
-        "answer": "Loket DPMPTSP Kabupaten Sukamaju buka Senin–Kamis pukul 08.00–15.00 WIB dan "
-        "Jumat pukul 08.00–11.00 WIB. Permohonan online bisa diajukan 24 jam.",
+        # {jam_layanan}: the hours kept on the office settings page (permits.office_profile)
+        "answer": "Loket DPMPTSP Kabupaten Sukamaju buka {jam_layanan}. Permohonan online bisa "
+        "diajukan 24 jam.",
         "examples": ["jam buka kantor", "jam layanan ptsp", "buka hari sabtu ga"],
     },
     {
         "slug": "lokasi",
         "title": "Lokasi kantor",
-        "answer": "Kantor DPMPTSP berada di Mal Pelayanan Publik Sukamaju, Jl. Merdeka No. 1, "
-        "lantai 2. Parkir tersedia di basement.",
+        "answer": "Kantor DPMPTSP berada di lantai 2 {alamat_kantor}. Parkir tersedia di basement.",
         "examples": ["alamat kantor ptsp", "kantornya dimana"],
     },
     {

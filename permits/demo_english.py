@@ -773,14 +773,13 @@ VARIANTS_EN: dict[str, dict[str, dict[str, Any]]] = {
 FAQ_EN: dict[str, dict[str, str]] = {
     "jam_layanan": {
         "title": "Service hours",
-        "answer": "The DPMPTSP counters of Sukamaju Regency are open Monday–Thursday "
-        "08:00–15:00 WIB (Western Indonesian Time) and Friday 08:00–11:00 WIB. Online "
+        "answer": "The DPMPTSP counters of Sukamaju Regency are open {jam_layanan}. Online "
         "applications can be submitted 24 hours a day.",
     },
     "lokasi": {
         "title": "Office location",
-        "answer": "The DPMPTSP office is on the 2nd floor of the Sukamaju Public Service Mall "
-        "(Mal Pelayanan Publik), Jl. Merdeka No. 1. Parking is available in the basement.",
+        "answer": "The DPMPTSP office is on the 2nd floor of {alamat_kantor} (the public "
+        "service mall). Parking is available in the basement.",
     },
     "kontak": {
         "title": "Contact",

@@ -1,4 +1,9 @@
-"""FAQ answers, read at answer time so an edited answer is live on the next message."""
+"""FAQ answers, read at answer time so an edited answer is live on the next message.
+
+An answer may name the office's facts by placeholders ({jam_layanan}, {alamat_kantor},
+{call_center}: permits.office_profile), so the opening hours an administrator sets once
+are the hours every answer tells.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from permits.english import UNTRANSLATED, field_in
 from permits.errors import UnknownTopic
 from permits.language import INDONESIAN
 from permits.models import FaqTopic
+from permits.office_profile import office_profile
 from permits.texts import _
 
 
@@ -26,4 +32,7 @@ async def faq_answer(session: AsyncSession, topic_slug: str, language: str = IND
     if row is None:
         raise UnknownTopic(slug)
     answer, complete = field_in(language, row.english, "answer", row.answer)
+    if "{" in answer:  # the facts in the language the answer is written in
+        profile = await office_profile(session)
+        answer = profile.fill(answer, language if complete else INDONESIAN)
     return answer if complete else f"{answer}\n\n{_(UNTRANSLATED)}"

@@ -6,6 +6,8 @@ or title is live on the next message; the examples are what the NLU learns the
 topic from, so creating a topic, changing its examples, retiring or reactivating
 it only reaches the bot's understanding after the next training. A topic may also
 have its title and answer in English (permits.english_form), live at once too.
+Messages from the inbox assigned to a topic (permits.inbox) are trained on with its
+examples, so the topic's view counts and lists them too.
 
 `InvalidEdit`, `Change`, `split_lines` and `commit_new` are shared with the
 catalogue's editors (permits.permit_form, permits.catalogue_admin, permits.agency_admin).
@@ -25,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from permits.audit import Actor, record
 from permits.english_form import EnglishForm, stored, text_of
 from permits.errors import PermitsError, UnknownTopic
-from permits.models import FaqTopic, utcnow
+from permits.models import FaqTopic, TrainingExample, utcnow
 
 # The slug becomes the retrieval intent faq/<slug>, so it is an identifier for good.
 SLUG_PATTERN = re.compile(r"[a-z][a-z0-9_]{1,59}")
@@ -101,10 +103,17 @@ class TopicView:
     active: bool
     updated_at: datetime
     english: dict[str, Any] = field(default_factory=dict)
+    # Texts assigned to the topic from the inbox, besides its own examples.
+    inbox_examples: list[str] = field(default_factory=list)
 
     @property
     def examples_text(self) -> str:
         return "\n".join(self.examples)
+
+    @property
+    def example_count(self) -> int:
+        """Every example the next training learns the topic from."""
+        return len(self.examples) + len(self.inbox_examples)
 
     def draft(self) -> TopicDraft:
         """The topic as its edit form shows it."""
@@ -125,7 +134,8 @@ class _CleanTopic:
     english: dict[str, Any] = field(default_factory=dict)  # only the texts written
 
 
-def _view(topic: FaqTopic) -> TopicView:
+def _view(topic: FaqTopic, inbox: list[str] | None = None) -> TopicView:
+    own = {" ".join(example.split()).casefold() for example in topic.examples}
     return TopicView(
         slug=topic.slug,
         title=topic.title,
@@ -134,7 +144,20 @@ def _view(topic: FaqTopic) -> TopicView:
         active=topic.active,
         updated_at=topic.updated_at,
         english=stored(topic.english),
+        # An inbox text the topic has as an example already is trained on once.
+        inbox_examples=[t for t in inbox or [] if " ".join(t.split()).casefold() not in own],
     )
+
+
+async def _inbox_examples(session: AsyncSession, slug: str | None = None) -> dict[str, list[str]]:
+    """Topic slug → the texts assigned to it from the inbox, oldest first."""
+    intent = TrainingExample.intent
+    query = select(intent, TrainingExample.text).order_by(TrainingExample.id)
+    query = query.where(intent == f"faq/{slug}" if slug else intent.startswith("faq/"))
+    assigned: dict[str, list[str]] = {}
+    for name, text in await session.execute(query):
+        assigned.setdefault(name.removeprefix("faq/"), []).append(text)
+    return assigned
 
 
 def _snapshot(topic: FaqTopic) -> dict[str, Any]:
@@ -150,12 +173,14 @@ def _snapshot(topic: FaqTopic) -> dict[str, Any]:
 async def list_topics(session: AsyncSession) -> list[TopicView]:
     """Every topic, active ones first, then by title."""
     query = select(FaqTopic).order_by(FaqTopic.active.desc(), FaqTopic.title)
-    return [_view(topic) for topic in (await session.scalars(query)).all()]
+    inbox = await _inbox_examples(session)
+    return [_view(topic, inbox.get(topic.slug)) for topic in (await session.scalars(query)).all()]
 
 
 async def get_topic(session: AsyncSession, slug: str) -> TopicView:
     """A topic, active or retired, for the edit form."""
-    return _view(await _topic(session, slug))
+    topic = await _topic(session, slug)
+    return _view(topic, (await _inbox_examples(session, slug)).get(slug))
 
 
 async def _topic(session: AsyncSession, slug: str) -> FaqTopic:

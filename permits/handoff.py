@@ -1,7 +1,11 @@
 """The call centre's queue: a conversation waits, an agent holds it, then it is closed.
 
     queued ──claim──▶ active ──hand back / close──▶ closed ──▶ satisfaction survey
-    callback (outside office hours: the user left a number to be called back)
+    callback ──"Sudah ditelepon"──▶ closed   (nobody there: the applicant is phoned later)
+
+The live queue is open within office hours, and at any hour while an agent is on
+duty ("Piket", permits.staff). Otherwise an applicant who can be phoned back is
+offered a call-back (CALLBACK_CHANNELS), anyone else hears when agents are back.
 
 At most one handoff of a conversation is open (queued or active): a partial
 unique index enforces it. Claiming is one conditional UPDATE, so when two agents
@@ -22,13 +26,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute
 
 from permits.clock import local_day
-from permits.models import Handoff, Message, StaffUser, utcnow
+from permits.errors import NotLinked
+from permits.models import Conversation, Handoff, Message, StaffUser, utcnow
+from permits.office_hours import OfficeHours
+from permits.staff import someone_on_duty
 from permits.states import (
     OPEN_HANDOFF_STATES,
     QUEUE_HANDOFF_STATES,
     HandoffState,
     MessageDirection,
 )
+from permits.status import is_shared_chat, linked_phone
+from permits.transcripts import channel_of
 
 REASONS = {
     "request": "Meminta petugas",
@@ -45,7 +54,14 @@ OUTCOMES = {
 DEFAULT_HANDLING = timedelta(minutes=5)  # before the office has any history
 RECENT = 20  # closed handoffs that set the expected handling time
 SURVEY_VALID_FOR = timedelta(days=1)
-CALLBACK_VALID_FOR = timedelta(days=1)
+CALLBACK_VALID_FOR = timedelta(days=1)  # a number sent later than this is not taken
+# Channels whose applicant can be phoned back. WhatsApp's address is the applicant's
+# own number (Twilio verified it), so the bot confirms it instead of asking; a private
+# Telegram chat has the number its owner shared, or the applicant types one, and the
+# agent can still write there later. The web chat's visitor and the API's caller are
+# anonymous and unreachable once they leave: a number typed there belongs to nobody
+# we know, so they are told when agents are back instead of being promised a call.
+CALLBACK_CHANNELS = frozenset({"whatsapp", "telegram"})
 
 
 @dataclass(frozen=True)
@@ -66,7 +82,23 @@ class QueueItem:
     agent_id: int | None
     agent_name: str | None
     last_text: str | None
-    callback_phone: str | None
+    callback_phone: str | None  # the number sent, else the one the channel knows
+
+    @property
+    def reason_label(self) -> str:
+        return REASONS.get(self.reason, self.reason)
+
+
+@dataclass(frozen=True)
+class Callback:
+    """A call-back request as the conversation page shows it."""
+
+    handoff_id: int
+    reason: str
+    phone: str | None
+    created_at: datetime
+    done_at: datetime | None  # None: still to be called
+    done_by: str | None
 
     @property
     def reason_label(self) -> str:
@@ -116,21 +148,63 @@ async def request_handoff(session: AsyncSession, conversation_id: str, reason: s
     return Queued(handoff.id, position, await expected_wait(session, position))
 
 
-async def request_callback(session: AsyncSession, conversation_id: str, reason: str) -> Handoff:
-    """Outside office hours: remember that the user wants a call; the number comes next."""
-    handoff = Handoff(conversation_id=conversation_id, reason=reason, state=HandoffState.CALLBACK)
-    session.add(handoff)
+async def live_queue_open(session: AsyncSession, hours: OfficeHours, now: datetime) -> bool:
+    """Whether a conversation asking for a person joins the live queue: within office
+    hours (as always), or at any hour while an agent is on duty."""
+    return hours.is_open(now) or await someone_on_duty(session)
+
+
+def can_call_back(conversation_id: str) -> bool:
+    """Whether the channel can reach the applicant by phone (CALLBACK_CHANNELS); a
+    Telegram group is nobody's phone."""
+    return channel_of(conversation_id) in CALLBACK_CHANNELS and not is_shared_chat(conversation_id)
+
+
+async def known_phone(session: AsyncSession, conversation_id: str) -> str | None:
+    """The applicant's number the channel already knows: the WhatsApp address, or the
+    contact a Telegram user shared. None: it has to be asked for."""
+    try:
+        return await linked_phone(session, conversation_id)
+    except NotLinked:
+        return None
+
+
+async def request_callback(
+    session: AsyncSession, conversation_id: str, reason: str, phone: str | None = None
+) -> Handoff:
+    """Nobody there: remember that the user wants a call, to `phone` when the channel
+    knows it (else the number comes next). Asking again keeps the one request."""
+    handoff = await session.scalar(
+        select(Handoff)
+        .where(Handoff.conversation_id == conversation_id, Handoff.state == HandoffState.CALLBACK)
+        .order_by(Handoff.id.desc())
+        .limit(1)
+    )
+    if handoff is None:
+        handoff = Handoff(
+            conversation_id=conversation_id, reason=reason, state=HandoffState.CALLBACK
+        )
+        session.add(handoff)
+    if phone is not None and handoff.callback_phone is None:
+        handoff.callback_phone = phone
     await session.commit()
     return handoff
 
 
 async def awaiting_callback_number(session: AsyncSession, conversation_id: str) -> Handoff | None:
+    """The call-back a number the user sends now is for: one still without a number, or
+    one to the WhatsApp number itself, which the user may replace with another."""
+    own = (
+        await known_phone(session, conversation_id)
+        if channel_of(conversation_id) == "whatsapp"
+        else None
+    )
     return await session.scalar(
         select(Handoff)
         .where(
             Handoff.conversation_id == conversation_id,
             Handoff.state == HandoffState.CALLBACK,
-            Handoff.callback_phone.is_(None),
+            Handoff.callback_phone.is_(None) | (Handoff.callback_phone == own),
             Handoff.created_at > utcnow() - CALLBACK_VALID_FOR,
         )
         .order_by(Handoff.id.desc())
@@ -198,7 +272,37 @@ async def close(
     return await session.get(Handoff, handoff_id, populate_existing=True)
 
 
+async def callbacks_of(
+    session: AsyncSession, conversation_id: str, limit: int = 5
+) -> list[Callback]:
+    """The conversation's call-back requests, newest first: those waiting and those done."""
+    rows = await session.execute(
+        select(Handoff, StaffUser.full_name, Conversation.linked_phone)
+        .outerjoin(StaffUser, StaffUser.id == Handoff.agent_id)
+        .outerjoin(Conversation, Conversation.id == Handoff.conversation_id)
+        .where(
+            Handoff.conversation_id == conversation_id,
+            (Handoff.state == HandoffState.CALLBACK) | (Handoff.outcome == "callback_done"),
+        )
+        .order_by(Handoff.id.desc())
+        .limit(limit)
+        .execution_options(populate_existing=True)  # fresh after close_callback's UPDATE
+    )
+    return [
+        Callback(
+            handoff_id=handoff.id,
+            reason=handoff.reason,
+            phone=handoff.callback_phone or linked,
+            created_at=handoff.created_at,
+            done_at=handoff.closed_at,
+            done_by=agent_name,
+        )
+        for handoff, agent_name, linked in rows
+    ]
+
+
 async def close_callback(session: AsyncSession, handoff_id: int, agent_id: int) -> bool:
+    """Mark a call-back done ("Sudah ditelepon"). False when it was done already."""
     result = await session.execute(
         update(Handoff)
         .where(Handoff.id == handoff_id, Handoff.state == HandoffState.CALLBACK)
@@ -264,8 +368,9 @@ async def queue_items(session: AsyncSession) -> list[QueueItem]:
         .scalar_subquery()
     )
     rows = await session.execute(
-        select(Handoff, StaffUser.full_name, last_text)
+        select(Handoff, StaffUser.full_name, last_text, Conversation.linked_phone)
         .outerjoin(StaffUser, StaffUser.id == Handoff.agent_id)
+        .outerjoin(Conversation, Conversation.id == Handoff.conversation_id)
         .where(Handoff.state.in_(QUEUE_HANDOFF_STATES))
         .order_by(Handoff.id)
     )
@@ -280,9 +385,9 @@ async def queue_items(session: AsyncSession) -> list[QueueItem]:
             agent_id=handoff.agent_id,
             agent_name=agent_name,
             last_text=text,
-            callback_phone=handoff.callback_phone,
+            callback_phone=handoff.callback_phone or linked,
         )
-        for handoff, agent_name, text in rows
+        for handoff, agent_name, text, linked in rows
     ]
 
 

@@ -9,7 +9,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from permits.intent_labels import full_intent, intent_label
 from permits.models import Conversation, Message
+from permits.outbox import delivery_step
 
 
 async def history(session: AsyncSession, conversation_id: str, limit: int = 50) -> list[Message]:
@@ -49,7 +51,15 @@ def console_line(row: Message, zone: ZoneInfo) -> dict[str, Any]:
         "kind": row.kind,
         "state": row.state,
         "intent": row.intent,
+        "intent_label": _intent_label(row),
         "confidence": row.confidence,
         "delivery_status": row.delivery_status,
+        "delivery": delivery_step(row),
         "time": f"{row.at.astimezone(zone):%H.%M}",
     }
+
+
+def _intent_label(row: Message) -> str | None:
+    """The NLU's reading as staff read it ("FAQ: jam layanan"), on the page and live."""
+    intent = full_intent(row.intent, row.nlu)
+    return intent_label(intent) if intent else None

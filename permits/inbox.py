@@ -5,16 +5,25 @@ or was unsure (confidence under LOW_CONFIDENCE). The inbox shows them grouped so
 that similar messages sit together: a message joins the first group whose first
 message it resembles (rapidfuzz token-set similarity on normalised text), else
 starts a group. Assigning a group to an intent or FAQ topic turns its distinct
-texts into training examples for the next training; dismissing closes it.
+texts into training examples for the next training; dismissing closes it, one group
+or several at once.
+
+Nothing is assigned by default: the form offers the intent the NLU read most often in
+the group (`detected_target`) when examples may be given for it, else nothing, and an
+empty choice is refused. Every count the page shows adds up: each distinct text with
+how many messages said it, each group with the sum of its texts, and the header with
+the sum of its groups (`InboxView`).
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -68,10 +77,34 @@ class InboxGroup:
     @property
     def texts(self) -> list[str]:
         """Its distinct messages, as written."""
+        return [text for text, _ in self.counted_texts]
+
+    @property
+    def counted_texts(self) -> list[tuple[str, int]]:
+        """Its distinct messages, as first written, with how many messages said each."""
         seen: dict[str, str] = {}
+        counts: Counter[str] = Counter()
         for message in self.messages:
-            seen.setdefault(normalise(message.text), message.text.strip())
-        return list(seen.values())
+            key = normalise(message.text)
+            seen.setdefault(key, message.text.strip())
+            counts[key] += 1
+        return [(text, counts[key]) for key, text in seen.items()]
+
+    @property
+    def message_ids(self) -> list[int]:
+        return [message.id for message in self.messages]
+
+
+@dataclass(frozen=True)
+class InboxView:
+    """The inbox as the page lists it."""
+
+    groups: list[InboxGroup]
+    open_messages: int  # all still open; more than listed when over INBOX_SIZE
+
+    @property
+    def listed_messages(self) -> int:
+        return sum(group.count for group in self.groups)
 
 
 def is_unrecognised(intent: str | None, confidence: float | None) -> bool:
@@ -121,6 +154,21 @@ async def inbox_groups(session: AsyncSession) -> list[InboxGroup]:
     return sorted((g for _, g in groups), key=lambda g: (-g.count, -g.key))
 
 
+async def inbox_view(session: AsyncSession) -> InboxView:
+    groups = await inbox_groups(session)
+    open_messages = await session.scalar(
+        select(func.count()).where(UnrecognisedMessage.state == InboxState.NEW)
+    )
+    return InboxView(groups, open_messages or 0)
+
+
+def detected_target(group: InboxGroup, targets: Mapping[str, str]) -> str | None:
+    """The intent the NLU read most often in the group (the earliest on a tie), when
+    examples may be given for it: what the form offers. Fallback readings have none."""
+    counts = Counter(m.intent for m in group.messages if m.intent and m.intent in targets)
+    return counts.most_common(1)[0][0] if counts else None
+
+
 async def assignable_targets(session: AsyncSession) -> dict[str, str]:
     """Intent name → Indonesian label, with every active FAQ topic as faq/<slug>."""
     topics = await session.execute(
@@ -159,16 +207,23 @@ async def assign_group(session: AsyncSession, group: InboxGroup, intent: str, ac
 
 
 async def dismiss_group(session: AsyncSession, group: InboxGroup, actor: Actor) -> None:
-    await _resolve(session, group, InboxState.DISMISSED, None)
-    record(
-        session,
-        actor,
-        "inbox.dismiss",
-        f"inbox:{group.key}",
-        None,
-        {"texts": group.texts, "messages": group.count},
-    )
+    await dismiss_groups(session, [group], actor)
+
+
+async def dismiss_groups(session: AsyncSession, groups: list[InboxGroup], actor: Actor) -> int:
+    """Closes the groups together, one audit entry each; returns how many messages."""
+    for group in groups:
+        await _resolve(session, group, InboxState.DISMISSED, None)
+        record(
+            session,
+            actor,
+            "inbox.dismiss",
+            f"inbox:{group.key}",
+            None,
+            {"texts": group.texts, "messages": group.count},
+        )
     await session.commit()
+    return sum(group.count for group in groups)
 
 
 async def group_of(session: AsyncSession, message_ids: list[int]) -> InboxGroup | None:

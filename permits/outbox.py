@@ -4,7 +4,8 @@ Outbound messages are queued in the transaction that produced them
 (permits.transcripts.queue_outbound) and sent by the delivery worker
 (bot/conversation/delivery.py), which claims them here with a lease so that two
 workers never send the same message. The channels' delivery reports (Twilio's
-status callbacks) are stored here too.
+status callbacks, the web chat's read receipts) are stored here too, and what the
+console makes of them (delivery_step).
 """
 
 from __future__ import annotations
@@ -12,12 +13,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import exists, or_, select, update
+from sqlalchemy import ColumnElement, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from permits.models import Message, utcnow
-from permits.states import MessageDirection, MessageState
+from permits.states import MessageDirection, MessageState, Sender
 
 MAX_DELIVERY_ATTEMPTS = 8
 
@@ -66,13 +67,18 @@ async def claim_deliveries(
     return list(rows.all())
 
 
-async def mark_sent(session: AsyncSession, message_id: int, provider_id: str | None) -> None:
-    await session.execute(
+async def mark_sent(
+    session: AsyncSession, message_id: int, provider_id: str | None
+) -> Message | None:
+    """Record that the channel took the message; the row as it is now (for the console)."""
+    sent = await session.scalar(
         update(Message)
         .where(Message.id == message_id)
         .values(state=MessageState.SENT, provider_id=provider_id, lease_until=None, error=None)
+        .returning(Message)
     )
     await session.commit()
+    return sent
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -130,25 +136,79 @@ def _behind(status: str) -> list[str]:
     return [known for known, step in DELIVERY_PROGRESS.items() if step < rank]
 
 
+def _further_than_stored(status: str) -> ColumnElement[bool]:
+    return or_(Message.delivery_status.is_(None), Message.delivery_status.in_(_behind(status)))
+
+
 async def record_delivery_status(
     session: AsyncSession, provider_id: str, status: str, error_code: str | None = None
-) -> bool:
+) -> list[Message]:
     """Store a channel's delivery report (e.g. Twilio's status callback) when it is
-    further than what is stored; True when stored. The check is in the UPDATE itself,
-    so two callbacks racing on two replicas still keep the furthest. A status that is
-    not an outbound message's (unknown to DELIVERY_PROGRESS) is not stored."""
+    further than what is stored; the rows it moved (none: a late or replayed report).
+    The check is in the UPDATE itself, so two callbacks racing on two replicas still
+    keep the furthest. A status that is not an outbound message's (unknown to
+    DELIVERY_PROGRESS) is not stored."""
     if status not in DELIVERY_PROGRESS:
-        return False
+        return []
     values: dict[str, Any] = {"delivery_status": status}
     if error_code:
         values["delivery_error_code"] = error_code[:12]
-    result = await session.execute(
+    moved = await session.scalars(
+        update(Message)
+        .where(Message.provider_id == provider_id, _further_than_stored(status))
+        .values(**values)
+        .returning(Message)
+    )
+    rows = list(moved.all())
+    await session.commit()
+    return rows
+
+
+async def record_read(session: AsyncSession, conversation_id: str, up_to: int) -> list[Message]:
+    """The applicant saw the conversation up to message `up_to` (the web chat reports it):
+    the agents' replies until then are read; the rows this moved. Only agents' replies,
+    whose lines show it. The state is not checked: the window may show a reply before
+    the worker has marked it sent."""
+    moved = await session.scalars(
         update(Message)
         .where(
-            Message.provider_id == provider_id,
-            or_(Message.delivery_status.is_(None), Message.delivery_status.in_(_behind(status))),
+            Message.conversation_id == conversation_id,
+            Message.direction == MessageDirection.OUT,
+            Message.sender == Sender.AGENT,
+            Message.id <= up_to,
+            _further_than_stored("read"),
         )
-        .values(**values)
+        .values(delivery_status="read")
+        .returning(Message)
     )
+    rows = list(moved.all())
     await session.commit()
-    return bool(getattr(result, "rowcount", 0))
+    return rows
+
+
+# What the console shows on an outbound line, from the worker's state and the channel's
+# report: queued (not handed to the channel yet), sent, delivered, read or failed.
+# Telegram and the API report nothing after sending, so their lines stay "sent".
+DELIVERY_STEPS = {
+    "accepted": "sent",
+    "scheduled": "sent",
+    "queued": "sent",
+    "sending": "sent",
+    "sent": "sent",
+    "canceled": "failed",
+    "failed": "failed",
+    "undelivered": "failed",
+    "delivered": "delivered",
+    "read": "read",
+}
+
+
+def delivery_step(row: Message) -> str | None:
+    """How far an outbound message got (None for a user's message): see DELIVERY_STEPS."""
+    if row.direction != MessageDirection.OUT:
+        return None
+    if row.state == MessageState.FAILED:
+        return "failed"
+    if row.state != MessageState.SENT:
+        return "queued"
+    return DELIVERY_STEPS.get(row.delivery_status or "", "sent")

@@ -128,6 +128,11 @@ def question_total(counts: Counts) -> int:
     return sum(sum(day.values()) for day in counts.questions.values())
 
 
+def helpful_share(counts: Counts) -> float | None:
+    """Of the answers applicants judged ("Ya"/"Tidak", "membantu"), the helpful ones."""
+    return _mean(counts.verdicts.get(True, 0), sum(counts.verdicts.values()))
+
+
 def outcome_totals(counts: Counts) -> dict[Outcome, int]:
     totals = dict.fromkeys(Outcome, 0)
     for topic in counts.topics:

@@ -53,6 +53,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from permits.clock import day_start
+from permits.feedback import verdicts_between
 from permits.inbox import LOW_CONFIDENCE, NOT_UNDERSTOOD
 from permits.models import Complaint, Handoff, Message, PermitType, UTCDateTime
 from permits.models.conversations import QUESTION_ROWS
@@ -144,6 +145,8 @@ class Counts:
     surveys: dict[date, dict[int, int]] = field(default_factory=dict)  # day, score 1-4
     complaints: dict[date, dict[str, int]] = field(default_factory=dict)  # day, category
     permit_names: dict[str, str] = field(default_factory=dict)
+    # Answers applicants judged, by whether they helped (permits/feedback.py).
+    verdicts: dict[bool, int] = field(default_factory=dict)
 
 
 # --- expressions of one dialect -----------------------------------------------------------
@@ -423,4 +426,5 @@ async def count_period(session: AsyncSession, period: Period) -> Counts:
         surveys=await surveys_by_day(session, period),
         complaints=await complaints_by_day(session, period),
         permit_names=await permit_names(session),
+        verdicts=await verdicts_between(session, period.start, period.end),
     )

@@ -9,6 +9,12 @@ HASHING_THREADS dedicated threads, so a flood of logins queues instead of runnin
 hundreds of hashes (and gigabytes) at once. An unknown, inactive or locked account
 costs one hash too, so the answer takes as long either way. Failures older than
 FAILURE_MEMORY are forgotten before a new one is counted.
+
+An agent on duty ("Piket") keeps the live queue open outside office hours
+(permits.handoff.live_queue_open). Duty is the agent's, kept on each of their live
+sessions: switching it sets all of them, a new sign-in inherits it, and signing
+out ends it on all of them; a session that expires or is deleted (password change,
+deactivation) takes it along, so nobody stays on duty without a live session.
 """
 
 from __future__ import annotations
@@ -26,7 +32,7 @@ from typing import Any, TypeVar
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import case, delete, or_, select, update
+from sqlalchemy import ColumnElement, case, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from permits.audit import Actor, record
@@ -180,6 +186,8 @@ async def log_in(session: AsyncSession, username: str, password: str) -> SignedI
             user_id=user.id,
             csrf_token=secrets.token_urlsafe(32),
             expires_at=now + SESSION_LIFETIME,
+            # A second browser of an agent on duty shows (and keeps) the same duty.
+            on_duty_since=await on_duty_since(session, user.id),
         )
     )
     await session.commit()
@@ -253,8 +261,76 @@ async def live_sessions(session: AsyncSession, token_hashes: set[str]) -> set[st
 
 
 async def log_out(session: AsyncSession, token: str) -> None:
-    await session.execute(delete(StaffSession).where(StaffSession.token_hash == hash_token(token)))
+    """End the session; the agent's duty ends too, in every browser: signing out says
+    they are leaving, and a forgotten tab elsewhere must not keep applicants waiting
+    in a queue nobody watches."""
+    user_id = await session.scalar(
+        delete(StaffSession)
+        .where(StaffSession.token_hash == hash_token(token))
+        .returning(StaffSession.user_id)
+    )
+    if user_id is not None:
+        await _set_duty(session, user_id, None)
     await session.commit()
+
+
+async def set_on_duty(session: AsyncSession, user_id: int, on_duty: bool) -> datetime | None:
+    """Switch the agent's duty on or off on all their live sessions; since when they
+    are on duty (switching on again keeps the first moment), or None."""
+    now = utcnow()
+    since = (await on_duty_since(session, user_id) or now) if on_duty else None
+    await _set_duty(session, user_id, since)
+    await session.commit()
+    return since
+
+
+async def on_duty_since(session: AsyncSession, user_id: int) -> datetime | None:
+    """Since when the agent is on duty (on a live session), or None."""
+    return await session.scalar(
+        select(func.min(StaffSession.on_duty_since)).where(
+            StaffSession.user_id == user_id, StaffSession.expires_at > utcnow()
+        )
+    )
+
+
+async def someone_on_duty(session: AsyncSession) -> bool:
+    """Whether any active account is on duty on a live session."""
+    found = await session.scalar(
+        select(StaffSession.user_id)
+        .join(StaffUser, StaffUser.id == StaffSession.user_id)
+        .where(*_live_duty())
+        .limit(1)
+    )
+    return found is not None
+
+
+async def agents_on_duty(session: AsyncSession) -> dict[int, datetime]:
+    """Who is on duty now (account id) and since when, for the staff page."""
+    rows = await session.execute(
+        select(StaffSession.user_id, func.min(StaffSession.on_duty_since))
+        .join(StaffUser, StaffUser.id == StaffSession.user_id)
+        .where(*_live_duty())
+        .group_by(StaffSession.user_id)
+    )
+    return {user_id: since for user_id, since in rows.all() if since is not None}
+
+
+def _live_duty() -> tuple[ColumnElement[bool], ...]:
+    """A session on duty that counts: live, of an active account."""
+    return (
+        StaffSession.on_duty_since.is_not(None),
+        StaffSession.expires_at > utcnow(),
+        StaffUser.active.is_(True),
+    )
+
+
+async def _set_duty(session: AsyncSession, user_id: int, since: datetime | None) -> None:
+    await session.execute(
+        update(StaffSession)
+        .where(StaffSession.user_id == user_id, StaffSession.expires_at > utcnow())
+        .values(on_duty_since=since)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def check_strength(password: str, username: str) -> None:

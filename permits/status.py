@@ -24,7 +24,7 @@ from permits.models import (
     utcnow,
 )
 from permits.numbers import canonical_number
-from permits.texts import N_
+from permits.texts import N_, _, ngettext
 from permits.workdays import working_days_between
 
 MAX_FAILED_LOOKUPS = 10
@@ -100,6 +100,63 @@ def application_view(application: Application, now: datetime) -> StatusView:
         valid_until=valid_until(application),
         validity_note=application.permit_type.validity_note,
     )
+
+
+# Between the parts of the status line.
+SEPARATOR = " · "
+
+
+def days_line(view: StatusView) -> str:
+    """'12 hari kerja di tahap ini · total 30 dari SLA 28 hari kerja · terlambat 2 hari':
+    how long an application has taken, in the words the bot, the console's panel and the
+    assist page all use. The days at the stage and the days in total are different
+    clocks: only the total is held against the SLA."""
+    if view.finished:
+        return SEPARATOR.join(
+            [
+                ngettext(
+                    "selesai dalam {count} hari kerja",
+                    "selesai dalam {count} hari kerja",
+                    view.total_days,
+                    count=view.total_days,
+                ),
+                ngettext(
+                    "SLA {count} hari kerja",
+                    "SLA {count} hari kerja",
+                    view.sla_days,
+                    count=view.sla_days,
+                ),
+            ]
+        )
+    return SEPARATOR.join(
+        [
+            ngettext(
+                "{count} hari kerja di tahap ini",
+                "{count} hari kerja di tahap ini",
+                view.days_held,
+                count=view.days_held,
+            ),
+            ngettext(
+                "total {total} dari SLA {count} hari kerja",
+                "total {total} dari SLA {count} hari kerja",
+                view.sla_days,
+                total=view.total_days,
+                count=view.sla_days,
+            ),
+            _deadline(view),
+        ]
+    )
+
+
+def _deadline(view: StatusView) -> str:
+    if view.is_late:
+        return ngettext(
+            "terlambat {count} hari", "terlambat {count} hari", view.days_late, count=view.days_late
+        )
+    left = view.sla_days - view.total_days
+    if left <= 0:
+        return _("batas SLA hari ini")
+    return ngettext("sisa {count} hari", "sisa {count} hari", left, count=left)
 
 
 def valid_until(application: Application) -> datetime | None:

@@ -16,13 +16,14 @@ from bot.admin import (
     directory,
     faq,
     inbox,
+    office,
     reports,
     staff,
     training,
 )
 from bot.console import add_notices
 
-MODULES = (faq, catalogue, directory, inbox, training, dashboard, reports, audit, staff)
+MODULES = (faq, catalogue, directory, inbox, office, training, dashboard, reports, audit, staff)
 NOTICES: dict[str, tuple[str, str]] = {
     code: notice for module in MODULES for code, notice in getattr(module, "NOTICES", {}).items()
 }

@@ -46,6 +46,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "petugas": ("staff.", "Akun petugas"),
     "balasan": ("canned.", "Balasan siap pakai"),
     "pengaduan": ("complaint.", "Pengaduan"),
+    "kantor": ("office.", "Pengaturan kantor"),
 }
 ACTION_LABELS = {
     "faq.create": "Topik FAQ ditambahkan",
@@ -75,6 +76,7 @@ ACTION_LABELS = {
     "canned.delete": "Balasan siap pakai dihapus",
     "model.rollback": "Model sebelumnya dipakai kembali",
     "complaint.category": "Kategori pengaduan diperbaiki",
+    "office.update": "Pengaturan kantor diubah",
 }
 FIELD_LABELS = {
     "title": "Judul",
@@ -116,6 +118,7 @@ TARGET_PAGES = {
     "staff": "/console/staff",
     "canned": "/console/canned",
     "complaint": "/console/complaints",
+    "office": "/console/admin/kantor",
 }
 
 

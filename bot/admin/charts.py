@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from bot.console.formats import number
 from permits.answers import MONTHS
 
 # Line charts: the plot sits inside these margins.
@@ -38,13 +39,13 @@ PALETTE = ("var(--accent)", "#1f8a4c", "#c77700", "#7a3ea8", "#b3261e", "#4a5968
 
 
 def decimal(value: float, places: int = 1) -> str:
-    """A number as Indonesians write it: a comma before the decimals."""
-    return f"{value:.{places}f}".replace(".", ",")
+    """A number as Indonesians write it: a comma before the decimals (bot.console.formats)."""
+    return number(value, places)
 
 
 def thousands(value: int) -> str:
-    """12.345: Indonesian thousands separator."""
-    return f"{value:,}".replace(",", ".")
+    """12.345: Indonesian thousands separator (bot.console.formats)."""
+    return number(value)
 
 
 def short_day(day: date) -> str:

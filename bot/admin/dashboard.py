@@ -17,6 +17,7 @@ import aiohttp_jinja2
 from aiohttp import web
 from yarl import URL
 
+from bot.console.formats import number
 from bot.console.security import admin_only
 from bot.console.spreadsheets import csv_document, csv_download
 from bot.keys import SESSIONS, SETTINGS
@@ -85,11 +86,6 @@ class FormValues:
     permit: str
     since: str
     until: str
-
-
-def decimal(value: float) -> str:
-    """One decimal with a comma, as Indonesian readers write it."""
-    return f"{value:.1f}".replace(".", ",")
 
 
 def _short(label: str) -> str:
@@ -168,7 +164,7 @@ async def dashboard_page(request: web.Request) -> web.StreamResponse:
             "Permohonan berjalan per instansi",
             "var(--accent)",
             [
-                (row.short_name, row.name, row.count, str(row.count))
+                (row.short_name, row.name, row.count, number(row.count))
                 for row in figures.open_by_agency
             ],
         ),
@@ -177,7 +173,7 @@ async def dashboard_page(request: web.Request) -> web.StreamResponse:
             "Permohonan melewati SLA per instansi",
             "var(--late)",
             [
-                (row.short_name, row.agency, row.late, str(row.late))
+                (row.short_name, row.agency, row.late, number(row.late))
                 for row in figures.late_by_agency
             ],
         ),
@@ -186,7 +182,7 @@ async def dashboard_page(request: web.Request) -> web.StreamResponse:
             "Rata-rata lama di tiap instansi (hari kerja)",
             "var(--accent)",
             [
-                (row.short_name, row.agency, row.mean_days, decimal(row.mean_days))
+                (row.short_name, row.agency, row.mean_days, number(row.mean_days, 1))
                 for row in figures.hold_by_agency
             ],
         ),
@@ -194,7 +190,7 @@ async def dashboard_page(request: web.Request) -> web.StreamResponse:
             "open-by-stage",
             "Permohonan berjalan per tahap",
             "var(--accent)",
-            [(row.name, row.name, row.count, str(row.count)) for row in figures.open_by_stage],
+            [(row.name, row.name, row.count, number(row.count)) for row in figures.open_by_stage],
         ),
     }
     context: dict[str, Any] = {
@@ -203,7 +199,6 @@ async def dashboard_page(request: web.Request) -> web.StreamResponse:
         "form": shown,
         "figures": figures,
         "charts": charts,
-        "decimal": decimal,
         "csv_url": _csv_url(shown),
     }
     return aiohttp_jinja2.render_template("dashboard.html", request, context)

@@ -2,23 +2,29 @@
 
 After saving, the page says whether the bot follows at once (a new answer or
 title, in Indonesian or English) or after the next training (new examples, a new or
-retired topic).
+retired topic). An active topic the model in service was not trained on is marked
+"belum aktif — latih ulang": the bot cannot recognise its questions yet.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
+import re
 from dataclasses import asdict, fields
+from pathlib import Path
 from typing import Any
 
 import aiohttp_jinja2
 from aiohttp import web
 from multidict import MultiDictProxy
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.admin.audit import LIVE, RETRAIN
 from bot.admin.forms import form_text, posted_switch, save_and_redirect, with_notice
 from bot.console.security import admin_only
 from bot.keys import SESSIONS
+from nlu.train import ROOT
 from permits.errors import UnknownTopic
 from permits.faq_admin import (
     Change,
@@ -30,6 +36,7 @@ from permits.faq_admin import (
     set_topic_active,
     update_topic,
 )
+from permits.model_versions import faq_topics_in_service
 
 log = logging.getLogger(__name__)
 FAQ_PATH = "/console/admin/faq"
@@ -46,6 +53,7 @@ NOTICES: dict[str, tuple[str, str]] = {
     "faq-tidak-ditemukan": ("error", "Topik FAQ itu tidak ditemukan."),
 }
 _DRAFT_FIELDS = tuple(field.name for field in fields(TopicDraft))
+_FAQ_INTENT = re.compile(r"^\s*-\s*intent:\s*faq/([a-z0-9_]+)\s*$", re.MULTILINE)
 _EMPTY_FORM = {"slug": "", **dict.fromkeys(_DRAFT_FIELDS, "")}
 
 
@@ -62,6 +70,23 @@ def _topic_path(slug: str) -> str:
     return f"{FAQ_PATH}/{slug}"
 
 
+@functools.cache
+def faq_topics_in_files(data: Path = ROOT / "nlu" / "data") -> frozenset[str]:
+    """The topics of the model `make train` builds: the faq/<topic> intents of the
+    files (read once; they change only with a new release of the code)."""
+    return frozenset(
+        slug
+        for path in sorted(data.rglob("*.yml"))
+        for slug in _FAQ_INTENT.findall(path.read_text(encoding="utf-8"))
+    )
+
+
+async def known_topics(session: AsyncSession) -> frozenset[str]:
+    """The FAQ topics the model in service was trained on."""
+    trained = await faq_topics_in_service(session)
+    return faq_topics_in_files() if trained is None else frozenset(trained)
+
+
 async def _list_page(
     request: web.Request,
     *,
@@ -70,9 +95,11 @@ async def _list_page(
 ) -> web.Response:
     async with request.app[SESSIONS]() as session:
         topics = await list_topics(session)
+        known = await known_topics(session)
     context = {
         "nav": "faq",
         "topics": topics,
+        "known": known,
         "form": form or _EMPTY_FORM,
         "errors": errors or {},
     }
@@ -87,9 +114,12 @@ async def _edit_page(
     errors: dict[str, str] | None = None,
 ) -> web.Response:
     shown = form or _typed(topic.draft())
+    async with request.app[SESSIONS]() as session:
+        known = await known_topics(session)
     context = {
         "nav": "faq",
         "topic": topic,
+        "known": known,
         "form": shown,
         "errors": errors or {},
     }

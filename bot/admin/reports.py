@@ -26,7 +26,7 @@ from bot.keys import SESSIONS, SETTINGS
 from permits import report_figures as figures
 from permits.clock import today
 from permits.complaint_categories import CATEGORY_LABELS
-from permits.inbox import ASSIGNABLE_INTENTS
+from permits.intent_labels import intent_label
 from permits.reports import OTHER_CHANNEL, WAIT_LIMITS, Counts, Outcome, Period, count_period
 from permits.states import ComplaintCategory
 
@@ -36,11 +36,6 @@ DEFAULT_DAYS = 30
 MAX_DAYS = 366  # a year, leap years included
 TOP = 10
 
-INTENT_LABELS = {
-    **ASSIGNABLE_INTENTS,
-    "faq": "FAQ (pertanyaan umum)",
-    "nlu_fallback": "Tidak dipahami bot",
-}
 OUTCOMES = (
     (Outcome.BOT, "Dijawab bot", "var(--ok)"),
     (Outcome.AGENT, "Ditangani petugas", "var(--accent)"),
@@ -66,10 +61,6 @@ def wait_labels() -> list[str]:
     labels = [f"< {minutes[0]} menit"]
     labels += [f"{low}–{high} menit" for low, high in pairwise(minutes)]
     return [*labels, f"> {minutes[-1]} menit"]
-
-
-def intent_label(intent: str) -> str:
-    return INTENT_LABELS.get(intent, intent)
 
 
 def channel_label(channel: str) -> str:
@@ -180,6 +171,8 @@ def report_context(counts: Counts) -> dict[str, Any]:
         "bot_share": percent(
             outcomes[Outcome.BOT] / sum(outcomes.values()) if sum(outcomes.values()) else None
         ),
+        "helpful_share": percent(figures.helpful_share(counts)),
+        "verdict_total": sum(counts.verdicts.values()),
         "intents": intents,
         "permits": permits,
         "aspects": ASPECTS,

@@ -26,6 +26,7 @@ from permits.staff import (
     InvalidUsername,
     UsernameTaken,
     WeakPassword,
+    agents_on_duty,
 )
 from permits.staff_admin import (
     OwnAccount,
@@ -70,13 +71,16 @@ class StaffRow:
     active: bool
     locked: bool
     last_login: str
+    on_duty_since: str  # "" when not on duty ("Piket", bot/console/duty.py)
 
 
 def _last_login(moment: datetime | None, zone: ZoneInfo) -> str:
     return NEVER if moment is None else local_time(moment, zone)
 
 
-def staff_row(account: StaffAccount, zone: ZoneInfo) -> StaffRow:
+def staff_row(
+    account: StaffAccount, zone: ZoneInfo, on_duty_since: datetime | None = None
+) -> StaffRow:
     return StaffRow(
         id=account.id,
         username=account.username,
@@ -86,6 +90,7 @@ def staff_row(account: StaffAccount, zone: ZoneInfo) -> StaffRow:
         active=account.active,
         locked=account.locked,
         last_login=_last_login(account.last_login_at, zone),
+        on_duty_since="" if on_duty_since is None else local_time(on_duty_since, zone),
     )
 
 
@@ -98,10 +103,11 @@ async def _staff_page(
 ) -> web.Response:
     async with request.app[SESSIONS]() as session:
         accounts = await staff_accounts(session)
+        on_duty = await agents_on_duty(session)
     zone = request.app[SETTINGS].office_zone
     context = {
         "nav": "staff",
-        "accounts": [staff_row(account, zone) for account in accounts],
+        "accounts": [staff_row(account, zone, on_duty.get(account.id)) for account in accounts],
         "roles": [(role, ROLE_LABELS[role]) for role in ROLES],
         "min_password_length": MIN_PASSWORD_LENGTH,
         "error": error,

@@ -4,8 +4,9 @@
    aliases (nlu/build.py);
 2. train: `rasa train` in the engine environment, its output kept as the log;
 3. check: the new model and the model in service parse the fixed check set
-   (nlu/eval/colloquial.yml); a new model that scores lower is refused;
-4. deploy: `RasaModels.replace` asks each Rasa, one after another, to swap the model
+   (nlu/eval/colloquial.yml); a new model that scores lower, beyond the check set's
+   noise (permits.model_versions.passes_gate), is refused;
+4. swap: `RasaModels.replace` asks each Rasa, one after another, to swap the model
    through our channel's model endpoint (`PUT /webhooks/gateway/model`,
    engine/channel.py), not Rasa's own `PUT /model`: the new model is loaded in a
    worker thread beside the one in service, which keeps answering, and swapped in
@@ -14,6 +15,11 @@
    (IN_SERVICE_POINTER) then names it, so Rasa restarted by devstack starts with it.
 Every model stays in models/versions/, so an earlier one can be put back (rollback,
 the same swap).
+
+Each step starts with a step line in the version's log (permits.model_versions.
+step_line), from which the page shows the steps and their times; the training step's
+line records the FAQ topics trained on, from which the FAQ page tells which topics the
+model in service knows. Rasa's own output is timed in the office's zone, like the page.
 """
 
 from __future__ import annotations
@@ -23,8 +29,10 @@ import contextlib
 import logging
 import time
 from dataclasses import asdict
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import aiohttp
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -34,8 +42,12 @@ from nlu.scoring import colloquial_cases, parse, score
 from nlu.train import IN_SERVICE_POINTER, ROOT, rasa, rasa_env
 from permits.audit import Actor, record
 from permits.model_versions import (
+    Step,
+    StepMark,
+    Swap,
     abandon_unfinished,
     append_log,
+    check_swappable,
     finish,
     get_version,
     in_service,
@@ -45,7 +57,11 @@ from permits.model_versions import (
     record_scores,
     register_original,
     start_version,
+    step_line,
+    swap_kind,
+    verdict,
 )
+from permits.models import utcnow
 from permits.states import ModelState
 
 log = logging.getLogger(__name__)
@@ -96,8 +112,10 @@ class Trainer:
         rasa_models: RasaModels,
         models_dir: Path,
         work_dir: Path,
+        zone: ZoneInfo,
     ) -> None:
         self._sessions = sessions
+        self._zone = zone  # the office's: Rasa's log and the model's name are timed in it
         self._rasa = rasa_models
         self._versions_dir = models_dir / "versions"
         self._models_dir = models_dir
@@ -123,16 +141,14 @@ class Trainer:
         if self._task is not None:
             await asyncio.shield(self._task)
 
-    async def rollback(self, version_id: int, actor: Actor) -> None:
+    async def rollback(self, version_id: int, actor: Actor) -> Swap:
+        """Put a model that was in service back; raises NotSwappable for any other.
+        Returns whether it went back to an older model or put a newer one back."""
         async with self._sessions() as session:
-            version = await get_version(session, version_id)
             current = await in_service(session)
-        if (
-            version is None
-            or version.file is None
-            or version.state not in (ModelState.RETIRED, ModelState.DEPLOYED)
-        ):
-            raise ValueError("only a model that was in service can be put back")
+            version = check_swappable(await get_version(session, version_id), current)
+        assert version.file is not None  # check_swappable saw to it
+        kind = swap_kind(version, current)
         await self._rasa.replace(Path(version.file))
         await asyncio.to_thread(self._point_at, Path(version.file))
         async with self._sessions() as session:
@@ -146,7 +162,8 @@ class Trainer:
                 {"in_service": version_id},
             )
             await session.commit()
-        log.info("model rolled back", extra={"version": version_id})
+        log.info("model rolled back", extra={"version": version_id, "direction": kind})
+        return kind
 
     async def close(self) -> None:
         if self._task is not None and not self._task.done():
@@ -165,15 +182,18 @@ class Trainer:
             await self._fail(version_id, f"Gagal: {exc}")
 
     async def _train_check_deploy(self, version_id: int, actor: Actor) -> None:
-        await self._phase(version_id, "Menyiapkan data pelatihan")
+        await self._phase(version_id, StepMark(Step.DATA, utcnow()), "Menyiapkan data pelatihan")
         async with self._sessions() as session:
             data = await admin_data(session)
         build = await asyncio.to_thread(
             write_training_data, data, self._work_dir / f"v{version_id}"
         )
-        await self._phase(version_id, f"Melatih model ({build.describe()})")
+        trains = StepMark(Step.TRAIN, utcnow(), build.describe(), tuple(build.faq_topics))
+        await self._phase(version_id, trains, f"Melatih model ({build.describe()})")
         model = await self._train(version_id, build.domain, build.data)
-        await self._phase(version_id, "Memeriksa model baru dengan set uji tetap")
+        checked = f"{len(colloquial_cases())} pesan dari set uji tetap"
+        checks = StepMark(Step.CHECK, utcnow(), checked)
+        await self._phase(version_id, checks, "Memeriksa model baru dengan set uji tetap")
         scores = await _check(model)
         baseline_file = await self._model_in_service()
         baseline = await _check(baseline_file) if baseline_file else None
@@ -183,13 +203,14 @@ class Trainer:
         if not passes_gate(scores, baseline):
             await self._decide(version_id, ModelState.REFUSED, model, scores, baseline, actor)
             return
-        await self._phase(version_id, "Menerapkan model baru")
+        swaps = StepMark(Step.SWAP, utcnow())
+        await self._phase(version_id, swaps, "Lolos pemeriksaan; mengganti model yang dipakai")
         await self._rasa.replace(model)
         await self._decide(version_id, ModelState.DEPLOYED, model, scores, baseline, actor)
 
     async def _train(self, version_id: int, domain: Path, data: Path) -> Path:
         self._versions_dir.mkdir(parents=True, exist_ok=True)
-        name = f"v{version_id}-{time.strftime('%Y%m%d-%H%M%S')}"
+        name = f"v{version_id}-{datetime.now(self._zone):%Y%m%d-%H%M%S}"
         process = await asyncio.create_subprocess_exec(
             *rasa(
                 "train",
@@ -207,7 +228,7 @@ class Trainer:
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.STDOUT,
             cwd=ROOT,
-            env=rasa_env(),
+            env={**rasa_env(), "TZ": self._zone.key},
         )
         try:
             await self._stream_log(version_id, process)
@@ -273,7 +294,7 @@ class Trainer:
         baseline: dict[str, Any] | None,
         actor: Actor,
     ) -> None:
-        summary = _verdict(state, scores, baseline)
+        summary = verdict(scores, baseline)
         async with self._sessions() as session:
             await finish(
                 session,
@@ -295,13 +316,14 @@ class Trainer:
         """So that Rasa, when restarted, starts with the model in service."""
         (self._models_dir / IN_SERVICE_POINTER).write_text(str(model), encoding="utf-8")
 
-    async def _phase(self, version_id: int, text: str) -> None:
+    async def _phase(self, version_id: int, mark: StepMark, summary: str) -> None:
+        """A step starts: its line in the log, and what the list says meanwhile."""
         async with self._sessions() as session:
             version = await get_version(session, version_id)
             if version is not None:
-                version.summary = text
+                version.summary = summary
                 await session.commit()
-        await self._log(version_id, f"== {text} ==\n")
+        await self._log(version_id, step_line(mark))
 
     async def _log(self, version_id: int, text: str) -> None:
         if text:
@@ -326,16 +348,3 @@ async def _check(model: Path) -> dict[str, Any]:
     }
     kept["permit_accuracy"] = scores.entities.get("permit_type", (None, 0))[0]
     return kept
-
-
-def _verdict(state: ModelState, scores: dict[str, Any], baseline: dict[str, Any] | None) -> str:
-    new = f"macro-F1 {scores['macro_f1']:.3f}, akurasi {scores['accuracy']:.3f}"
-    old = (
-        f" (model yang berjalan: macro-F1 {baseline['macro_f1']:.3f}, "
-        f"akurasi {baseline['accuracy']:.3f})"
-        if baseline
-        else ""
-    )
-    if state == ModelState.DEPLOYED:
-        return f"Diterapkan. Model baru: {new}{old}."
-    return f"Ditolak: nilainya lebih rendah dari model yang berjalan. Model baru: {new}{old}."

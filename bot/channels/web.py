@@ -5,13 +5,24 @@ Wire format (JSON over the websocket at /chat/ws):
                                                            token (or within 5 s) a new
                                                            conversation starts
   server → client  {"type": "session", "token": ...}       keep it to resume later
-                   {"type": "history", "messages": [...]}  the conversation so far
+                   {"type": "history", "messages": [...], "agent": NAME | null}
+                                                           the conversation so far, and
+                                                           the agent holding it, if one does
                    {"type": "message", "id", "from", "text", "buttons"}
                    {"type": "received", "id": CLIENT_ID}   stored; the widget may forget it
                    {"type": "typing"}                      the bot is preparing an answer
+                                                           (never while an agent holds it)
+                   {"type": "typing", "from": "agent"}     the agent is typing a reply
+                   {"type": "agent", "name": NAME | null}  an agent took the conversation
+                                                           over; null: back to the bot
+                                                           (bot/console/presence.py)
                    {"type": "error", "text": ..., "id"?}   an Indonesian explanation; with
                                                            the client id of a refused message
   client → server  {"type": "message", "id": CLIENT_ID, "text": ...}
+                   {"type": "read", "id": MESSAGE_ID}     see bot/channels/web_receipts.py
+                   {"type": "feedback", "id", "helpful"}  see bot/channels/web_feedback.py
+                   {"type": "typing"}                      the applicant is typing (to the
+                                                           agent: bot/channels/web_presence.py)
 The widget resends unacknowledged messages after a reconnect; the client id
 makes the copy a duplicate that the transcript drops.
 Limits: per conversation (TANYA_CONVERSATION_RATE_LIMIT) and per client address, for
@@ -29,6 +40,7 @@ travels in the first frame, never in the URL, which access and proxy logs keep.
 from __future__ import annotations
 
 import hashlib
+import html
 import logging
 import re
 import secrets
@@ -44,7 +56,11 @@ from limits.aio.storage import Storage
 from limits.aio.strategies import MovingWindowRateLimiter
 
 from bot.bus import Bus
+from bot.channels.web_feedback import take_verdict, verdict_frame
+from bot.channels.web_presence import ApplicantPresence, is_typing_frame
+from bot.channels.web_receipts import read_receipt, take_read_receipt
 from bot.channels.web_widget import widget_script as widget_script_in
+from bot.console.live import HUB
 from bot.conversation.inbound import loads, refusal
 from bot.conversation.notices import SLOW_DOWN
 from bot.conversation.outbound import Outbound, visible_buttons
@@ -53,6 +69,7 @@ from bot.limiting import client_address, limit_storage
 from bot.metrics import METRICS
 from bot.settings import GatewaySettings
 from permits.history import history, serialise
+from permits.office_profile import fill_placeholders, office_profile
 from permits.texts import N_, _, current
 
 log = logging.getLogger(__name__)
@@ -84,6 +101,10 @@ class WebChannel:
 
     def join(self, conversation_id: str, socket: web.WebSocketResponse) -> None:
         self._sockets[conversation_id].add(socket)
+
+    def watching(self, conversation_id: str) -> bool:
+        """Whether a chat window of the conversation is open on this replica."""
+        return bool(self._sockets.get(conversation_id))
 
     def leave(self, conversation_id: str, socket: web.WebSocketResponse) -> None:
         sockets = self._sockets.get(conversation_id)
@@ -164,6 +185,7 @@ def address_limits_for(settings: GatewaySettings) -> AddressLimits:
 
 
 WEB_LIMITS = web.AppKey("web_limits", AddressLimits)
+PRESENCE = web.AppKey("web_presence", ApplicantPresence)
 
 
 def _address(request: web.Request) -> str:
@@ -184,10 +206,12 @@ async def chat_socket(request: web.Request) -> web.StreamResponse:
     # The widget clips what is typed to the gateway's own limit: one number for both.
     max_chars = request.app[SETTINGS].max_message_chars
     await socket.send_json({"type": "session", "token": token, "max_chars": max_chars})
-    await socket.send_json(
-        {"type": "history", "messages": await _history(request, conversation_id)}
-    )
+    presence = request.app[PRESENCE]
+    attending = await presence.attendance(conversation_id)
+    history_event = {"type": "history", "messages": await _history(request, conversation_id)}
+    await socket.send_json({**history_event, "agent": attending.agent})
     channel.join(conversation_id, socket)
+    await presence.opened(conversation_id, attending)
     try:
         if first is not None:  # a frame that was not a hello: an ordinary one
             await _on_frame(request, socket, conversation_id, first)
@@ -195,6 +219,8 @@ async def chat_socket(request: web.Request) -> web.StreamResponse:
             await _on_frame(request, socket, conversation_id, frame)
     finally:
         channel.leave(conversation_id, socket)
+        if not channel.watching(conversation_id):
+            presence.closed(conversation_id)
     return socket
 
 
@@ -244,6 +270,15 @@ async def _history(request: web.Request, conversation_id: str) -> list[dict[str,
 async def _on_text(
     request: web.Request, socket: web.WebSocketResponse, conversation_id: str, data: str
 ) -> None:
+    if (read_up_to := read_receipt(data)) is not None:  # bot/channels/web_receipts.py
+        await take_read_receipt(request, socket, conversation_id, read_up_to)
+        return
+    if (verdict := verdict_frame(data)) is not None:  # bot/channels/web_feedback.py
+        await take_verdict(request, socket, conversation_id, verdict)
+        return
+    if is_typing_frame(data):  # bot/channels/web_presence.py
+        await request.app[PRESENCE].typing(conversation_id)
+        return
     parsed = _parse_chat_message(request, data)
     if isinstance(parsed, Refused):
         event = {"type": "error", "text": parsed.text}
@@ -259,7 +294,10 @@ async def _on_text(
     turns = request.app[TURNS]
     accepted = await turns.receive(conversation_id, text, f"web-{client_id}", limited=False)
     await socket.send_json({"type": "received", "id": client_id})
-    if accepted:
+    presence = request.app[PRESENCE]
+    presence.sent(conversation_id)
+    # The dots say the bot is answering; while an agent holds the conversation it is not.
+    if accepted and not (await presence.attendance(conversation_id)).held:
         await request.app[WEB].publish(conversation_id, {"type": "typing"})
 
 
@@ -313,8 +351,14 @@ async def widget_style(request: web.Request) -> web.FileResponse:
     return web.FileResponse(STATIC / "widget.css", headers=_static_headers())
 
 
-async def demo_page(request: web.Request) -> web.FileResponse:
-    return web.FileResponse(STATIC / "demo.html")
+async def demo_page(request: web.Request) -> web.Response:
+    """The mock office homepage; its footer's hours, address and call centre are the
+    office settings' (permits.office_profile), like the bot's answers."""
+    async with request.app[SESSIONS]() as session:
+        profile = await office_profile(session)
+    facts = {name: html.escape(value) for name, value in profile.placeholders().items()}
+    page = fill_placeholders((STATIC / "demo.html").read_text(encoding="utf-8"), facts)
+    return web.Response(text=page, content_type="text/html")
 
 
 def _static_headers() -> dict[str, str]:
@@ -327,10 +371,17 @@ async def web_limits(app: web.Application) -> AsyncIterator[None]:
     yield
 
 
+async def applicant_presence(app: web.Application) -> AsyncIterator[None]:
+    app[PRESENCE] = ApplicantPresence(app[SESSIONS], app[HUB])
+    yield
+    await app[PRESENCE].close()
+
+
 def setup(app: web.Application) -> WebChannel:
     channel = WebChannel(app[BUS])
     app[WEB] = channel
     app.cleanup_ctx.append(web_limits)
+    app.cleanup_ctx.append(applicant_presence)
     app[CHANNELS][channel.name] = channel
     app.router.add_get("/chat/ws", chat_socket)
     app.router.add_get("/widget.js", widget_script)

@@ -28,11 +28,19 @@ WIDGET_TEXTS = {
     "send": N_("Kirim"),
     "close": N_("Tutup chat"),
     "agent": N_("Petugas"),
+    # Presence: "{name}" is the agent's first name, filled in by the widget.
+    "agent_typing": N_("Petugas sedang mengetik"),
+    "with_agent": N_("Dilayani petugas {name}"),
     "greeting": N_(
         "Halo! Saya asisten virtual {title}. Tanyakan syarat, biaya, lama proses, atau "
         'status permohonan izin Anda. Contoh: "brp lama ngurus pbg?"'
     ),
     "disconnected": N_("Koneksi terputus. Menyambungkan kembali…"),
+    # Under the bot's latest answer (bot/channels/web_feedback.py).
+    "verdict_question": N_("Apakah jawaban ini membantu?"),
+    "verdict_yes": N_("Ya"),
+    "verdict_no": N_("Tidak"),
+    "verdict_thanks": N_("Terima kasih atas masukannya."),
 }
 # Sent as typed text when clicked, so they are questions the model understands.
 STARTERS = [

@@ -7,7 +7,9 @@ Twilio's 15-second deadline. A retried webhook carries the same MessageSid and
 is dropped by the transcript's de-duplication. The sender's number, verified by
 WhatsApp, is the identity the privacy rules use (conversation "whatsapp:+62...").
 A text the bot does not take (over TANYA_MAX_MESSAGE_CHARS, unreadable) is
-answered with the web chat's sentence and kept in the transcript.
+answered with the web chat's sentence and kept in the transcript. Twilio's status
+callbacks (sent, delivered, read, failed) are kept on the message; an agent's reply
+shows them in the console as they come.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from twilio.rest import Client
 from bot.channels.base import NOT_TEXT, numbered_choices, split_text
 from bot.conversation.inbound import refusal, storable
 from bot.conversation.outbound import DeliveryFailed, Outbound
-from bot.keys import CHANNELS, SESSIONS, SETTINGS, TURNS
+from bot.keys import CHANNELS, DELIVERY, SESSIONS, SETTINGS, TURNS
 from permits.models import utcnow
 from permits.outbox import record_delivery_status
 from permits.states import MessageKind
@@ -144,14 +146,15 @@ async def status_callback(request: web.Request) -> web.Response:
     error_code = form.get("ErrorCode") or None  # e.g. 63016: outside the 24-hour window
     if sid and status:
         async with request.app[SESSIONS]() as session:
-            stored = await record_delivery_status(session, sid, status, error_code)
+            moved = await record_delivery_status(session, sid, status, error_code)
+        request.app[DELIVERY].reported(moved)  # the agent sees "diterima", "dibaca" live
         log.info(
             "whatsapp delivery status",
             extra={
                 "provider_id": sid,
                 "status": status,
                 "error_code": error_code,
-                "kept": stored,  # False: older than what is stored (a replay, out of order)
+                "kept": bool(moved),  # False: older than what is stored (a replay, out of order)
             },
         )
     return web.Response(text=EMPTY_TWIML, content_type="text/xml")

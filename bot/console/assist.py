@@ -12,6 +12,7 @@ from aiohttp import web
 from bot.conversation.rasa import RasaUnavailable
 from bot.keys import RASA, SESSIONS, SETTINGS
 from permits.errors import ApplicationNotFound, InvalidNumber
+from permits.intent_labels import full_intent, intent_label
 from permits.numbers import canonical_number
 from permits.status import status_for_staff
 from permits.suggestions import Reading, suggest
@@ -46,11 +47,20 @@ async def assist_page(request: web.Request) -> dict[str, Any]:
     return {
         **context,
         "reading": reading,
+        "read_as": read_as(reading),
         "nlu_down": nlu_down,
         "suggestions": suggestions,
         "status": status,
         "status_error": status_error,
     }
+
+
+def read_as(reading: Reading) -> str | None:
+    """What the NLU took the question for, as agents say it ("FAQ: jam layanan")."""
+    if not reading.ranking:
+        return None
+    intent = full_intent(reading.ranking[0][0], {"faq_topic": reading.faq_topic})
+    return intent_label(intent) if intent else None
 
 
 def setup(app: web.Application) -> None:

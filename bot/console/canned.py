@@ -1,5 +1,6 @@
 """Canned replies: administrators write them here; agents search and paste them in the
-conversation view."""
+conversation view, their placeholders ({jam_layanan}, ...) filled with the office's
+current facts (permits.office_profile)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from aiohttp import web
 
 from bot.console.security import actor_of, admin_only
 from bot.keys import SESSIONS
-from permits.canned import canned_replies, delete_canned, save_canned
+from permits.canned import delete_canned, ready_replies, save_canned
+from permits.office_profile import PLACEHOLDERS
 
 NOTICES = {
     "balasan-tersimpan": ("info", "Balasan siap pakai tersimpan."),
@@ -22,8 +24,8 @@ NOTICES = {
 @admin_only
 async def canned_page(request: web.Request) -> web.StreamResponse:
     async with request.app[SESSIONS]() as session:
-        replies = await canned_replies(session)
-    context: dict[str, Any] = {"nav": "canned", "replies": replies}
+        replies = await ready_replies(session)
+    context: dict[str, Any] = {"nav": "canned", "replies": replies, "placeholders": PLACEHOLDERS}
     return aiohttp_jinja2.render_template("canned.html", request, context)
 
 

@@ -18,29 +18,29 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.console.live import HUB
+from bot.console.presence import show_attendance
 from bot.console.queue import CHANNEL_LABELS, conversation_url
 from bot.console.security import current_staff
 from bot.conversation.diversions import survey
+from bot.conversation.presence import BACK_TO_BOT, FINISHED, conversation_language
 from bot.keys import CHANNELS, DELIVERY, SESSIONS, SETTINGS
+from permits.canned import ready_replies
 from permits.errors import ApplicationNotFound, InvalidNumber, NotLinked
-from permits.handoff import OUTCOMES, REASONS, close, mark_survey_asked
+from permits.handoff import OUTCOMES, REASONS, callbacks_of, close, mark_survey_asked
 from permits.history import console_line, history, last_inbound_at
 from permits.language import LANGUAGE_NAMES, language_of
-from permits.models import CannedReply, Handoff, Message, utcnow
+from permits.models import Handoff, Message, utcnow
 from permits.states import HandoffState, MessageDirection, MessageKind, Sender
 from permits.status import StatusView, applications_for_conversation, status_for_staff
-from permits.suggestions import Reading, Suggestion, suggest
-from permits.texts import N_, _
+from permits.suggestions import Reading, suggest_for_conversation
+from permits.texts import _, speaking
 from permits.transcripts import Outgoing, channel_of, queue_outbound
 
 log = logging.getLogger(__name__)
 
 MAX_REPLY = 4000
-HANDED_BACK = N_(
-    "Terima kasih. Percakapan ini kami kembalikan ke asisten virtual; silakan lanjutkan "
-    'pertanyaan Anda di sini, atau ketik "petugas" bila perlu dibantu petugas lagi.'
-)
-CLOSED = N_("Percakapan dengan petugas sudah selesai. Terima kasih telah menghubungi kami.")
+HANDED_BACK = BACK_TO_BOT  # the applicant's notices: bot/conversation/presence.py
+CLOSED = FINISHED
 AGENT_OUTCOMES = {k: v for k, v in OUTCOMES.items() if k not in ("handed_back", "callback_done")}
 NOTICES = {
     "bukan-milik-anda": ("error", "Percakapan ini tidak sedang Anda tangani."),
@@ -83,18 +83,11 @@ async def applicant_applications(
 
 async def suggestions_for(
     session: AsyncSession, conversation_id: str, zone: ZoneInfo
-) -> list[Suggestion]:
-    """For the user's latest message."""
-    latest = await session.scalar(
-        select(Message)
-        .where(Message.conversation_id == conversation_id, Message.direction == MessageDirection.IN)
-        .order_by(Message.id.desc())
-        .limit(1)
-    )
-    if latest is None:
-        return []
-    reading = Reading.of(latest.nlu, latest.text)
-    return await suggest(session, reading, conversation_id, zone=zone)
+) -> dict[str, Any]:
+    """For the user's latest message (none once the conversation is closed), as the
+    panel's template reads them."""
+    found = await suggest_for_conversation(session, conversation_id, zone=zone)
+    return {"suggestions": found.items, "suggestions_closed": found.closed}
 
 
 async def conversation_context(request: web.Request) -> dict[str, Any]:
@@ -108,7 +101,8 @@ async def conversation_context(request: web.Request) -> dict[str, Any]:
         handoff = await latest_handoff(session, conversation_id)
         applications, linked = await applicant_applications(session, conversation_id, lines)
         suggestions = await suggestions_for(session, conversation_id, zone)
-        canned = (await session.scalars(select(CannedReply).order_by(CannedReply.title))).all()
+        callbacks = await callbacks_of(session, conversation_id)  # _callback.html
+        canned = await ready_replies(session)  # placeholders filled with the office's facts
     holding = handoff is not None and handoff.state == HandoffState.ACTIVE
     said = (line.text for line in reversed(lines) if line.sender == Sender.USER)
     return {
@@ -119,12 +113,13 @@ async def conversation_context(request: web.Request) -> dict[str, Any]:
         "channel": CHANNEL_LABELS.get(channel_of(conversation_id), channel_of(conversation_id)),
         "lines": [console_line(line, zone) for line in lines],
         "handoff": handoff,
+        "callbacks": callbacks,
         "reason": REASONS.get(handoff.reason, handoff.reason) if handoff else None,
         "mine": holding and handoff is not None and handoff.agent_id == staff.id,
         "held_by_other": holding and handoff is not None and handoff.agent_id != staff.id,
         "applications": applications,
         "linked": linked,
-        "suggestions": suggestions,
+        **suggestions,
         "canned": canned,
         "outcomes": AGENT_OUTCOMES,
     }
@@ -145,7 +140,7 @@ async def panel_fragment(request: web.Request) -> dict[str, Any]:
         suggestions = await suggestions_for(
             session, conversation_id, request.app[SETTINGS].office_zone
         )
-    return {"suggestions": suggestions, "applications": applications, "linked": linked}
+    return {**suggestions, "applications": applications, "linked": linked}
 
 
 async def _my_handoff(request: web.Request, session: AsyncSession) -> Handoff:
@@ -176,6 +171,11 @@ async def send_reply(request: web.Request) -> web.Response:
     request.app[DELIVERY].wake()
     request.app[HUB].transcript(conversation_id, [row])
     log.info("agent replied", extra={"conversation_id": conversation_id, "agent": staff.username})
+    if "application/json" in request.headers.get("Accept", ""):
+        # console.js sends without leaving the page: the line to show, marked "mengirim…"
+        # until the delivery worker's event says "terkirim".
+        line = console_line(row, request.app[SETTINGS].office_zone)
+        return web.json_response({"conversation_id": conversation_id, "line": line})
     raise web.HTTPSeeOther(conversation_url(conversation_id) + "#balas")
 
 
@@ -202,23 +202,29 @@ async def _finish(request: web.Request, outcome: str, note: str, farewell: str) 
         closed = await close(session, handoff.id, staff.id, outcome, note)
         if closed is None:
             raise web.HTTPSeeOther(conversation_url(conversation_id) + "?pesan=bukan-milik-anda")
-        rows = [
-            queue_outbound(session, conversation_id, Outgoing(_(farewell)), sender=Sender.SYSTEM)
-        ]
-        if await may_message_freely(request, session, conversation_id):
-            rows.append(
+        asks_survey = await may_message_freely(request, session, conversation_id)
+        with speaking(await conversation_language(session, conversation_id)):
+            rows = [
                 queue_outbound(
-                    session,
-                    conversation_id,
-                    survey(),
-                    sender=Sender.SYSTEM,
-                    kind=MessageKind.SURVEY,
+                    session, conversation_id, Outgoing(_(farewell)), sender=Sender.SYSTEM
                 )
-            )
+            ]
+            if asks_survey:
+                rows.append(
+                    queue_outbound(
+                        session,
+                        conversation_id,
+                        survey(),
+                        sender=Sender.SYSTEM,
+                        kind=MessageKind.SURVEY,
+                    )
+                )
+        if asks_survey:
             await mark_survey_asked(session, closed)
         await session.commit()
     request.app[DELIVERY].wake()
     request.app[HUB].transcript(conversation_id, rows)
+    await show_attendance(request.app, conversation_id, None)  # back to the assistant
     await request.app[HUB].publish({"type": "queue"})
     log.info("agent finished", extra={"conversation_id": conversation_id, "outcome": outcome})
 

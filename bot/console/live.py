@@ -2,6 +2,12 @@
 
   {"type": "queue"}                                   the queue changed: reload it
   {"type": "message", "conversation_id", "message"}   a transcript line was written
+  {"type": "applicant", "conversation_id", "state"}   the web-chat applicant is typing,
+                                                      has left or is back (presence:
+                                                      bot/channels/web_presence.py)
+
+The console sends only {"type": "typing", "conversation_id"} while its agent types a
+reply (bot/console/presence.py).
 
 Events go over the bus (bot/bus.py), so an agent connected to one gateway
 replica sees lines written by another.
@@ -33,7 +39,7 @@ from bot.bus import Bus
 from permits.history import console_line
 from permits.models import Handoff, Message
 from permits.staff import live_sessions
-from permits.states import QUEUE_HANDOFF_STATES
+from permits.states import QUEUE_HANDOFF_STATES, Sender
 
 log = logging.getLogger(__name__)
 TOPIC = "console"
@@ -126,6 +132,12 @@ class ConsoleHub:
             task = asyncio.get_running_loop().create_task(self.publish(event))
             self._pending.add(task)
             task.add_done_callback(self._pending.discard)
+
+    def deliveries(self, conversation_id: str, rows: list[Message]) -> None:
+        """The delivery worker's observer: an agent's reply sent, delivered, read or
+        failed comes again as its line (the console keeps the further step). Other
+        lines show no delivery, so they cost no event."""
+        self.transcript(conversation_id, [row for row in rows if row.sender == Sender.AGENT])
 
     async def publish(self, event: dict[str, Any]) -> None:
         """Tell every agent on every replica; a missed event costs a live update only."""

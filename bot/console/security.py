@@ -58,6 +58,7 @@ class Staff:
     full_name: str
     role: str
     csrf_token: str
+    on_duty: bool = False  # "Piket" (permits.staff): the live queue is open at any hour
 
     @property
     def is_admin(self) -> bool:
@@ -153,6 +154,7 @@ def _staff_from(staff_session: StaffSession, user: StaffUser) -> Staff:
         full_name=user.full_name,
         role=user.role,
         csrf_token=staff_session.csrf_token,
+        on_duty=staff_session.on_duty_since is not None,
     )
 
 

@@ -4,7 +4,8 @@ known that Rasa, not the gateway, answers.
 ask: the screened text to Rasa, with the database connection back in the pool
 while Rasa thinks. replies_of: what the user is sent (never silence). settle: the
 answer into the transcript and outbox, an unrecognised message into the
-administrators' inbox, the turn into the metrics. read: the NLU's reading alone,
+administrators' inbox (and the previous answer, when this message rephrases its
+question), the turn into the metrics. read: the NLU's reading alone,
 for a message an agent answers.
 """
 
@@ -22,6 +23,7 @@ from bot.conversation.outbound import TranscriptObserver, visible_buttons
 from bot.conversation.rasa import BotReply, RasaClient, RasaUnavailable
 from bot.metrics import Metrics
 from permits.answers import CANNOT_ANSWER
+from permits.feedback import note_rephrasing
 from permits.inbox import file_unrecognised, is_unrecognised
 from permits.models import Message, utcnow
 from permits.states import MessageState
@@ -109,6 +111,9 @@ class RasaAnswers:
                 intent.get("name"),
                 intent.get("confidence"),
             )
+        # A rephrasing files the previous answer (permits/feedback.py), committed below.
+        if await note_rephrasing(session, inbound, reply.nlu):
+            log.info("previous answer filed: the question was rephrased")
         rows = await settle_inbound(
             session,
             inbound,

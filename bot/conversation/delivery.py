@@ -21,7 +21,9 @@ from bot.conversation.outbound import (
     Channel,
     DeliveryFailed,
     Outbound,
+    TranscriptObserver,
     asks_for_phone,
+    ignore_lines,
     visible_buttons,
 )
 from bot.logs import conversation_id as current_conversation
@@ -44,8 +46,10 @@ class DeliveryWorker:
         lease_seconds: float,
         poll_seconds: float,
         metrics: Metrics | None = None,
+        observer: TranscriptObserver = ignore_lines,
     ) -> None:
         self._metrics = metrics if metrics is not None else Metrics()
+        self._observer = observer  # told what became of each message (the consoles)
         self._sessions = sessions
         self._channels = channels
         self._lease = timedelta(seconds=lease_seconds)
@@ -103,6 +107,7 @@ class DeliveryWorker:
             except DeliveryFailed as exc:
                 state = await mark_attempt_failed(session, row, str(exc), permanent=exc.permanent)
                 self._count(channel_name, state)
+                await self._report_failure(session, row, state)
                 log.warning(
                     "delivery failed",
                     extra={"message_id": row.id, "state": state, "reason": str(exc)},
@@ -111,11 +116,24 @@ class DeliveryWorker:
             except Exception as exc:
                 state = await mark_attempt_failed(session, row, repr(exc))
                 self._count(channel_name, state)
+                await self._report_failure(session, row, state)
                 log.exception("delivery error", extra={"message_id": row.id, "state": state})
                 return
-            await mark_sent(session, row.id, provider_id)
+            sent = await mark_sent(session, row.id, provider_id)
             self._count(channel_name, MessageState.SENT)
+            self.reported([sent] if sent is not None else [])
             log.info("message delivered", extra={"message_id": row.id, "kind": row.kind})
+
+    def reported(self, rows: list[Message]) -> None:
+        """What became of messages: sent or failed here, or a channel's later report
+        (Twilio's status callback, the web chat's read receipt). Told to the observer."""
+        for row in rows:
+            self._observer(row.conversation_id, [row])
+
+    async def _report_failure(self, session: AsyncSession, row: Message, state: str) -> None:
+        if state == MessageState.FAILED:  # for good: a retry is not an outcome yet
+            failed = await session.get(Message, row.id, populate_existing=True)
+            self.reported([failed] if failed is not None else [])
 
     def _count(self, channel: str, state: MessageState) -> None:
         """Final outcomes only: a failure that will be retried is not yet an outcome."""

@@ -6,6 +6,8 @@
   conversation (1-4, the SKM scale): the score is recorded and thanked for.
 - Outside office hours the user asked to be called back and now sends a phone
   number: it is recorded for the agents.
+- The user judges the bot's previous answer ("tidak membantu", "membantu"): the
+  verdict is kept and thanked for (bot/conversation/feedback.py).
 Anything else goes to Rasa.
 """
 
@@ -18,6 +20,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.conversation.feedback import verdict_reply
 from permits.handoff import (
     awaiting_callback_number,
     awaiting_survey,
@@ -27,6 +30,7 @@ from permits.handoff import (
 )
 from permits.models import Conversation, Message, utcnow
 from permits.office_hours import OfficeHours
+from permits.office_profile import current_office_hours
 from permits.phones import phone_in
 from permits.states import MessageDirection, MessageState
 from permits.texts import N_, _
@@ -147,9 +151,12 @@ class Diversions:
         phone = phone_in(text)
         if phone and (callback := await awaiting_callback_number(session, conversation_id)):
             await record_callback_number(session, callback, phone)
-            opening = self._hours.describe_opening(utcnow())
+            hours = await current_office_hours(session, self._hours)  # as an admin set them
+            opening = hours.describe_opening(utcnow())
             return Diverted(
                 MessageState.ANSWERED,
                 [Outgoing(_(CALLBACK_NOTED, phone=phone, opening=opening))],
             )
+        if (thanks := await verdict_reply(session, inbound)) is not None:
+            return Diverted(MessageState.ANSWERED, [thanks])
         return None

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import ClassVar, Protocol
+from typing import Any, ClassVar, Protocol, runtime_checkable
 
 from permits.models import Message
 from permits.states import MessageKind, Sender
@@ -49,6 +49,16 @@ class Channel(Protocol):
 
     async def send(self, message: Outbound) -> str | None:
         """Send one message; return the channel's id for it, if it gives one."""
+        ...
+
+
+@runtime_checkable
+class LiveChannel(Channel, Protocol):
+    """A channel whose chat windows also show what is not a message: who attends the
+    conversation, someone typing (the web chat; bot/console/presence.py)."""
+
+    async def publish(self, conversation_id: str, event: dict[str, Any]) -> None:
+        """To the conversation's open windows; at most once, like a live update."""
         ...
 
 

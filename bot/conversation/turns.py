@@ -40,6 +40,7 @@ from bot.conversation.outbound import TranscriptObserver, ignore_lines
 from bot.conversation.rasa import RasaClient, RasaUnavailable
 from bot.logs import conversation_id as current_conversation
 from bot.metrics import Metrics
+from permits.feedback import intent_name
 from permits.models import Message, utcnow
 from permits.states import MessageKind, MessageState
 from permits.texts import _
@@ -283,7 +284,9 @@ class Turns:
             if inbound.state == MessageState.FAILED:
                 return None
             rows = await replies_to(session, inbound)
-        intent = {"name": inbound.intent, "confidence": inbound.confidence}
+        # An FAQ answer by its topic ("faq/jam_layanan"), as the intent contract names it.
+        name = intent_name(inbound.intent, inbound.nlu)
+        intent = {"name": name, "confidence": inbound.confidence}
         return Answer(
             [as_outgoing(row) for row in rows],
             intent if inbound.intent else None,

@@ -13,12 +13,15 @@ from permits.models.applications import Application, ApplicationEvent, LookupAtt
 from permits.models.base import NAMING_CONVENTION, Base, UTCDateTime, utcnow
 from permits.models.catalogue import Agency, FaqTopic, PermitType, PermitVariant, PublicService
 from permits.models.conversations import Complaint, Conversation, Handoff, Message
+from permits.models.feedback import AnswerFeedback
+from permits.models.office import OfficeSetting
 from permits.models.staff import AuditEntry, CannedReply, StaffSession, StaffUser
 from permits.models.training import ModelVersion, TrainingExample, UnrecognisedMessage
 
 __all__ = [
     "NAMING_CONVENTION",
     "Agency",
+    "AnswerFeedback",
     "Application",
     "ApplicationEvent",
     "AuditEntry",
@@ -31,6 +34,7 @@ __all__ = [
     "LookupAttempt",
     "Message",
     "ModelVersion",
+    "OfficeSetting",
     "PermitType",
     "PermitVariant",
     "PublicService",

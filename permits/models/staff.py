@@ -37,6 +37,9 @@ class StaffSession(Base):
     csrf_token: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime] = mapped_column()
+    # Set while the agent is on duty ("Piket": conversations reach the live queue
+    # outside office hours). Kept on the session, so signing out and expiry end it.
+    on_duty_since: Mapped[datetime | None] = mapped_column()
 
 
 class CannedReply(Base):

@@ -27,6 +27,12 @@ class UnrecognisedMessage(Base):
     state: Mapped[str] = mapped_column(String(12), default=InboxState.NEW)
     assigned_intent: Mapped[str | None] = mapped_column(String(80))
     resolved_at: Mapped[datetime | None] = mapped_column()
+    # Filed because the applicant judged the answer (permits/feedback.py): why
+    # ("not_helpful", "rephrased"; None: the NLU was unsure), the answer the bot gave,
+    # and the applicant's rephrasing.
+    feedback: Mapped[str | None] = mapped_column(String(12))
+    answer: Mapped[str | None] = mapped_column(Text)
+    rephrasing: Mapped[str | None] = mapped_column(Text)
 
 
 class TrainingExample(Base):

@@ -155,7 +155,9 @@ async def test_status_never_shows_personal_data(executor: ActionExecutor) -> Non
         executor,
         action_call("action_check_status", "cek PTSP-2025-7KQ4MZ", "check_status", entities=number),
     )
-    assert "TERLAMBAT 2 hari kerja" in text and "Dinas Pekerjaan Umum" in text
+    late = "⚠️ 12 hari kerja di tahap ini · total 30 dari SLA 28 hari kerja · terlambat 2 hari"
+    assert late in text
+    assert "Dinas Pekerjaan Umum" in text
     assert "Budi" not in text and "0812" not in text
 
 

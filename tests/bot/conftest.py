@@ -51,6 +51,7 @@ class FakeRasa:
     intents: dict[str, tuple[str, float]] = field(default_factory=dict)  # text → intent, score
     repeats: list[bool | None] = field(default_factory=list)  # the "repeat" of each received
     started: list[str] = field(default_factory=list)  # texts whose answer is under way
+    faq_topics: dict[str, str] = field(default_factory=dict)  # text → FAQ sub-intent chosen
 
     async def webhook(self, request: web.Request) -> web.Response:
         if request.headers.get("Authorization") != f"Bearer {RASA_TOKEN}":
@@ -71,12 +72,15 @@ class FakeRasa:
             "buttons": self.buttons,
         }
         name, confidence = self.intents.get(body["message"], ("ask_fee", 0.93))
+        topic = self.faq_topics.get(body["message"])
+        selector = {"faq": {"response": {"intent_response_key": f"faq/{topic}"}}}
         return web.json_response(
             {
                 "messages": [] if self.silent else [answer],
                 "intent": {"name": name, "confidence": confidence},
                 "entities": [],
                 "intent_ranking": [{"name": name, "confidence": confidence}],
+                "response_selector": selector if topic else {},
             }
         )
 

@@ -33,6 +33,20 @@ async def test_a_message_gets_the_bots_answer_and_intent(gateway: Client) -> Non
     assert body["intent"]["name"] == "ask_fee"
 
 
+async def test_an_faq_answer_names_its_topic_as_the_intent(
+    gateway: Client, fake_rasa: tuple[FakeRasa, TestServer]
+) -> None:
+    """The intent contract names an FAQ answer faq/<topic>: "faq" alone does not say
+    which of the office's answers the caller got."""
+    fake_rasa[0].intents["ada beasiswa kuliah?"] = ("faq", 0.88)
+    fake_rasa[0].faq_topics["ada beasiswa kuliah?"] = "beasiswa"
+    status, body = await send(gateway, "api:faq", "ada beasiswa kuliah?")
+    assert status == 200
+    assert body["intent"] == {"name": "faq/beasiswa", "confidence": 0.88}
+    status, body = await send(gateway, "api:faq", "biaya pbg")  # not an FAQ: as read
+    assert body["intent"]["name"] == "ask_fee"
+
+
 @pytest.mark.parametrize(
     ("headers", "status"),
     [({}, 401), ({"Authorization": "Bearer wrong"}, 401), (AUTH, 200)],

@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 
 from playwright.async_api import Page, expect
+from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -59,16 +60,30 @@ async def last_bot_text(page: Page, count_before: int) -> str:
 
 async def bot_said(page: Page, fact: str) -> None:
     """Wait until one of the bot's messages holds `fact` (whitespace aside)."""
-    await page.wait_for_function(
-        """fact => {
-          const squash = t => t.replace(/\\s+/g, ' ').trim();
-          return [...document.querySelectorAll('[data-tanya=message][data-from=bot]')]
-            .some(m => squash(m.innerText).includes(squash(fact)));
-        }""",
-        arg=fact,
-        timeout=ANSWER_TIMEOUT,
-    )
+    try:
+        await page.wait_for_function(
+            """fact => {
+              const squash = t => t.replace(/\\s+/g, ' ').trim();
+              return [...document.querySelectorAll('[data-tanya=message][data-from=bot]')]
+                .some(m => squash(m.innerText).includes(squash(fact)));
+            }""",
+            arg=fact,
+            timeout=ANSWER_TIMEOUT,
+        )
+    except PlaywrightTimeout:
+        said = await page.locator("[data-tanya=message][data-from=bot]").all_inner_texts()
+        raise AssertionError(f"the bot never said {fact!r}; it said {said!r}") from None
 
 
 async def bot_count(page: Page) -> int:
     return await page.locator("[data-tanya=message][data-from=bot]").count()
+
+
+async def open_admin_page(page: Page, link: str) -> None:
+    """Follow a link of the console's top bar. Admins' pages sit in its menus
+    (base.html), so the menu holding the link is opened first."""
+    bar = page.locator("[data-console=menu-bar]")
+    menu = bar.locator("[data-console=menu]").filter(has=page.locator("a", has_text=link))
+    if await menu.count():
+        await menu.first.locator("summary").click()
+    await bar.get_by_role("link", name=link).first.click()

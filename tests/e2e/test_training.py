@@ -3,7 +3,11 @@
 Real `rasa train` runs (a few minutes each): a deliberately worse training set is
 refused; an administrator adds an FAQ topic in the browser, trains and deploys it
 while a load of conversations keeps flowing (every message answered), a citizen's
-question about it is answered, and the original model is put back.
+question about it is answered, and the original model is put back. Along the way the
+pages are checked as an administrator reads them: the verdict in words with both scores
+and the rule's tolerance, the steps with their times in WIB, one "Sedang dipakai"
+marker, a confirm step before training and before a swap, a visibly disabled button
+while a training runs, and an FAQ topic the model in service does not know yet.
 """
 
 from __future__ import annotations
@@ -18,17 +22,19 @@ from dataclasses import dataclass, field
 import aiohttp
 import pytest
 import pytest_asyncio
-from playwright.async_api import Page, expect
+from playwright.async_api import Locator, Page, expect
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.admin.training import clock_time
 from devstack.supervisor import Stack
 from nlu.scoring import colloquial_cases
-from permits.model_versions import GATE_TOLERANCE
+from permits.clock import office_zone
+from permits.model_versions import GATE_TOLERANCE, progress, tolerance_text
 from permits.models import ModelVersion, StaffUser, TrainingExample
 from permits.staff import create_user
 
-from .browser import DOCS, ask, bot_said, open_chat
+from .browser import DOCS, ask, bot_said, open_admin_page, open_chat
 from .conftest import API_TOKEN, Gateway
 
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="session")]
@@ -47,6 +53,9 @@ PARKIR_EXAMPLES = [
     "parkirnya gratis ga min",
     "naik motor parkir dimana ya",
 ]
+PARKIR_FROM_INBOX = "parkiran sepeda motor di mpp sebelah mana"
+NOT_TRAINED = "belum aktif — latih ulang"
+ACCENT = "rgb(11, 94, 168)"  # an enabled button's colour (console.css --accent)
 
 
 @dataclass
@@ -95,6 +104,20 @@ async def finished_version(sessions: async_sessionmaker[AsyncSession]) -> ModelV
     raise AssertionError("the training did not finish in time")
 
 
+def score(value: float) -> str:
+    """As the page writes a score: 0,922."""
+    return f"{value:.3f}".replace(".", ",")
+
+
+async def page_of(admin: Admin) -> str:
+    async with admin.http.get(admin.url + "/console/admin/training") as response:
+        return await response.text()
+
+
+def in_service_marker(page: Page) -> Locator:
+    return page.locator("[data-admin=in-service]")
+
+
 async def model_loaded(stack: Stack) -> str:
     async with (
         aiohttp.ClientSession() as http,
@@ -138,6 +161,13 @@ async def test_a_worse_training_set_is_refused(
     assert version.scores is not None and version.baseline_scores is not None
     assert version.scores["macro_f1"] < version.baseline_scores["macro_f1"] - GATE_TOLERANCE
     assert await model_loaded(stack) == before
+    page = await page_of(admin)
+    said = page[page.index('data-admin="verdict"') : page.index('data-admin="steps"')]
+    assert "Ditolak: macro-F1 model baru " + score(version.scores["macro_f1"]) in said
+    assert f"model yang sedang dipakai ({score(version.baseline_scores['macro_f1'])})" in said
+    assert f"melebihi batas selisih {tolerance_text()}" in said
+    assert "dilewati: model baru ditolak" in page  # the swap step
+    assert page.count('data-admin="in-service"') == 1  # the original model, still serving
 
 
 @dataclass
@@ -179,20 +209,45 @@ async def test_a_new_topic_is_trained_and_deployed_while_messages_flow_then_roll
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
     admin, citizen = admin_page, page
-    await admin.get_by_role("link", name="FAQ").click()
+    await open_admin_page(admin, "FAQ")
     await admin.get_by_label("Kode topik").fill("parkir")
     await admin.get_by_label("Judul").fill("Parkir")
     await admin.get_by_label("Contoh pertanyaan").fill("\n".join(PARKIR_EXAMPLES))
     await admin.get_by_label("Jawaban bot").fill(PARKIR_ANSWER)
     await admin.get_by_role("button", name="Tambah topik").click()
     await expect(admin.get_by_text("setelah pelatihan ulang").first).to_be_visible()
+    # A citizen's message the administrator assigned to the topic from the inbox.
+    async with sessions() as session:
+        session.add(TrainingExample(intent="faq/parkir", text=PARKIR_FROM_INBOX))
+        await session.commit()
+    await open_admin_page(admin, "FAQ")
+    parkir = admin.locator("tr[data-topic=parkir]")
+    # The model in service (make train's) has never seen the topic.
+    await expect(parkir.locator("[data-admin=topic-status]")).to_have_text(NOT_TRAINED)
+    count = parkir.locator("[data-admin=example-count]")
+    await expect(count).to_have_text(f"{len(PARKIR_EXAMPLES) + 1} (1 dari kotak pesan)")
 
     load = Load(gateway)
     workers = [asyncio.create_task(load.run(f"api:beban-{uuid.uuid4().hex[:6]}")) for _ in range(3)]
+    original_row = admin.locator("[data-admin=version]").filter(has_text="make train")
     try:
-        await admin.get_by_role("link", name="Latih & Terapkan").click()
+        await open_admin_page(admin, "Latih & Terapkan")
         await admin.get_by_role("button", name="Latih model baru").click()
+        confirm = admin.locator("[data-admin=confirm-training]")
+        await expect(confirm).to_contain_text("langsung menggantikan")
+        async with sessions() as session:
+            running = select(ModelVersion.id).where(ModelVersion.state == "training")
+            assert await session.scalar(running) is None  # nothing starts before the answer
+        await confirm.get_by_role("button", name="Ya, mulai pelatihan").click()
         await expect(admin.get_by_text("Pelatihan dimulai.")).to_be_visible()
+        # While it runs the button is disabled and looks it, and the model in service,
+        # the original, carries the one marker.
+        train = admin.get_by_role("button", name="Latih model baru")
+        await expect(train).to_be_disabled()
+        await expect(train).to_have_css("cursor", "not-allowed")
+        await expect(train).not_to_have_css("background-color", ACCENT)
+        await expect(in_service_marker(admin)).to_have_count(1)
+        await expect(original_row.locator("[data-admin=in-service]")).to_have_count(1)
         version = await finished_version(sessions)  # the page refreshes itself meanwhile
     finally:
         load.running = False
@@ -204,19 +259,55 @@ async def test_a_new_topic_is_trained_and_deployed_while_messages_flow_then_roll
     assert await model_loaded(stack) == version.file
     deployed = admin.locator("[data-admin=version][data-state=deployed]")
     await expect(deployed).to_contain_text("Diterapkan", timeout=10_000)
+    await page_states_the_outcome(admin, version)
     await admin.screenshot(path=str(DOCS / "admin-training.png"), full_page=True)
 
+    await open_admin_page(admin, "FAQ")
+    await expect(parkir.locator("[data-admin=topic-status]")).to_have_text("Aktif")
     await open_chat(citizen)
     await ask(citizen, "parkir motor di mpp dimana ya")
     await bot_said(citizen, PARKIR_ANSWER)
+    await open_admin_page(admin, "Latih & Terapkan")
 
     async with sessions() as session:
         first = await session.scalar(
             select(ModelVersion).where(ModelVersion.started_by == "make train")
         )
     assert first is not None and first.file is not None and first.state == "retired"
-    original_row = admin.locator("[data-admin=version]").filter(has_text="make train")
+    await original_row.get_by_role("button", name="Pakai kembali").click()
+    confirm = admin.locator("[data-admin=confirm-swap]")
+    await expect(confirm).to_contain_text(f"Model #{first.id} (model awal), yang lebih lama")
+    assert await model_loaded(stack) == version.file  # nothing swapped before the answer
     # The request returns once Rasa has loaded the model: half a minute on this machine.
-    await original_row.get_by_role("button", name="Pakai kembali").click(timeout=180_000)
-    await expect(admin.get_by_text("Model sebelumnya dipakai kembali.")).to_be_visible()
+    await confirm.get_by_role("button", name=f"Ya, pakai model #{first.id}").click()
+    notice = admin.get_by_text("Model yang lebih lama kini dipakai kembali.")
+    await expect(notice).to_be_visible(timeout=180_000)
     assert await model_loaded(stack) == first.file
+    await expect(in_service_marker(admin)).to_have_count(1)
+    await expect(original_row.locator("[data-admin=in-service]")).to_have_count(1)
+    await open_admin_page(admin, "FAQ")
+    await expect(parkir.locator("[data-admin=topic-status]")).to_have_text(NOT_TRAINED)
+
+
+async def page_states_the_outcome(admin: Page, version: ModelVersion) -> None:
+    """The finished training as the page states it: the verdict with both scores, the
+    rule with the gate's tolerance, each step with its time in WIB, one marker."""
+    assert version.scores is not None and version.baseline_scores is not None
+    verdict = admin.locator("[data-admin=verdict]")
+    await expect(verdict).to_contain_text("Diterapkan: macro-F1 model baru ")
+    await expect(verdict).to_contain_text(score(version.scores["macro_f1"]))
+    await expect(verdict).to_contain_text(score(version.baseline_scores["macro_f1"]))
+    rule = admin.locator("[data-admin=rule]")
+    await expect(rule).to_contain_text(f"lebih rendah paling banyak {tolerance_text()} ")
+    shown = admin.locator("[data-admin=step]")
+    await expect(shown).to_have_count(4)
+    for index, step in enumerate(progress(version)):
+        assert step.started is not None and step.state == "selesai"
+        time_shown = shown.nth(index).locator("[data-admin=step-time]")
+        await expect(time_shown).to_have_text(f"mulai {clock_time(step.started, office_zone())}")
+    await expect(shown.first).to_contain_text(re.compile(r"mulai \d\d\.\d\d\.\d\d WIB"))
+    await expect(admin.locator("main")).not_to_contain_text("UTC")
+    await expect(in_service_marker(admin)).to_have_count(1)
+    row = admin.locator(f"[data-admin=version][data-version='{version.id}']")
+    await expect(row.locator("[data-admin=in-service]")).to_have_text("✔ Sedang dipakai")
+    await expect(admin.get_by_role("button", name="Latih model baru")).to_be_enabled()

@@ -8,6 +8,7 @@ the demo database.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from playwright.async_api import Page, expect
@@ -154,3 +155,94 @@ async def test_a_long_message_is_cut_at_the_gateways_limit_and_answered(page: Pa
     assert len(await shown.inner_text()) == limit
     answer = await last_bot_text(page, before)
     assert "terlalu panjang" not in answer
+
+
+# Every shown button of the widget with its size; `name` tells which one it is.
+SHOWN_BUTTONS = """() => [...document.querySelectorAll('[data-tanya=root] button')]
+  .filter(button => button.getClientRects().length > 0)
+  .map(button => {
+    const box = button.getBoundingClientRect();
+    return {name: button.dataset.tanya || button.textContent, width: box.width,
+            height: box.height};
+  })"""
+
+
+async def shown_buttons(page: Page) -> list[dict[str, Any]]:
+    buttons: list[dict[str, Any]] = await page.evaluate(SHOWN_BUTTONS)
+    return buttons
+
+
+async def test_every_widget_button_and_the_close_button_are_at_least_44_px(page: Page) -> None:
+    """On a phone, in each state of the widget: closed (the launcher), open with the
+    starters, and after an answer with its buttons. Whatever buttons a state shows,
+    each is measured, so one added later is held to the same size."""
+    seen = await shown_buttons(page)
+    await open_chat(page)
+    opened = await shown_buttons(page)
+    before = await bot_count(page)
+    await ask(page, "reklame")
+    await last_bot_text(page, before)
+    await expect(page.locator("[data-tanya=quick-reply]").first).to_be_visible()
+    answered = await shown_buttons(page)
+    names = {button["name"] for button in seen + opened + answered}
+    assert {"launcher", "close", "send", "quick-reply"} <= names
+    too_small = [b for b in seen + opened + answered if b["width"] < 44 or b["height"] < 44]
+    assert too_small == []
+
+
+def squashed(text: str) -> str:
+    return " ".join(text.split())
+
+
+async def judged_in_inbox(admin: Page, stack: Stack, question: str) -> str:
+    """The inbox entry of a judged answer to `question`, as the administrator reads it."""
+    await admin.goto(stack.gateway_url + "/console/admin/inbox")
+    entry = admin.locator("[data-admin=inbox-judged]").filter(has_text=question)
+    await expect(entry).to_have_count(1)
+    return squashed(await entry.inner_text())
+
+
+async def test_tidak_under_an_answer_takes_it_to_the_admins_inbox(
+    page: Page, admin_page: Page, stack: Stack
+) -> None:
+    question = "brp lama ngurus izin reklame"
+    await open_chat(page)
+    before = await bot_count(page)
+    await ask(page, question)
+    await last_bot_text(page, before)
+    answer = squashed(await page.locator(BOT_TEXTS).last.inner_text())
+    verdict = page.locator("[data-tanya=verdict]")
+    await expect(verdict).to_have_count(1)  # under the latest answer only
+    await expect(verdict).to_contain_text("Apakah jawaban ini membantu?")
+    for name in ("verdict-yes", "verdict-no"):
+        box = await page.locator(f"[data-tanya={name}]").bounding_box()
+        assert box is not None and box["width"] >= 44 and box["height"] >= 44, (name, box)
+    no = page.get_by_role("button", name="Tidak", exact=True)
+    await no.focus()
+    await page.keyboard.press("Enter")  # keyboard users answer it too
+    await expect(verdict).to_have_text("Terima kasih atas masukannya.")
+    await expect(page.locator("[data-tanya=verdict-yes]")).to_have_count(0)
+
+    entry = await judged_in_inbox(admin_page, stack, question)
+    assert "Pemohon: tidak membantu" in entry
+    assert answer[:80] in entry, (answer, entry)
+    await page.reload()  # sent once: not offered again for the same answer
+    await expect(page.locator(BOT_TEXTS).last).to_be_visible()
+    await expect(page.locator("[data-tanya=verdict]")).to_have_count(0)
+
+
+async def test_a_question_asked_again_right_after_reaches_the_admins_inbox(
+    page: Page, admin_page: Page, stack: Stack
+) -> None:
+    question, again = "berapa biaya izin trayek", "maksud saya syarat izin trayek"
+    await open_chat(page)
+    before = await bot_count(page)
+    await ask(page, question)
+    await last_bot_text(page, before)
+    answer = squashed(await page.locator(BOT_TEXTS).last.inner_text())
+    await ask(page, again)
+    await last_bot_text(page, before + 1)
+    entry = await judged_in_inbox(admin_page, stack, question)
+    assert "Pemohon bertanya ulang" in entry
+    assert answer[:80] in entry, (answer, entry)
+    assert f"ditanyakan ulang: {again}" in entry

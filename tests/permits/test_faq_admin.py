@@ -22,7 +22,8 @@ from permits.faq_admin import (
     split_lines,
     update_topic,
 )
-from permits.models import AuditEntry, FaqTopic
+from permits.models import AuditEntry, FaqTopic, TrainingExample
+from permits.office_profile import office_profile
 
 ADMIN = Actor(staff_id=None, name="Admin Uji")
 NEW_ANSWER = "Loket buka Senin–Jumat pukul 07.30–16.00 WIB."
@@ -177,7 +178,8 @@ async def test_an_english_answer_is_what_the_bot_answers_in_english(session: Asy
     assert change.changed and not change.needs_retraining
     assert await faq_answer(session, "faq/jam_layanan", "en") == english
     indonesian = await faq_answer(session, "faq/jam_layanan")
-    assert indonesian == (await get_topic(session, "jam_layanan")).answer
+    profile = await office_profile(session)  # the answer names the hours by {jam_layanan}
+    assert indonesian == profile.fill((await get_topic(session, "jam_layanan")).answer)
     [entry] = await recent_entries(session)
     assert entry.after is not None and entry.after["english"] == {
         "title": "Opening hours",
@@ -206,3 +208,25 @@ async def test_a_created_topic_may_have_its_answer_in_english(session: AsyncSess
     await create_topic(session, ADMIN, "parkir", draft)
     assert await faq_answer(session, "faq/parkir", "en") == draft.en_answer
     assert (await get_topic(session, "parkir")).english == {"answer": draft.en_answer}
+
+
+async def test_examples_assigned_from_the_inbox_count_and_are_listed_with_the_topic(
+    session: AsyncSession,
+) -> None:
+    own = (await get_topic(session, "lokasi")).examples
+    session.add_all(
+        [
+            TrainingExample(intent="faq/lokasi", text="kantor mpp sebelah mana sih"),
+            # The inbox text a topic already has as an example is trained on once.
+            TrainingExample(intent="faq/lokasi", text=f"  {own[0].upper()} "),
+            TrainingExample(intent="ask_fee", text="brp biaya bikin pbg"),
+        ]
+    )
+    await session.commit()
+    topic = await get_topic(session, "lokasi")
+    assert topic.inbox_examples == ["kantor mpp sebelah mana sih"]
+    assert topic.example_count == len(own) + 1
+    listed = {t.slug: t for t in await list_topics(session)}
+    assert listed["lokasi"].example_count == len(own) + 1
+    assert listed["kontak"].inbox_examples == []
+    assert listed["kontak"].example_count == len(listed["kontak"].examples)

@@ -1,4 +1,5 @@
-"""The call centre's queue on SQLite and PostgreSQL: positions, claims, closing, surveys."""
+"""The call centre's queue on SQLite and PostgreSQL: positions, claims, closing, surveys,
+duty outside office hours and call-backs."""
 
 from __future__ import annotations
 
@@ -14,10 +15,15 @@ from permits.handoff import (
     agent_days,
     awaiting_callback_number,
     awaiting_survey,
+    callbacks_of,
+    can_call_back,
     claim,
     close,
+    close_callback,
     daily_totals,
     holder_of,
+    known_phone,
+    live_queue_open,
     mark_survey_asked,
     queue_items,
     record_callback_number,
@@ -25,8 +31,18 @@ from permits.handoff import (
     request_callback,
     request_handoff,
 )
-from permits.models import Handoff, StaffUser, utcnow
+from permits.models import Handoff, StaffSession, StaffUser, utcnow
 from permits.office_hours import OfficeHours
+from permits.staff import (
+    SignedIn,
+    agents_on_duty,
+    create_user,
+    log_in,
+    log_out,
+    on_duty_since,
+    set_on_duty,
+)
+from permits.transcripts import link_phone
 
 Sessions = async_sessionmaker[AsyncSession]
 
@@ -192,3 +208,136 @@ def test_office_hours_and_when_agents_are_back() -> None:
     assert OfficeHours.parse("Mon-Sun 00:00-24:00").is_open(friday_noon)
     with pytest.raises(ValueError):
         OfficeHours.parse("Senin 08:00-15:00")
+
+
+# --- duty outside office hours ("Piket") and call-backs -----------------------------
+
+FRIDAY_NIGHT = datetime(2026, 11, 27, 14, 0, tzinfo=UTC)  # 21.00 WIB: the office is closed
+MONDAY_MORNING = datetime(2026, 11, 30, 1, 30, tzinfo=UTC)  # 08.30 WIB: open
+HOURS = OfficeHours.parse("Mon-Thu 08:00-15:00; Fri 08:00-11:00")
+PASSWORD = "sandi-piket-malam-1"
+
+
+async def signed_in_agent(sessions: Sessions, username: str) -> SignedIn:
+    async with sessions() as session:
+        await create_user(session, username, username.title(), "agent", PASSWORD)
+        signed = await log_in(session, username, PASSWORD)
+    assert isinstance(signed, SignedIn)
+    return signed
+
+
+async def queue_is_live(sessions: Sessions, moment: datetime) -> bool:
+    async with sessions() as session:
+        return await live_queue_open(session, HOURS, moment)
+
+
+async def test_an_agent_on_duty_opens_the_live_queue_outside_office_hours(
+    sessions: Sessions,
+) -> None:
+    assert await queue_is_live(sessions, MONDAY_MORNING)  # within hours, as always
+    assert not await queue_is_live(sessions, FRIDAY_NIGHT)
+    rina = await signed_in_agent(sessions, "rina")
+    assert not await queue_is_live(sessions, FRIDAY_NIGHT)  # signed in is not on duty
+    async with sessions() as session:
+        since = await set_on_duty(session, rina.user.id, True)
+    assert since is not None
+    assert await queue_is_live(sessions, FRIDAY_NIGHT)
+    async with sessions() as session:
+        assert await agents_on_duty(session) == {rina.user.id: since}
+        await set_on_duty(session, rina.user.id, False)
+        assert await agents_on_duty(session) == {}
+    assert not await queue_is_live(sessions, FRIDAY_NIGHT)
+
+
+async def test_duty_is_the_agents_in_every_browser_and_ends_when_they_sign_out(
+    sessions: Sessions,
+) -> None:
+    office = await signed_in_agent(sessions, "budi")
+    async with sessions() as session:
+        since = await set_on_duty(session, office.user.id, True)
+        again = await set_on_duty(session, office.user.id, True)
+        assert again == since  # switching on twice keeps the first moment
+        home = await log_in(session, "budi", PASSWORD)  # a second browser
+        assert isinstance(home, SignedIn)
+        duties = (await session.scalars(select(StaffSession.on_duty_since))).all()
+        assert duties == [since, since]
+        await log_out(session, home.token)  # signing out anywhere ends the duty
+        assert await on_duty_since(session, office.user.id) is None
+    assert not await queue_is_live(sessions, FRIDAY_NIGHT)
+
+
+async def test_duty_ends_with_the_session_or_the_account(sessions: Sessions) -> None:
+    dewi = await signed_in_agent(sessions, "dewi")
+    async with sessions() as session:
+        await set_on_duty(session, dewi.user.id, True)
+        await session.execute(update(StaffUser).values(active=False))
+        await session.commit()
+    assert not await queue_is_live(sessions, FRIDAY_NIGHT)  # a deactivated account
+    async with sessions() as session:
+        await session.execute(update(StaffUser).values(active=True))
+        await session.commit()
+    assert await queue_is_live(sessions, FRIDAY_NIGHT)
+    async with sessions() as session:
+        await session.execute(update(StaffSession).values(expires_at=utcnow() - timedelta(1)))
+        await session.commit()
+        assert await on_duty_since(session, dewi.user.id) is None
+        fresh = await log_in(session, "dewi", PASSWORD)  # the next shift starts off duty
+        assert isinstance(fresh, SignedIn)
+    assert not await queue_is_live(sessions, FRIDAY_NIGHT)
+
+
+def test_only_channels_that_reach_a_phone_offer_a_call_back() -> None:
+    assert can_call_back("whatsapp:+6281234567890")
+    assert can_call_back("telegram:42")
+    assert not can_call_back("telegram:-100200300")  # a group is nobody's phone
+    assert not can_call_back("web:abc")
+    assert not can_call_back("api:portal-7")
+
+
+async def test_a_whatsapp_call_back_goes_to_its_own_number_unless_another_is_sent(
+    sessions: Sessions,
+) -> None:
+    conversation = "whatsapp:+6281211112222"
+    async with sessions() as session:
+        phone = await known_phone(session, conversation)
+        assert phone == "+6281211112222"
+        first = await request_callback(session, conversation, "request", phone)
+        again = await request_callback(session, conversation, "fallback", phone)
+        assert again.id == first.id  # asking twice is one request
+        [item] = await queue_items(session)
+        assert (item.state, item.callback_phone) == ("callback", "+6281211112222")
+        waiting = await awaiting_callback_number(session, conversation)
+        assert waiting is not None  # the user may still name another number
+        await record_callback_number(session, waiting, "+6285733334444")
+        assert await awaiting_callback_number(session, conversation) is None
+        [item] = await queue_items(session)
+    assert item.callback_phone == "+6285733334444"
+
+
+async def test_a_telegram_call_back_shows_the_number_the_user_shared(sessions: Sessions) -> None:
+    async with sessions() as session:
+        assert await known_phone(session, "telegram:77") is None
+        await request_callback(session, "telegram:77", "request")
+        await link_phone(session, "telegram:77", "+6281355556666")  # the contact keyboard
+        [item] = await queue_items(session)
+    assert item.callback_phone == "+6281355556666"
+
+
+async def test_a_call_back_is_marked_done_once_and_stays_on_the_conversation(
+    sessions: Sessions,
+) -> None:
+    [siti] = await make_agents(sessions, "siti")
+    async with sessions() as session:
+        handoff = await request_callback(session, "whatsapp:+6281277778888", "fallback", None)
+        await record_callback_number(session, handoff, "+6281277778888")
+        [waiting] = await callbacks_of(session, "whatsapp:+6281277778888")
+        assert (waiting.phone, waiting.reason_label, waiting.done_at) == (
+            "+6281277778888",
+            "Bot dua kali tidak paham",
+            None,
+        )
+        assert await close_callback(session, handoff.id, siti)
+        assert not await close_callback(session, handoff.id, siti)  # already done
+        assert await queue_items(session) == []
+        [done] = await callbacks_of(session, "whatsapp:+6281277778888")
+    assert done.done_at is not None and done.done_by == "Siti"

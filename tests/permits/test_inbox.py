@@ -6,13 +6,18 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from permits import inbox
 from permits.audit import Actor, recent_entries
 from permits.inbox import (
     UnknownIntent,
     assign_group,
+    assignable_targets,
+    detected_target,
     dismiss_group,
+    dismiss_groups,
     file_unrecognised,
     inbox_groups,
+    inbox_view,
     is_unrecognised,
     training_examples,
 )
@@ -89,3 +94,45 @@ async def test_dismissing_a_group_closes_it(session: AsyncSession) -> None:
     )
     assert states["asdfgh"] == "dismissed"
     assert await training_examples(session) == {}
+
+
+async def test_the_form_offers_the_intent_the_nlu_read_most_often_and_nothing_else(
+    session: AsyncSession,
+) -> None:
+    await fill(session)
+    file_unrecognised(session, "web:8", "syarat izin keramaian nikahan", "ask_requirements", 0.5)
+    await session.commit()
+    targets = await assignable_targets(session)
+    groups = {group.sample: group for group in await inbox_groups(session)}
+    pulsa, keramaian = groups["mau beli pulsa dong"], groups["izin keramaian buat nikahan gmn"]
+    noise = groups["asdfgh"]
+    assert detected_target(pulsa, targets) == "out_of_scope"
+    # nlu_fallback once, ask_requirements twice: the intent, never "Salam" by default
+    assert detected_target(keramaian, targets) == "ask_requirements"
+    assert detected_target(noise, targets) is None  # a fallback reading offers nothing
+
+
+async def test_every_count_adds_up_to_the_messages_listed(
+    session: AsyncSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await fill(session)
+    view = await inbox_view(session)
+    pulsa = view.groups[0]
+    assert pulsa.counted_texts == [("mau beli pulsa dong", 2), ("beli pulsa 50rb", 1)]
+    for group in view.groups:
+        assert sum(count for _, count in group.counted_texts) == group.count
+    assert view.listed_messages == view.open_messages == len(MESSAGES)
+    # Over the page's limit the newest are listed, and the header says how many wait.
+    monkeypatch.setattr(inbox, "INBOX_SIZE", 4)
+    view = await inbox_view(session)
+    assert (view.listed_messages, view.open_messages) == (4, 6)
+
+
+async def test_several_groups_are_dismissed_at_once(session: AsyncSession) -> None:
+    await fill(session)
+    pulsa, _, noise = await inbox_groups(session)
+    assert await dismiss_groups(session, [pulsa, noise], ADMIN) == 4
+    [left] = await inbox_groups(session)
+    assert "keramaian" in left.sample
+    dismissed = [e for e in await recent_entries(session) if e.action == "inbox.dismiss"]
+    assert len(dismissed) == 2

@@ -5,14 +5,19 @@ import dataclasses
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from permits.answers import status_answer
+from permits.clock import office_zone
 from permits.errors import ApplicationNotFound, InvalidNumber, NotLinked, TooManyLookups
 from permits.models import Conversation
 from permits.status import (
     MAX_FAILED_LOOKUPS,
     applications_for_conversation,
+    days_line,
     public_status,
+    status_for_staff,
     subscribe,
 )
+from permits.texts import speaking
 
 LATE = "PTSP-2025-7KQ4MZ"
 
@@ -79,3 +84,37 @@ async def test_subscribe_is_idempotent(session: AsyncSession) -> None:
     first = await subscribe(session, "whatsapp:+6281234567890")
     again = await subscribe(session, "whatsapp:+6281234567890")
     assert sorted(first) == sorted(again) == ["PTSP-2025-7KQ4MZ", "PTSP-2026-R8T2WC"]
+
+
+async def test_the_status_line_holds_the_stage_against_nothing_and_the_total_against_the_sla(
+    session: AsyncSession,
+) -> None:
+    """Days at the stage and days in total are two clocks; only the total meets the SLA."""
+    view = await status_for_staff(session, LATE)
+    assert days_line(view) == (
+        "12 hari kerja di tahap ini · total 30 dari SLA 28 hari kerja · terlambat 2 hari"
+    )
+    within = dataclasses.replace(view, total_days=25, is_late=False, days_late=0)
+    assert days_line(within).endswith("· total 25 dari SLA 28 hari kerja · sisa 3 hari")
+    last_day = dataclasses.replace(within, total_days=28)
+    assert days_line(last_day).endswith("· batas SLA hari ini")
+    issued = dataclasses.replace(view, finished=True, is_late=False)
+    assert days_line(issued) == "selesai dalam 30 hari kerja · SLA 28 hari kerja"
+
+
+async def test_the_bot_says_the_status_line_the_console_shows(session: AsyncSession) -> None:
+    view = await status_for_staff(session, LATE)
+    answer = status_answer(view, office_zone())
+    assert answer.splitlines()[-1] == "⚠️ " + days_line(view)  # flagged: past its SLA
+    on_time = await status_for_staff(session, "PTSP-2026-R8T2WC")
+    assert "• " + days_line(on_time) in status_answer(on_time, office_zone()).splitlines()
+
+
+async def test_the_status_line_is_said_in_the_conversations_language(
+    session: AsyncSession,
+) -> None:
+    view = await status_for_staff(session, LATE)
+    with speaking("en"):
+        assert days_line(view) == (
+            "12 working days at this stage · 30 in total of an SLA of 28 working days · 2 days late"
+        )

@@ -175,9 +175,8 @@ def test_a_status_answer_reads_as_before_the_catalogue() -> None:
         "• Status: Sedang diproses\n"
         "• Tahap: Verifikasi teknis\n"
         "• Posisi berkas: Dinas PUPR\n"
-        "• Lama di tahap ini: 3 hari kerja\n"
-        "• Total berjalan: 16 hari kerja sejak 2 Maret 2025\n"
-        "⚠️ TERLAMBAT 2 hari kerja dari SLA (14 hari kerja)."
+        "• Diajukan: 2 Maret 2025\n"
+        "⚠️ 3 hari kerja di tahap ini · total 16 dari SLA 14 hari kerja · terlambat 2 hari"
     )
     assert status_line(view) == (
         "• PTSP-2025-AB3XYZ (Persetujuan Bangunan Gedung (PBG)): Sedang diproses, "

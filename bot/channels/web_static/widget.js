@@ -19,6 +19,8 @@
   var OPEN_KEY = "tanya-izin-open";
   var maxChars = 2000; // the gateway's max_message_chars, sent in the session event
   var TYPING_TIMEOUT_MS = 20000;
+  var AGENT_TYPING_TIMEOUT_MS = 6000; // the console repeats it every few seconds of typing
+  var TYPING_REPORT_MS = 3000; // how often the applicant's typing is told to the agent
   var MAX_BACKOFF_MS = 30000;
   // The texts, filled in by the gateway from its message catalogue (bot/channels/web_widget.py).
   var T = /*TEXTS*/{};
@@ -37,6 +39,8 @@
     seen: {}, // message ids already shown, so a resend or history never doubles
     outbox: [], // messages typed while offline, sent on reconnect
     typingTimer: null,
+    agent: null, // the first name of the agent holding the conversation, if one does
+    typingReportedAt: 0,
   };
 
   // A catalogue text with its {title} filled in.
@@ -74,10 +78,11 @@
     ui.messages = el("div", {
       className: "tanya-messages", "data-tanya": "messages", role: "log", "aria-live": "polite",
     });
+    ui.typingLabel = el("span", { className: "tanya-typing-label", "data-tanya": "typing-label" });
     ui.typing = el("div", {
       className: "tanya-typing", "data-tanya": "typing", hidden: true,
       "aria-label": say("typing"),
-    }, [el("span"), el("span"), el("span")]);
+    }, [dot(), dot(), dot(), ui.typingLabel]);
     ui.quick = el("div", { className: "tanya-quick", "data-tanya": "quick-replies" });
     ui.input = el("textarea", {
       className: "tanya-input", "data-tanya": "input", rows: 1, maxLength: maxChars,
@@ -94,7 +99,9 @@
     var header = el("div", { className: "tanya-header" }, [
       el("div", {}, [
         el("div", { className: "tanya-title", text: config.title }),
-        el("div", { className: "tanya-subtitle", text: config.subtitle }),
+        ui.subtitle = el("div", {
+          className: "tanya-subtitle", "data-tanya": "subtitle", text: config.subtitle,
+        }),
       ]),
       close,
     ]);
@@ -170,6 +177,8 @@
     ui.messages.appendChild(bubble);
     if (from !== "user") showQuickReplies(message.buttons || []);
     scrollToEnd();
+    if (from === "agent") noteAgentReply(message.id);
+    offerVerdict(message, from);
   }
 
   function showQuickReplies(buttons) {
@@ -193,13 +202,23 @@
     });
   }
 
-  function setTyping(on) {
+  function dot() {
+    return el("span", { className: "tanya-dot" });
+  }
+
+  // who: "bot" (the dots), "agent" (the dots and words: a person is writing), or false.
+  function setTyping(who) {
     clearTimeout(state.typingTimer);
-    ui.typing.hidden = !on;
-    if (on) {
-      state.typingTimer = setTimeout(function () { ui.typing.hidden = true; }, TYPING_TIMEOUT_MS);
-      scrollToEnd();
-    }
+    ui.typing.hidden = !who;
+    if (!who) return;
+    var words = who === "agent" ? say("agent_typing") : "";
+    ui.typing.dataset.from = who;
+    ui.typing.setAttribute("aria-label", words || say("typing"));
+    ui.typingLabel.textContent = words;
+    state.typingTimer = setTimeout(function () {
+      ui.typing.hidden = true;
+    }, who === "agent" ? AGENT_TYPING_TIMEOUT_MS : TYPING_TIMEOUT_MS);
+    scrollToEnd();
   }
 
   function setStatus(text) {
@@ -241,6 +260,7 @@
     addMessage({ id: "local-" + message.id, from: "user", text: message.text });
     state.outbox.push(message);
     flush();
+    state.typingReportedAt = 0; // a sent message ends the burst: the next key is news
   }
 
   function flush() {
@@ -313,15 +333,19 @@
         ui.input.maxLength = maxChars;
       }
     } else if (event.type === "history") {
+      setAgent(event.agent || null);
       showHistory(event.messages || []);
       flush();
+      sendVerdicts();
     } else if (event.type === "message") {
       setTyping(false);
       addMessage(event);
     } else if (event.type === "received") {
       acknowledge(event.id);
     } else if (event.type === "typing") {
-      setTyping(true);
+      showTyping(event);
+    } else if (event.type === "agent") {
+      setAgent(event.name || null);
     } else if (event.type === "error") {
       if (event.id) acknowledge(event.id); // refused, not lost: resending cannot help
       addMessage({ from: "system", text: event.text });
@@ -339,9 +363,127 @@
     });
   }
 
+  /* ---- read receipts: the agent's console shows a reply as read ------- */
+
+  var reading = { latest: 0, reported: 0 }; // transcript ids of agents' replies
+
+  function noteAgentReply(id) {
+    // Live and history messages carry the transcript's numeric id; local echoes do not.
+    if (typeof id === "number" && id > reading.latest) reading.latest = id;
+    reportRead();
+  }
+
+  function reportRead() {
+    // Read means seen: the panel open in a visible tab. One receipt per newer reply.
+    if (reading.latest <= reading.reported || !state.connected) return;
+    if (ui.panel.hidden || document.visibilityState !== "visible") return;
+    try {
+      state.socket.send(JSON.stringify({ type: "read", id: reading.latest }));
+      reading.reported = reading.latest;
+    } catch (error) { /* sent at the next chance */ }
+  }
+
+  function watchReading() {
+    document.addEventListener("visibilitychange", reportRead);
+    ui.launcher.addEventListener("click", reportRead);
+  }
+
+  /* ---- presence: who attends the conversation, typing both ways ------- */
+
+  function setAgent(name) {
+    // Held by an agent: the header names them. The bot does not answer meanwhile, so
+    // its dots never show; the applicant's typing is told to the agent instead.
+    state.agent = name;
+    setTyping(false);
+    ui.subtitle.textContent = name ? say("with_agent").split("{name}").join(name) : config.subtitle;
+  }
+
+  function showTyping(event) {
+    if (event.from === "agent") setTyping("agent");
+    else if (!state.agent) setTyping("bot");
+  }
+
+  function reportTyping() {
+    // Only a person reads along, and a few seconds apart is enough for "mengetik…".
+    if (!state.agent || !state.connected || !ui.input.value.trim()) return;
+    var now = Date.now();
+    if (now - state.typingReportedAt < TYPING_REPORT_MS) return;
+    state.typingReportedAt = now;
+    try { state.socket.send(JSON.stringify({ type: "typing" })); } catch (error) { /* a hint only */ }
+  }
+
+  function watchTyping() {
+    ui.input.addEventListener("input", reportTyping);
+  }
+
+  /* ---- "Apakah jawaban ini membantu? Ya · Tidak" under the latest answer -- */
+
+  var VERDICTS_KEY = "tanya-izin-verdicts";
+  var verdicts = { control: null, outbox: [] };
+
+  function judgedIds() {
+    try { return JSON.parse(localStorage.getItem(VERDICTS_KEY) || "[]"); } catch (error) { return []; }
+  }
+
+  function rememberJudged(id) {
+    var ids = judgedIds().concat([id]).slice(-100);
+    try { localStorage.setItem(VERDICTS_KEY, JSON.stringify(ids)); } catch (error) { /* private mode */ }
+  }
+
+  function offerVerdict(message, from) {
+    // Under the bot's latest answer only: any newer message takes the question away.
+    if (verdicts.control) verdicts.control.remove();
+    verdicts.control = null;
+    // A transcript id (not the greeting or a local echo), no choices offered (those ask
+    // back rather than answer), and not judged before: one verdict per answer.
+    if (from !== "bot" || typeof message.id !== "number") return;
+    if ((message.buttons || []).length || judgedIds().indexOf(message.id) >= 0) return;
+    var yes = el("button", {
+      type: "button", className: "tanya-verdict-choice", "data-tanya": "verdict-yes",
+      text: say("verdict_yes"),
+    });
+    var no = el("button", {
+      type: "button", className: "tanya-verdict-choice", "data-tanya": "verdict-no",
+      text: say("verdict_no"),
+    });
+    var control = el("div", {
+      className: "tanya-verdict", "data-tanya": "verdict", role: "group",
+      "aria-label": say("verdict_question"),
+    }, [
+      el("span", { text: say("verdict_question") }),
+      yes, el("span", { "aria-hidden": "true", text: "·" }), no,
+    ]);
+    yes.addEventListener("click", function () { judge(message.id, true, control); });
+    no.addEventListener("click", function () { judge(message.id, false, control); });
+    ui.messages.appendChild(control);
+    verdicts.control = control;
+  }
+
+  function judge(id, helpful, control) {
+    rememberJudged(id);
+    control.textContent = "";
+    control.appendChild(el("span", {
+      className: "tanya-verdict-thanks", "data-tanya": "verdict-thanks", role: "status",
+      text: say("verdict_thanks"),
+    }));
+    verdicts.outbox.push({ type: "feedback", id: id, helpful: helpful });
+    sendVerdicts();
+  }
+
+  function sendVerdicts() {
+    // Only on an open socket, after its hello (a first frame that is no hello starts a
+    // new conversation); a verdict given offline waits for the history event.
+    while (verdicts.outbox.length && state.connected) {
+      try { state.socket.send(JSON.stringify(verdicts.outbox[0])); } catch (error) { return; }
+      verdicts.outbox.shift();
+    }
+  }
+
   function start() {
     loadStyle();
     build();
+    watchTyping();
+    watchReading();
     var wasOpen = false;
     try { wasOpen = sessionStorage.getItem(OPEN_KEY) === "1"; } catch (error) { /* private mode */ }
     if (config.open || wasOpen) setOpen(true);

@@ -171,3 +171,17 @@ async def test_agents_are_refused_and_strangers_sent_to_login(
         response = await stranger.get(path, allow_redirects=False)
         assert response.status == 302
         assert response.headers["Location"].startswith("/console/login?next=")
+
+
+async def test_the_dashboards_figures_read_with_comma_decimals(
+    make_gateway: GatewayFactory, gateway_database: str, aiohttp_client: Any
+) -> None:
+    await with_demo(gateway_database)
+    admin = await client_for(make_gateway, aiohttp_client, "admin")
+    page = await (await admin.get(DASHBOARD)).text()
+    held = row_cells(page, "hold-by-agency", PUPR)
+    assert re.fullmatch(r"\d+,\d", held[2]), held  # mean working days, one decimal
+    chart = re.search(r'data-console="chart-hold-by-agency"(.*?)</svg>', page, re.S)
+    assert chart is not None and held[2] in chart.group(1)  # the bar says the same
+    tables = "".join(re.findall(r"<table .*?</table>", page, re.S))
+    assert not re.search(r"<td>\d+\.\d{1,2}</td>", tables)  # no English decimal point

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from typing import Any
 
 import pytest
@@ -13,6 +14,17 @@ from permits.db import create_engine, create_sessionmaker
 from permits.errors import UnknownTopic
 from permits.faq import faq_answer
 from permits.faq_admin import get_topic
+from permits.model_versions import (
+    Step,
+    StepMark,
+    append_log,
+    finish,
+    mark_deployed,
+    start_version,
+    step_line,
+)
+from permits.models import TrainingExample, utcnow
+from permits.states import ModelState
 from tests.bot.admin.conftest import LIVE, RETRAIN, client_for, flashes, form_fields, with_demo
 from tests.bot.conftest import GatewayFactory
 
@@ -164,3 +176,80 @@ async def test_a_change_without_the_csrf_token_is_refused(
     forged = await admin.post("/console/admin/faq/kontak", data=fields)
     assert forged.status == 403
     assert await read_answer(gateway_database, "kontak") == before
+
+
+NOT_TRAINED = "belum aktif — latih ulang"
+
+
+def status_of(page: str, slug: str) -> str:
+    """The status cell of a topic's row on the list."""
+    row = page[page.index(f'<tr data-topic="{slug}">') :]
+    cell = row[row.index('data-admin="topic-status"') :]
+    cell = cell[: cell.index("</td>")]
+    return html.unescape(" ".join(re.sub(r"<[^>]+>", " ", cell.split(">", 1)[1]).split()))
+
+
+async def model_in_service_trained_on(database_url: str, topics: tuple[str, ...]) -> None:
+    engine = create_engine(database_url)
+    async with create_sessionmaker(engine)() as session:
+        version = await start_version(session, "Admin")
+        mark = StepMark(Step.TRAIN, utcnow(), "", topics)
+        await append_log(session, version.id, step_line(mark))
+        await finish(session, version.id, ModelState.DEPLOYED, summary="", file="/m/v1.tar.gz")
+        await mark_deployed(session, version.id)
+    await engine.dispose()
+
+
+async def test_a_topic_the_model_in_service_was_not_trained_on_is_not_shown_as_active(
+    make_gateway: GatewayFactory, gateway_database: str, aiohttp_client: Any
+) -> None:
+    await with_demo(gateway_database)
+    admin = await client_for(make_gateway, aiohttp_client, "admin")
+    fields = form_fields(await (await admin.get("/console/admin/faq")).text(), "faq-create")
+    fields.update(
+        slug="parkir",
+        title="Parkir",
+        examples="parkir dimana\nada parkir motor ga",
+        answer="Parkir tersedia di basement Mal Pelayanan Publik.",
+    )
+    created = await admin.post("/console/admin/faq", data=fields)
+    assert NOT_TRAINED in html.unescape(await created.text())  # its own page says so too
+    # The model in service is the one `make train` built from nlu/data: no parkir there.
+    listing = await (await admin.get("/console/admin/faq")).text()
+    assert status_of(listing, "parkir") == NOT_TRAINED
+    assert status_of(listing, "jam_layanan") == "Aktif"
+
+    await model_in_service_trained_on(gateway_database, ("jam_layanan", "parkir"))
+    listing = await (await admin.get("/console/admin/faq")).text()
+    assert status_of(listing, "parkir") == "Aktif"
+    assert status_of(listing, "lokasi") == NOT_TRAINED  # left out of that training
+
+
+async def test_examples_assigned_from_the_inbox_are_counted_and_listed(
+    make_gateway: GatewayFactory, gateway_database: str, aiohttp_client: Any
+) -> None:
+    await with_demo(gateway_database)
+    admin = await client_for(make_gateway, aiohttp_client, "admin")
+    own = len(
+        form_fields(await (await admin.get("/console/admin/faq/kontak")).text(), "faq-edit")[
+            "examples"
+        ].splitlines()
+    )
+    engine = create_engine(gateway_database)
+    async with create_sessionmaker(engine)() as session:
+        session.add_all(
+            TrainingExample(intent="faq/kontak", text=text)
+            for text in ("no wa kantor brp", "bisa telpon kemana min")
+        )
+        await session.commit()
+    await engine.dispose()
+    listing = await (await admin.get("/console/admin/faq")).text()
+    row = listing[listing.index('<tr data-topic="kontak">') :]
+    count = re.search(r'data-admin="example-count">([^<]*)<span[^>]*>([^<]*)<', row)
+    assert count is not None
+    assert (count.group(1).strip(), count.group(2)) == (str(own + 2), "(2 dari kotak pesan)")
+    page = await (await admin.get("/console/admin/faq/kontak")).text()
+    section = page[page.index('data-admin="inbox-examples"') :]
+    assert "Contoh dari kotak pesan (2)" in section
+    assert "<li>no wa kantor brp</li>" in section and "<li>bisa telpon kemana min</li>" in section
+    assert f"seluruhnya {own + 2} contoh" in section

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from permits.db import create_engine, create_sessionmaker
 from permits.models import TrainingExample, UnrecognisedMessage
-from tests.bot.admin.conftest import client_for, flashes, with_demo
+from tests.bot.admin.conftest import Client, client_for, flashes, with_demo
 from tests.bot.conftest import API_TOKEN, FakeRasa, GatewayFactory
 from tests.bot.console.conftest import csrf_in
 
@@ -84,3 +84,85 @@ async def test_messages_appear_grouped_and_an_assigned_group_becomes_examples(
     assert 'data-admin="inbox-empty"' in await (await admin.get("/console/admin/inbox")).text()
     audit = await (await admin.get("/console/admin/audit")).text()
     assert "Pesan dijadikan contoh pelatihan" in audit and "Pesan diabaikan" in audit
+
+
+async def filled_inbox(
+    make_gateway: GatewayFactory,
+    gateway_database: str,
+    fake_rasa: tuple[FakeRasa, TestServer],
+    aiohttp_client: Any,
+) -> Client:
+    """The admin's client, after users sent the NOT_UNDERSTOOD messages."""
+    rasa, _ = fake_rasa
+    rasa.intents = dict(NOT_UNDERSTOOD)
+    await with_demo(gateway_database)
+    admin = await client_for(make_gateway, aiohttp_client, "admin")
+    for number, text in enumerate(NOT_UNDERSTOOD):
+        response = await admin.post(
+            "/api/messages",
+            json={"conversation_id": f"api:warga{number}", "text": text},
+            headers={"Authorization": f"Bearer {API_TOKEN}"},
+        )
+        assert response.status == 200
+    return admin
+
+
+def selected_targets(page: str) -> list[str]:
+    groups = page.split('data-admin="inbox-group"')[1:]
+    return [re.findall(r'<option value="([^"]*)" selected>', group)[0] for group in groups]
+
+
+async def test_each_group_offers_its_detected_intent_and_nothing_is_assigned_unchosen(
+    make_gateway: GatewayFactory,
+    gateway_database: str,
+    fake_rasa: tuple[FakeRasa, TestServer],
+    aiohttp_client: Any,
+) -> None:
+    admin = await filled_inbox(make_gateway, gateway_database, fake_rasa, aiohttp_client)
+    page = await (await admin.get("/console/admin/inbox")).text()
+    # pulsa: read as out_of_scope; keramaian: once a fallback, once ask_requirements.
+    assert selected_targets(page) == ["out_of_scope", "ask_requirements"]
+    assert "greet" not in selected_targets(page)
+
+    ids = re.findall(r'name="message_id" value="(\d+)"', page.split('data-admin="inbox-group"')[1])
+    unchosen = await admin.post(
+        "/console/admin/inbox",
+        data=[
+            ("csrf_token", csrf_in(page)),
+            *[("message_id", i) for i in ids],
+            ("intent", ""),
+            ("action", "assign"),
+        ],
+    )
+    assert "pilih dulu maksud (intent) atau topik FAQ" in " ".join(flashes(await unchosen.text()))
+    assert await stored(gateway_database) == ([], ["new"] * 5)
+
+
+async def test_groups_ticked_together_are_dismissed_and_the_header_counts_what_is_listed(
+    make_gateway: GatewayFactory,
+    gateway_database: str,
+    fake_rasa: tuple[FakeRasa, TestServer],
+    aiohttp_client: Any,
+) -> None:
+    admin = await filled_inbox(make_gateway, gateway_database, fake_rasa, aiohttp_client)
+    page = await (await admin.get("/console/admin/inbox")).text()
+    header = re.search(
+        r'data-admin="inbox-summary" data-messages="(\d+)" data-groups="(\d+)"', page
+    )
+    assert header is not None and (int(header[1]), int(header[2])) == (5, 2)
+    assert "5 pesan</strong> dalam <strong>2 kelompok" in page
+    groups = [int(n) for n in re.findall(r'data-admin="inbox-group" data-count="(\d+)"', page)]
+    texts = [int(n) for n in re.findall(r'data-admin="inbox-text" data-count="(\d+)"', page)]
+    assert sum(groups) == sum(texts) == 5
+
+    nothing = await admin.post("/console/admin/inbox/abaikan", data={"csrf_token": csrf_in(page)})
+    assert "centang dulu kelompok" in " ".join(flashes(await nothing.text()))
+    ticked = re.findall(r'name="group" value="([\d,]+)"', page)
+    assert len(ticked) == 2
+    dismissed = await admin.post(
+        "/console/admin/inbox/abaikan",
+        data=[("csrf_token", csrf_in(page)), *[("group", value) for value in ticked]],
+    )
+    assert "Kelompok pesan diabaikan." in flashes(await dismissed.text())
+    assert await stored(gateway_database) == ([], ["dismissed"] * 5)
+    assert 'data-admin="inbox-empty"' in await (await admin.get("/console/admin/inbox")).text()

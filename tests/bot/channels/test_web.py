@@ -17,11 +17,15 @@ from sqlalchemy import select
 
 from bot.channels.web import conversation_for
 from bot.channels.web_widget import PLACEHOLDER, widget_script
+from bot.console.queue import conversation_url
 from bot.conversation.notices import SLOW_DOWN
 from bot.keys import SESSIONS
+from permits.db import create_engine, create_sessionmaker
+from permits.handoff import request_handoff
 from permits.models import Message
 from permits.texts import DOMAIN, catalogue
 from tests.bot.conftest import FakeRasa, GatewayFactory, chat_window, open_chat
+from tests.bot.console.conftest import add_staff, csrf_in, signed_in
 
 Client = TestClient[web.Request, web.Application]
 Socket = aiohttp.ClientWebSocketResponse
@@ -257,3 +261,141 @@ def test_a_translated_catalogue_translates_the_widget(tmp_path: Path) -> None:
     assert texts["send"] == "Send"
     assert texts["starters"][0] == "Building permit requirements"
     assert texts["typing"] == "Asisten sedang mengetik"  # not translated: the source text
+
+
+# --- presence: who attends the conversation, typing (bot/channels/web_presence.py) ---
+
+AGENT_PASSWORD = "sandi-petugas-rahasia-9"
+
+
+async def queue_for_an_agent(database_url: str, conversation_id: str) -> int:
+    """The conversation waits for an agent, as the action server queues it."""
+    engine = create_engine(database_url)
+    async with create_sessionmaker(engine)() as session:
+        queued = await request_handoff(session, conversation_id, "request")
+    await engine.dispose()
+    return queued.handoff_id
+
+
+async def agent_console(gateway: Client, aiohttp_client: Any, database_url: str) -> Client:
+    """The agent "siti" (full name "Siti") signed in to the console, in another browser."""
+    await add_staff(database_url, "siti", "agent", AGENT_PASSWORD)
+    agent: Client = await aiohttp_client(gateway.server)
+    await signed_in(agent, "siti", AGENT_PASSWORD)
+    return agent
+
+
+async def take_over(agent: Client, database_url: str, conversation_id: str) -> str:
+    """The agent claims the queued conversation in the console; its page's HTML."""
+    handoff_id = await queue_for_an_agent(database_url, conversation_id)
+    token = csrf_in(await (await agent.get("/console")).text())
+    claimed = await agent.post(
+        f"/console/handoffs/{handoff_id}/claim",
+        data={"csrf_token": token, "conversation_id": conversation_id},
+        allow_redirects=False,
+    )
+    assert claimed.status == 303
+    return await (await agent.get(conversation_url(conversation_id))).text()
+
+
+async def test_an_agent_taking_over_is_announced_and_the_bot_shows_no_typing(
+    make_gateway: GatewayFactory,
+    gateway_database: str,
+    fake_rasa: tuple[FakeRasa, TestServer],
+    aiohttp_client: Any,
+) -> None:
+    """Fails before presence: nothing told the applicant, and every held message got
+    the bot's typing dots, which then stayed for 20 s with no answer coming."""
+    rasa, _ = fake_rasa
+    gateway = await make_gateway()
+    agent = await agent_console(gateway, aiohttp_client, gateway_database)
+    conversation_id = conversation_for(TOKEN)
+    async with chat_window(gateway, TOKEN) as socket:
+        await events_until(socket, "history")
+        await say(socket, "c1", "mau bicara dengan petugas")
+        await events_until(socket, "message")
+        page = await take_over(agent, gateway_database, conversation_id)
+        joined = await quiet_for(socket, 1.0)
+        assert {"type": "agent", "name": "Siti"} in joined  # the header names the agent
+        notices = [(e["from"], e["text"]) for e in joined if e["type"] == "message"]
+        assert notices == [
+            ("system", "Petugas Siti bergabung dalam percakapan dan akan membantu Anda.")
+        ]
+
+        await say(socket, "c2", "halo, masih di sana?")
+        held = await quiet_for(socket, 1.0)
+        assert [e["type"] for e in held] == ["received"]  # no dots: the agent answers
+        assert len(rasa.received) == 1
+
+        back = await agent.post(
+            conversation_url(conversation_id) + "/hand-back",
+            data={"csrf_token": csrf_in(page)},
+            allow_redirects=False,
+        )
+        assert back.status == 303
+        returned = await quiet_for(socket, 1.0)
+        assert {"type": "agent", "name": None} in returned
+        said = [e["text"] for e in returned if e["type"] == "message"]
+        assert "kami kembalikan ke asisten virtual" in said[0]
+
+        await say(socket, "c3", "syarat pbg")
+        answered = await events_until(socket, "message")
+    assert [e["type"] for e in answered] == ["received", "typing", "message"]  # the bot again
+
+
+async def test_a_reopened_window_knows_an_agent_holds_the_conversation(
+    make_gateway: GatewayFactory, gateway_database: str, aiohttp_client: Any
+) -> None:
+    gateway = await make_gateway()
+    agent = await agent_console(gateway, aiohttp_client, gateway_database)
+    async with chat_window(gateway, TOKEN) as socket:
+        _, history = await events_until(socket, "history")
+        assert history["agent"] is None
+        await say(socket, "c1", "halo")
+        await events_until(socket, "message")
+    await take_over(agent, gateway_database, conversation_for(TOKEN))
+    async with chat_window(gateway, TOKEN) as socket:
+        _, history = await events_until(socket, "history")
+    assert history["agent"] == "Siti"
+    assert history["messages"][-1]["text"].startswith("Petugas Siti bergabung")
+
+
+async def test_an_english_speaking_applicant_is_told_in_english(
+    make_gateway: GatewayFactory, gateway_database: str, aiohttp_client: Any
+) -> None:
+    gateway = await make_gateway()
+    agent = await agent_console(gateway, aiohttp_client, gateway_database)
+    async with chat_window(gateway, TOKEN) as socket:
+        await events_until(socket, "history")
+        await say(socket, "c1", "Can I talk to an officer about my business license, please?")
+        await events_until(socket, "message")
+        await take_over(agent, gateway_database, conversation_for(TOKEN))
+        joined = await quiet_for(socket, 1.0)
+    said = [e["text"] for e in joined if e["type"] == "message"]
+    assert said == ["Agent Siti has joined the conversation and will help you."]
+
+
+async def test_the_agents_typing_reaches_the_window_of_the_conversation_they_hold(
+    make_gateway: GatewayFactory, gateway_database: str, aiohttp_client: Any
+) -> None:
+    gateway = await make_gateway()
+    agent = await agent_console(gateway, aiohttp_client, gateway_database)
+    await add_staff(gateway_database, "budi", "agent", AGENT_PASSWORD)
+    other: Client = await aiohttp_client(gateway.server)
+    await signed_in(other, "budi", AGENT_PASSWORD)
+    conversation_id = conversation_for(TOKEN)
+    async with chat_window(gateway, TOKEN) as socket:
+        await events_until(socket, "history")
+        await say(socket, "c1", "minta petugas")
+        await events_until(socket, "message")
+        await take_over(agent, gateway_database, conversation_id)
+        await quiet_for(socket, 0.8)  # the notice of the agent joining
+        typing = {"type": "typing", "conversation_id": conversation_id}
+        async with other.ws_connect("/console/ws") as not_holding:
+            await not_holding.send_json(typing)  # another agent cannot type in it
+            assert await quiet_for(socket, 0.8) == []
+        async with agent.ws_connect("/console/ws") as holding:
+            for _ in range(3):  # keystrokes: one event per few seconds is enough
+                await holding.send_json(typing)
+            shown = await quiet_for(socket, 0.8)
+    assert shown == [{"type": "typing", "from": "agent"}]

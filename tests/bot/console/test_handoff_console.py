@@ -92,6 +92,11 @@ async def test_an_agent_claims_answers_and_hands_back(
 
         claimed = await claim_from_queue(agent)
         assert claimed.status == 303 and claimed.headers["Location"] == PAGE
+        joined = await next_message(socket)  # presence: the applicant is told who took over
+        assert (joined["from"], joined["text"]) == (
+            "system",
+            "Petugas Siti bergabung dalam percakapan dan akan membantu Anda.",
+        )
 
         # Held by the agent: the bot stays silent, the NLU still reads the message.
         rasa.readings[f"status {LATE} gmn"] = {
@@ -105,12 +110,12 @@ async def test_an_agent_claims_answers_and_hands_back(
         await settled(user.app)  # the turn is over: Rasa would have been asked by now
         assert len(rasa.received) == asked_before
         page = await (await agent.get(PAGE)).text()
-        assert f"status {LATE} gmn" in page and "check_status · 91%" in page
+        assert f"status {LATE} gmn" in page and "Cek status · 91%" in page
         assert re.search(r'data-console="language"[^>]*>Bahasa Indonesia<', page)
         # The first suggestion is the live status of the number the user gave.
         suggestion = re.search(r'data-console="suggestion-text">([^<]*)<', page)
         assert suggestion is not None and f"Status permohonan {LATE}" in suggestion.group(1)
-        assert "TERLAMBAT" in suggestion.group(1)
+        assert "terlambat 2 hari" in suggestion.group(1)
 
         reply = await agent.post(
             PAGE + "/reply",
@@ -231,7 +236,7 @@ async def test_after_hours_a_call_back_number_is_taken_and_shown_to_agents(
     await signed_in(agent, "siti", PASSWORD)
     engine = create_engine(gateway_database)
     async with create_sessionmaker(engine)() as session:
-        await request_callback(session, CONVERSATION, "request")  # as the action does
+        await request_callback(session, CONVERSATION, "request")  # waiting for its number
     await engine.dispose()
     async with chat_window(user, TOKEN) as socket:
         await say(socket, "m1", "telp aja ke 0812-3456-7890 ya")
@@ -240,12 +245,12 @@ async def test_after_hours_a_call_back_number_is_taken_and_shown_to_agents(
     assert rasa.received == []  # the number never went to the NLU as a question
     queue = await (await agent.get("/console")).text()
     assert 'data-console="callback-item"' in queue and "+6281234567890" in queue
-    handoff_id = re.search(r"/console/handoffs/(\d+)/callback-done", queue)
+    handoff_id = re.search(r"/console/callbacks/(\d+)/done", queue)  # bot/console/duty.py
     assert handoff_id is not None
     done = await agent.post(
-        f"/console/handoffs/{handoff_id.group(1)}/callback-done",
+        f"/console/callbacks/{handoff_id.group(1)}/done",
         data={"csrf_token": csrf_in(queue)},
         allow_redirects=False,
     )
-    assert done.headers["Location"] == "/console?pesan=ditelepon"
+    assert done.headers["Location"] == "/console?pesan=sudah-ditelepon"
     assert 'data-console="callback-item"' not in await (await agent.get("/console")).text()

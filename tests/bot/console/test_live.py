@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import uuid
 from datetime import timedelta
 
 import aiohttp
+import pytest
 from aiohttp import WSMsgType, web
 from aiohttp.test_utils import TestClient
 from sqlalchemy import select, update
 
+from bot.channels import web_presence
+from bot.channels.web import conversation_for
 from bot.keys import SESSIONS
-from permits.models import StaffSession, StaffUser, utcnow
-from tests.bot.conftest import GatewayFactory
+from permits.db import create_engine, create_sessionmaker
+from permits.handoff import claim, request_handoff
+from permits.models import Handoff, StaffSession, StaffUser, utcnow
+from tests.bot.conftest import GatewayFactory, chat_window
 from tests.bot.console.conftest import add_staff, csrf_in, signed_in
 
 Client = TestClient[web.Request, web.Application]
@@ -86,3 +93,93 @@ async def test_an_expired_session_is_noticed_by_the_periodic_check(
             )
             await session.commit()
         assert await closed_within(live, 3) == SESSION_ENDED
+
+
+# --- presence: what agents see of a web-chat applicant (bot/channels/web_presence.py) ---
+
+
+async def applicant_events(live: aiohttp.ClientWebSocketResponse, seconds: float) -> list[str]:
+    """The states of the applicant events a console receives within `seconds`."""
+    states: list[str] = []
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(seconds):
+            while True:
+                event = await live.receive_json()
+                if event["type"] == "applicant":
+                    states.append(event["state"])
+    return states
+
+
+async def waiting_for_an_agent(database_url: str, conversation_id: str) -> None:
+    engine = create_engine(database_url)
+    async with create_sessionmaker(engine)() as session:
+        await request_handoff(session, conversation_id, "request")
+    await engine.dispose()
+
+
+async def test_the_agent_sees_the_applicant_typing_leaving_and_coming_back(
+    make_gateway: GatewayFactory, gateway_database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Fails before presence, when the console heard nothing of the applicant."""
+    monkeypatch.setattr(web_presence, "LEFT_AFTER_SECONDS", 0.3)
+    await add_staff(gateway_database, "sari", "agent", PASSWORD)
+    gateway = await make_gateway()
+    agent = gateway  # the agent's browser; the chat windows are other sockets
+    await signed_in(agent, "sari", PASSWORD)
+    token = f"pemohon-{uuid.uuid4().hex}"
+    async with agent.ws_connect("/console/ws") as live:
+        # Nobody attends this conversation yet: the console hears nothing of it.
+        async with chat_window(gateway, token) as window:
+            await window.receive_json()  # the session
+            await window.receive_json()  # the history
+            await window.send_json({"type": "typing"})
+        assert await applicant_events(live, 0.8) == []
+
+        await waiting_for_an_agent(gateway_database, conversation_for(token))
+        async with chat_window(gateway, token) as window:
+            await window.receive_json()
+            await window.receive_json()
+            for _ in range(3):  # keystrokes close together are one event
+                await window.send_json({"type": "typing"})
+            assert await applicant_events(live, 0.8) == ["back", "typing"]
+        assert await applicant_events(live, 1.0) == ["left"]
+
+        # A reload is not leaving: the window is back before the grace time is over.
+        async with chat_window(gateway, token) as window:
+            await window.receive_json()
+        async with chat_window(gateway, token) as window:
+            await window.receive_json()
+            assert await applicant_events(live, 0.8) == ["back", "back"]
+
+
+async def test_the_applicant_typing_on_one_replica_reaches_an_agent_on_another(
+    make_gateway: GatewayFactory, gateway_database: str
+) -> None:
+    """The chat window holds a socket to one replica, the agent's console to another:
+    the events cross through Redis, both ways."""
+    await add_staff(gateway_database, "sari", "agent", PASSWORD)
+    chat_side = await make_gateway(redis_url=REDIS_URL)
+    agent_side = await make_gateway(redis_url=REDIS_URL)
+    await signed_in(agent_side, "sari", PASSWORD)
+    token = f"pemohon-{uuid.uuid4().hex}"
+    conversation_id = conversation_for(token)
+    await waiting_for_an_agent(gateway_database, conversation_id)
+    engine = create_engine(gateway_database)
+    async with create_sessionmaker(engine)() as session:
+        sari = await session.scalar(select(StaffUser.id).where(StaffUser.username == "sari"))
+        handoff = await session.scalar(select(Handoff.id))
+        assert sari is not None and handoff is not None
+        assert await claim(session, handoff, sari)
+    await engine.dispose()
+    async with (
+        agent_side.ws_connect("/console/ws") as live,
+        chat_window(chat_side, token) as window,
+    ):
+        await window.receive_json()  # the session
+        history = await window.receive_json()
+        assert history["agent"] == "Sari"
+        await window.send_json({"type": "typing"})
+        assert "typing" in await applicant_events(live, 2.0)
+        await live.send_json({"type": "typing", "conversation_id": conversation_id})
+        shown = await asyncio.wait_for(window.receive_json(), timeout=3)
+    assert shown == {"type": "typing", "from": "agent"}

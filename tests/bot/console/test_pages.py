@@ -10,17 +10,20 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.web import conversation_for
+from bot.console.formats import number, percent
 from bot.keys import SESSIONS
+from permits.answers import status_answer
 from permits.clock import local_time, office_zone
 from permits.complaints import file_complaint
 from permits.db import create_engine, create_sessionmaker
 from permits.handoff import claim, close, mark_survey_asked, record_survey, request_handoff
 from permits.models import CannedReply, StaffUser
-from permits.transcripts import record_inbound
+from permits.status import days_line, status_for_staff
+from permits.transcripts import record_inbound, settle_inbound
 from tests.bot.conftest import FakeRasa, GatewayFactory, chat_window
 from tests.bot.console.conftest import csrf_in, signed_in, with_demo
 
@@ -189,7 +192,9 @@ async def test_statistics_show_each_agents_day(
     rows = re.search(r'data-console="agent-days">(.*?)</table>', page, re.S)
     assert rows is not None
     assert "Siti" in rows.group(1) and "<td>2</td>" in rows.group(1)
-    assert "3.00" in rows.group(1) and "Terjawab: 2" in rows.group(1)
+    assert "3,00" in rows.group(1) and "Terjawab: 2" in rows.group(1)  # comma decimals
+    assert not re.search(r"\d\.\d", rows.group(1))
+    assert "Hari dihitung dalam waktu WIB." in page
 
 
 async def test_console_pages_need_a_login(make_gateway: GatewayFactory) -> None:
@@ -303,3 +308,176 @@ async def test_staff_account_and_canned_reply_changes_are_audited(
     for label in ("ditambahkan", "diubah", "dihapus"):
         assert f"Balasan siap pakai {label}" in canned_log
     assert "Loket buka 08.00." in canned_log and "Buka 07.30." in canned_log
+
+
+# --- Indonesian for staff: numbers, labels, error pages -----------------------------------
+
+
+def test_numbers_read_with_indonesian_separators() -> None:
+    assert number(1234567) == "1.234.567"
+    assert number(5.25, 1) == "5,2" and number(3, 2) == "3,00"
+    assert number(None) == "–"
+    assert percent(0.873) == "87%" and percent(0.4444, 1) == "44,4%"
+
+
+async def reading_stored(
+    database_url: str, conversation_id: str, text: str, nlu: dict[str, Any], intent: str
+) -> None:
+    """A user message with the NLU's reading, as the gateway stores it."""
+    engine = create_engine(database_url)
+    async with create_sessionmaker(engine)() as session:
+        said = await record_inbound(session, conversation_id, text, None)
+        assert said is not None
+        top = nlu["ranking"][0]["confidence"]
+        await settle_inbound(session, said, "held", [], intent=intent, confidence=top, nlu=nlu)
+    await engine.dispose()
+
+
+async def test_the_transcript_and_suggestions_name_intents_in_indonesian(
+    make_gateway: GatewayFactory, gateway_database: str, aiohttp_client: Any
+) -> None:
+    await with_demo(gateway_database, PASSWORD)
+    faq = {
+        "ranking": [
+            {"name": "faq", "confidence": 0.88},
+            {"name": "check_status", "confidence": 0.1},
+        ],
+        "entities": [],
+        "faq_topic": "jam_layanan",
+    }
+    await reading_stored(gateway_database, "web:label", "buka jam brp", faq, "faq")
+    agent = await agent_client(make_gateway, aiohttp_client, "siti")
+    page = await (await agent.get("/console/conversations/web:label")).text()
+    badge = re.search(r'data-console="intent" data-intent="faq">([^<]*)<', page)
+    assert badge is not None and badge.group(1) == "FAQ: jam layanan · 88%"
+    facts = re.findall(r'data-console="suggestion-fact">([^<]*)<', page)
+    assert facts[0] == "FAQ: jam layanan"
+    # The fact is the intent's label here, so it is not said twice.
+    assert re.findall(r'data-console="suggestion-why">([^<]*)<', page)[0] == "88%"
+
+
+async def test_the_panel_and_the_assist_page_say_the_status_line_of_the_bot(
+    make_gateway: GatewayFactory,
+    gateway_database: str,
+    fake_rasa: tuple[FakeRasa, TestServer],
+    aiohttp_client: Any,
+) -> None:
+    rasa, _ = fake_rasa
+    await with_demo(gateway_database, PASSWORD)
+    reading = {
+        "ranking": [{"name": "check_status", "confidence": 0.9}],
+        "entities": [{"entity": "application_number", "value": LATE}],
+    }
+    await reading_stored(gateway_database, "web:status", f"status {LATE}", reading, "check_status")
+    engine = create_engine(gateway_database)
+    async with create_sessionmaker(engine)() as session:
+        view = await status_for_staff(session, LATE)
+    await engine.dispose()
+    line = days_line(view)
+    assert line == "12 hari kerja di tahap ini · total 30 dari SLA 28 hari kerja · terlambat 2 hari"
+    bot_says = status_answer(view, office_zone())
+    assert line in bot_says
+    agent = await agent_client(make_gateway, aiohttp_client, "siti")
+    panel = await (await agent.get("/console/conversations/web:status/panel")).text()
+    assert re.findall(r'data-console="days-line">([^<]*)<', panel) == [line]
+    rasa.readings[LATE] = {
+        "intent": {"name": "check_status", "confidence": 0.93},
+        "entities": [{"entity": "application_number", "value": LATE}],
+        "intent_ranking": [{"name": "check_status", "confidence": 0.93}],
+    }
+    assist = await (await agent.get("/console/assist", params={"q": LATE})).text()
+    assert re.findall(r'data-console="days-line">([^<]*)<', assist) == [line]
+    assert "Terbaca: Cek status (93%)" in assist
+
+
+async def test_a_closed_conversation_offers_no_suggestions(
+    make_gateway: GatewayFactory, gateway_database: str, aiohttp_client: Any
+) -> None:
+    await with_demo(gateway_database, PASSWORD)
+    reading = {
+        "ranking": [{"name": "ask_fee", "confidence": 0.9}],
+        "entities": [{"entity": "permit_type", "value": "pbg"}],
+    }
+    await reading_stored(gateway_database, "web:selesai", "brp biaya pbg", reading, "ask_fee")
+    engine = create_engine(gateway_database)
+    async with create_sessionmaker(engine)() as session:
+        siti = await staff_id(session, "siti")
+        queued = await request_handoff(session, "web:selesai", "request")
+        await claim(session, queued.handoff_id, siti)
+    agent = await agent_client(make_gateway, aiohttp_client, "siti")
+    held = await (await agent.get("/console/conversations/web:selesai")).text()
+    assert re.findall(r'data-console="suggestion-fact">([^<]*)<', held)[0] == "Biaya PBG"
+    async with create_sessionmaker(engine)() as session:
+        await close(session, queued.handoff_id, siti, "answered")
+    await engine.dispose()
+    for path in ("/console/conversations/web:selesai", "/console/conversations/web:selesai/panel"):
+        page = await (await agent.get(path)).text()
+        assert 'data-console="suggestion"' not in page, path
+        assert "Percakapan ini sudah ditutup: tidak ada saran balasan." in page, path
+
+
+async def test_an_unknown_console_address_gets_an_indonesian_page_in_the_console_layout(
+    make_gateway: GatewayFactory, gateway_database: str, aiohttp_client: Any
+) -> None:
+    await with_demo(gateway_database, PASSWORD)
+    agent = await agent_client(make_gateway, aiohttp_client, "siti")
+    missing = await agent.get("/console/tidak-ada")
+    assert missing.status == 404
+    page = await missing.text()
+    assert "<title>Halaman tidak ditemukan · Tanya PTSP</title>" in page
+    assert 'class="topbar"' in page and "Siti" in page  # the console's own layout
+    assert "Not Found" not in page
+    gone = await agent.get("/console/conversations/web:tidak-pernah-ada")
+    assert gone.status == 404 and "Percakapan tidak ditemukan." in await gone.text()
+    # Scripts asking for JSON and visitors who have not signed in get what they did before.
+    script = await agent.get("/console/tidak-ada", headers={"Accept": "application/json"})
+    assert script.status == 404 and "<html" not in await script.text()
+    anonymous = await make_gateway()
+    signed_out = await anonymous.get("/console/tidak-ada", allow_redirects=False)
+    assert signed_out.status == 302 and signed_out.headers["Location"].startswith("/console/login")
+
+
+async def test_a_failure_shows_an_apology_in_the_console_layout(
+    make_gateway: GatewayFactory, gateway_database: str, aiohttp_client: Any
+) -> None:
+    await with_demo(gateway_database, PASSWORD)
+    agent = await agent_client(make_gateway, aiohttp_client, "siti")
+    engine = create_engine(gateway_database)
+    async with engine.begin() as connection:  # the complaints page's table is gone
+        await connection.execute(text("DROP TABLE complaints"))
+    await engine.dispose()
+    failed = await agent.get("/console/complaints")
+    assert failed.status == 500
+    page = await failed.text()
+    assert "Terjadi kesalahan" in page and 'class="topbar"' in page
+    assert "no such table" not in page.lower() and "Traceback" not in page  # log only
+
+
+async def test_every_console_page_has_a_favicon(
+    make_gateway: GatewayFactory, gateway_database: str, aiohttp_client: Any
+) -> None:
+    await with_demo(gateway_database, PASSWORD)
+    anonymous = await make_gateway()
+    login = await (await anonymous.get("/console/login")).text()
+    icon = re.search(r'<link rel="icon" href="([^"]+)"', login)
+    assert icon is not None
+    served = await anonymous.get(icon.group(1))
+    assert served.status == 200 and served.content_type == "image/svg+xml"
+    assert "<svg" in await served.text()
+
+
+async def test_the_admin_menu_groups_the_admin_pages(
+    make_gateway: GatewayFactory, gateway_database: str, aiohttp_client: Any
+) -> None:
+    await with_demo(gateway_database, PASSWORD)
+    admin = await agent_client(make_gateway, aiohttp_client, "admin")
+    page = await (await admin.get("/console/admin/laporan")).text()
+    bar = page.split('data-console="menu-bar"', 1)[1].split("</nav>", 1)[0]
+    menus = re.findall(r"<summary>([^<]*)</summary>", bar)
+    assert menus == ["Isi Jawaban", "Pelatihan Bot", "Laporan", "Pengaturan"]
+    assert '<details class="menu current" data-console="menu">\n  <summary>Laporan<' in bar
+    for path in ("/console/admin/faq", "/console/admin/training", "/console/staff"):
+        assert f'href="{path}"' in bar
+    agent = await agent_client(make_gateway, aiohttp_client, "siti")
+    agents_bar = (await (await agent.get("/console")).text()).split("</nav>", 1)[0]
+    assert "<details" not in agents_bar and 'href="/console/stats"' in agents_bar

@@ -94,8 +94,9 @@ async def test_a_telegram_conversation_is_taken_over(
     assert rasa.parsed == ["halo min?"]  # but the agent sees what it meant
 
     await reply_and_hand_back(agent, conversation_id, page, "Halo, saya Siti dari PTSP.")
-    sent = await telegram.wait_for_sent(4)
-    reply, farewell, survey = sent[1:4]
+    sent = await telegram.wait_for_sent(5)
+    joined, reply, farewell, survey = sent[1:5]
+    assert joined["text"].startswith("Petugas Siti bergabung")  # presence, on Telegram too
     assert reply["text"] == "Halo, saya Siti dari PTSP."
     assert "asisten virtual" in farewell["text"]
     assert "1 = Tidak baik" in survey["text"]
@@ -132,8 +133,9 @@ async def test_a_whatsapp_conversation_is_taken_over_and_the_window_is_respected
     await agent.post(
         url + "/reply", data={"csrf_token": csrf_in(page), "text": "Siap, saya bantu."}
     )
-    sent = await twilio.wait_for_sent(2)
-    assert (sent[1]["To"], sent[1]["Body"]) == (f"whatsapp:{PHONE}", "Siap, saya bantu.")
+    sent = await twilio.wait_for_sent(3)
+    assert sent[1]["Body"].startswith("Petugas Siti bergabung")  # presence, on WhatsApp too
+    assert (sent[2]["To"], sent[2]["Body"]) == (f"whatsapp:{PHONE}", "Siap, saya bantu.")
 
     # The user's last message is now over 24 hours old: no survey may be sent.
     engine = create_engine(gateway_database)
