@@ -20,7 +20,8 @@ HELLO = N_("Halo!")
 INTRODUCTION = N_(
     "Saya Tanya Izin, asisten virtual DPMPTSP. Saya bisa menjelaskan persyaratan, "
     "biaya, lama proses dan prosedur perizinan, serta mengecek status permohonan Anda. "
-    'Silakan tanya, misalnya: "syarat PBG apa saja?" atau "cek status PTSP-2025-XXXXXX".'
+    'Silakan tanya, misalnya: "syarat PBG apa saja?" atau "cek status PTSP-2025-XXXXXX". '
+    'Jika jawaban saya kurang tepat, balas "tidak membantu" agar tim kami memperbaikinya.'
 )
 # A greeting is answered in kind: the Islamic salam with its answer, the Balinese and
 # Sundanese greetings with theirs, and "selamat pagi" or "siang min" with the greeting

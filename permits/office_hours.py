@@ -13,11 +13,15 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from permits.answers import MONTHS
+from babel.dates import format_datetime
+
 from permits.clock import DEFAULT_ZONE, office_zone, zone_label
+from permits.texts import SOURCE_LANGUAGE, language_in_use
 
 DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 HARI = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"]
+# CLDR date patterns (Babel) per language: the day and month names come from its data.
+OPENING_PATTERNS = {"id": "EEEE, d MMMM 'pukul' HH.mm", "en": "EEEE d MMMM 'at' HH:mm"}
 _PART = re.compile(
     r"^\s*(?P<first>[a-z]{3})(?:\s*-\s*(?P<last>[a-z]{3}))?\s+"
     r"(?P<start>\d{1,2}:\d{2})\s*-\s*(?P<end>\d{1,2}:\d{2})\s*$"
@@ -68,12 +72,13 @@ class OfficeHours:
         raise AssertionError("a week always has an opening")  # parse() refuses empty hours
 
     def describe_opening(self, moment: datetime) -> str:
-        """'Senin, 30 November pukul 08.00 WIB': when agents are back, in Indonesian."""
+        """'Senin, 30 November pukul 08.00 WIB' ('Monday 30 November at 08:00 WIB' in an
+        English conversation): when agents are back, in the language being spoken."""
         opening = self.next_opening(moment).astimezone(self.zone)
-        return (
-            f"{HARI[opening.weekday()]}, {opening.day} {MONTHS[opening.month - 1]} "
-            f"pukul {opening:%H.%M} {zone_label(self.zone)}"
-        )
+        language = language_in_use()
+        pattern = OPENING_PATTERNS.get(language, OPENING_PATTERNS[SOURCE_LANGUAGE])
+        when = format_datetime(opening, pattern, locale=language)
+        return f"{when} {zone_label(self.zone)}"
 
 
 def _clock(text: str) -> time:

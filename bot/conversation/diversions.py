@@ -21,6 +21,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.conversation.feedback import verdict_reply
+from bot.conversation.presence import conversation_language
 from permits.handoff import (
     awaiting_callback_number,
     awaiting_survey,
@@ -33,7 +34,7 @@ from permits.office_hours import OfficeHours
 from permits.office_profile import current_office_hours
 from permits.phones import phone_in
 from permits.states import MessageDirection, MessageState
-from permits.texts import N_, _
+from permits.texts import N_, _, speaking
 from permits.transcripts import Outgoing
 
 # Catalogue msgids, translated when sent.
@@ -147,16 +148,17 @@ class Diversions:
         score = survey_score(text)
         if score is not None and (survey := await awaiting_survey(session, conversation_id)):
             await record_survey(session, survey, score)
-            return Diverted(MessageState.ANSWERED, [Outgoing(_(SURVEY_THANKS, score=score))])
+            # "3" tells no language: the thanks is in the one the applicant wrote in.
+            with speaking(await conversation_language(session, conversation_id)):
+                rating_thanks = _(SURVEY_THANKS, score=score)
+            return Diverted(MessageState.ANSWERED, [Outgoing(rating_thanks)])
         phone = phone_in(text)
         if phone and (callback := await awaiting_callback_number(session, conversation_id)):
             await record_callback_number(session, callback, phone)
             hours = await current_office_hours(session, self._hours)  # as an admin set them
-            opening = hours.describe_opening(utcnow())
-            return Diverted(
-                MessageState.ANSWERED,
-                [Outgoing(_(CALLBACK_NOTED, phone=phone, opening=opening))],
-            )
+            with speaking(await conversation_language(session, conversation_id)):
+                noted = _(CALLBACK_NOTED, phone=phone, opening=hours.describe_opening(utcnow()))
+            return Diverted(MessageState.ANSWERED, [Outgoing(noted)])
         if (thanks := await verdict_reply(session, inbound)) is not None:
             return Diverted(MessageState.ANSWERED, [thanks])
         return None

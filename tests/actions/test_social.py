@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 import pytest
@@ -10,6 +11,8 @@ from actions.__main__ import build_executor
 from actions.context import ActionContext
 from actions.settings import ActionSettings
 from actions.social import salutation
+from bot.conversation.feedback import Verdict, verdict_in
+from permits.language import INDONESIAN
 from tests.actions.conftest import action_call, run
 
 SOCIAL = [
@@ -68,3 +71,17 @@ async def test_the_greet_action_answers_the_salam_then_says_what_it_can_do() -> 
     await context.close()
     assert reply.startswith("Waalaikumsalam! Saya Tanya Izin")
     assert "Halo!" not in reply
+
+
+async def test_the_greeting_tells_how_to_flag_an_answer_in_words_the_gateway_reads() -> None:
+    # Telegram and WhatsApp have no "membantu?" buttons: the keyword is the way, so the
+    # greeting names it, and the gateway must read what the greeting says.
+    context = ActionContext(
+        ActionSettings(database_url="sqlite+aiosqlite:////proc/no/db.sqlite", db_timeout_seconds=3)
+    )
+    await context.open()
+    reply, _, _ = await run(build_executor(context), action_call("action_greet", "halo", "greet"))
+    await context.close()
+    keyword = re.search(r'balas "([^"]+)"', reply)
+    assert keyword is not None, reply
+    assert verdict_in(keyword.group(1)) == Verdict(helpful=False, language=INDONESIAN)

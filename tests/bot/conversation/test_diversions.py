@@ -4,6 +4,8 @@ The same diversions seen from an agent's console are in tests/bot/console/."""
 
 from __future__ import annotations
 
+import re
+
 from aiohttp.test_utils import TestServer
 from sqlalchemy import select
 
@@ -92,3 +94,29 @@ async def test_a_score_or_a_number_nobody_asked_for_goes_to_rasa(
     await send(gateway, "api:biasa", "4")
     await send(gateway, "api:biasa", "0812-3456-7890")
     assert rasa.received == [("api:biasa", "4"), ("api:biasa", "0812-3456-7890")]
+
+
+async def test_an_english_speaker_is_thanked_for_a_score_in_english(
+    gateway: Client, gateway_database: str, fake_rasa: tuple[FakeRasa, TestServer]
+) -> None:
+    await send(gateway, "api:survey-en", "Hello, how long does a building permit take?")
+    await held_by_an_agent(gateway_database, "api:survey-en", closed=True)
+    status, body = await send(gateway, "api:survey-en", "3")
+    assert status == 200
+    assert body["messages"][0]["text"].startswith("Thank you for your rating (3 out of 4)")
+    assert (await handoff_of(gateway_database, "api:survey-en")).survey_score == 3
+
+
+async def test_an_english_speakers_call_back_number_is_confirmed_in_english(
+    gateway: Client, gateway_database: str, fake_rasa: tuple[FakeRasa, TestServer]
+) -> None:
+    await send(gateway, "api:callback-en", "Could someone from your office call me back please?")
+    engine = create_engine(gateway_database)
+    async with create_sessionmaker(engine)() as session:
+        await request_callback(session, "api:callback-en", "request")
+    await engine.dispose()
+    status, body = await send(gateway, "api:callback-en", "0812-3456-7890")
+    said = body["messages"][0]["text"]
+    assert status == 200 and said.startswith("Thank you. We have noted the number +6281234567890")
+    # When the agents are back, with the day and month in English too.
+    assert re.search(r"call you from \w+day \d{1,2} [A-Z][a-z]+ at \d\d:\d\d W", said), said
