@@ -14,28 +14,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date
+
 from permits.catalogue import PermitInfo
 from permits.clock import local_day
 from permits.fees import FeeRule
 from permits.lifecycle import VARIANT_ACTIONS, PermitAction, Variant
 from permits.requirement_questions import RequirementQuestion
 from permits.status import StatusView, days_line
-from permits.texts import N_, _, ngettext
-
-MONTHS = [
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-]
+from permits.texts import N_, _, language_in_use, ngettext
 
 ASK_PERMIT = N_(
     "Izin apa yang Anda maksud? Contoh: PBG (dulu IMB), NIB (dulu SIUP/TDP), reklame, SIP dokter."
@@ -56,10 +43,10 @@ def numbered(items: list[str]) -> str:
     return "\n".join(f"{i}. {item}" for i, item in enumerate(items, 1))
 
 
-def tanggal(moment: datetime, zone: ZoneInfo) -> str:
-    """'5 Maret 2026': the day at the office."""
-    day = local_day(moment, zone)
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+def long_date(moment: datetime, zone: ZoneInfo) -> str:
+    """'5 Maret 2026' ('5 March 2026'): the day at the office, with the month's name
+    in the language of the answer (CLDR's, through Babel)."""
+    return format_date(local_day(moment, zone), "d MMMM y", locale=language_in_use())
 
 
 def working_days(count: int) -> str:
@@ -281,7 +268,7 @@ def status_answer(view: StatusView, zone: ZoneInfo) -> str:
         _("• Tahap: {stage}", stage=view.stage),
         _("• Posisi berkas: {agency}", agency=view.agency_name),
     ]
-    lines.append(_("• Diajukan: {date}", date=tanggal(view.submitted_at, zone)))
+    lines.append(_("• Diajukan: {date}", date=long_date(view.submitted_at, zone)))
     lines.append(late_mark(view) or "• " + days_line(view))
     lines.extend(validity_lines(view, zone))
     return "\n".join(lines)
@@ -290,7 +277,7 @@ def status_answer(view: StatusView, zone: ZoneInfo) -> str:
 def validity_lines(view: StatusView, zone: ZoneInfo) -> list[str]:
     """How long an issued permit holds: a date, or what it follows."""
     if view.valid_until is not None:
-        return [_("• Berlaku sampai: {date}", date=tanggal(view.valid_until, zone))]
+        return [_("• Berlaku sampai: {date}", date=long_date(view.valid_until, zone))]
     if view.status == "selesai" and view.validity_note:
         return [_("• Berlaku: {validity}", validity=view.validity_note)]
     return []

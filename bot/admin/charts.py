@@ -13,8 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from babel.dates import format_date
+
 from bot.console.formats import number
-from permits.answers import MONTHS
 
 # Line charts: the plot sits inside these margins.
 LINE_WIDTH = 760
@@ -50,7 +51,7 @@ def thousands(value: int) -> str:
 
 def short_day(day: date) -> str:
     """'5 Mar': a day on an axis."""
-    return f"{day.day} {MONTHS[day.month - 1][:3]}"
+    return format_date(day, "d MMM", locale="id")
 
 
 def _shortened(label: str) -> str:

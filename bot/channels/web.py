@@ -289,7 +289,7 @@ async def _on_text(
     client_id, text = parsed
     if not await _within_limits(request, conversation_id):
         request.app[METRICS].flood_limited.inc()
-        await socket.send_json({"type": "error", "text": SLOW_DOWN, "id": client_id})
+        await socket.send_json({"type": "error", "text": _(SLOW_DOWN), "id": client_id})
         return  # dropped: not stored, not answered
     turns = request.app[TURNS]
     accepted = await turns.receive(conversation_id, text, f"web-{client_id}", limited=False)

@@ -9,9 +9,10 @@ from datetime import timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.conversation.outbound import TranscriptObserver
+from bot.conversation.presence import conversation_language
 from permits.models import utcnow
 from permits.states import MessageKind, Sender
-from permits.texts import N_
+from permits.texts import N_, _, speaking
 from permits.transcripts import Outgoing, queue_outbound, told_recently
 
 # Catalogue msgids of the gateway's own notices, translated when sent.
@@ -27,18 +28,21 @@ NOTICE_INTERVAL = timedelta(minutes=5)
 
 
 class Notices:
-    """Queues a notice for the delivery worker unless the conversation was told
-    the same kind of notice recently."""
+    """Queues a notice for the delivery worker, in the language the applicant writes
+    in, unless the conversation was told the same kind of notice recently."""
 
     def __init__(self, observer: TranscriptObserver, on_queued: Callable[[], None]) -> None:
         self._observer = observer
         self._on_queued = on_queued
 
     async def tell_once(
-        self, session: AsyncSession, conversation_id: str, text: str, kind: MessageKind
+        self, session: AsyncSession, conversation_id: str, notice: str, kind: MessageKind
     ) -> None:
+        """`notice`: the catalogue msgid (KEPT_FOR_LATER, SLOW_DOWN)."""
         if await told_recently(session, conversation_id, kind, utcnow() - NOTICE_INTERVAL):
             return
+        with speaking(await conversation_language(session, conversation_id)):
+            text = _(notice)
         row = queue_outbound(
             session, conversation_id, Outgoing(text), sender=Sender.SYSTEM, kind=kind
         )

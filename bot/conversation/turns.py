@@ -37,13 +37,14 @@ from bot.conversation.flood import FloodLimit
 from bot.conversation.notices import KEPT_FOR_LATER, SLOW_DOWN, Notices
 from bot.conversation.ordering import ConversationLocks, LocksUnavailable
 from bot.conversation.outbound import TranscriptObserver, ignore_lines
+from bot.conversation.presence import conversation_language
 from bot.conversation.rasa import RasaClient, RasaUnavailable
 from bot.logs import conversation_id as current_conversation
 from bot.metrics import Metrics
 from permits.feedback import intent_name
 from permits.models import Message, utcnow
 from permits.states import MessageKind, MessageState
-from permits.texts import _
+from permits.texts import _, speaking
 from permits.transcripts import (
     Outgoing,
     as_outgoing,
@@ -71,6 +72,12 @@ def may_have_reached_rasa(message_id: int, lock_was_free: bool, just_stored: int
     docstring): only the message this call has just stored, answered under a lock
     that was free when asked for, is certainly new."""
     return not (lock_was_free and message_id == just_stored)
+
+
+async def slowed_down(session: AsyncSession, conversation_id: str) -> Answer:
+    """The API's answer over the flood limit, in the language the applicant writes in."""
+    with speaking(await conversation_language(session, conversation_id)):
+        return Answer([Outgoing(_(SLOW_DOWN))], None, limited=True)
 
 
 @dataclass(frozen=True)
@@ -183,11 +190,11 @@ class Turns:
             inbound, new = await self._record_request(session, conversation_id, text, request_id)
             if new:
                 if not await self._admit(session, inbound):
-                    return Answer([Outgoing(_(SLOW_DOWN))], None, limited=True)
+                    return await slowed_down(session, conversation_id)
                 await session.commit()
                 self._observer(conversation_id, [inbound])
             elif inbound.state == MessageState.LIMITED:
-                return Answer([Outgoing(_(SLOW_DOWN))], None, limited=True)
+                return await slowed_down(session, conversation_id)
             try:
                 answered = await self._answer_waiting(
                     session,
@@ -215,7 +222,7 @@ class Turns:
         log.warning("flood limit reached")
         if tell:
             await self._notices.tell_once(
-                session, inbound.conversation_id, _(SLOW_DOWN), MessageKind.LIMIT
+                session, inbound.conversation_id, SLOW_DOWN, MessageKind.LIMIT
             )
         return False
 
@@ -267,7 +274,7 @@ class Turns:
                 await settle_inbound(session, inbound, MessageState.FAILED, [])
             else:
                 await self._notices.tell_once(
-                    session, inbound.conversation_id, _(KEPT_FOR_LATER), MessageKind.NOTICE
+                    session, inbound.conversation_id, KEPT_FOR_LATER, MessageKind.NOTICE
                 )
             return None
         return await self._answers.settle(

@@ -18,7 +18,7 @@ import yaml
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from permits.answers import Asked, late_mark, tanggal, validity_text, working_days
+from permits.answers import Asked, late_mark, long_date, validity_text, working_days
 from permits.catalogue import get_permit
 from permits.clock import office_zone
 from permits.english import permit_in
@@ -88,7 +88,7 @@ async def _check(
                 elif key == "valid_until":
                     view = await public_status(session, value, conversation_id="test:e2e-checker")
                     assert view.valid_until is not None, f"{value} has no end of validity"
-                    until = tanggal(view.valid_until, office_zone())
+                    until = long_date(view.valid_until, office_zone())
                     _assert_contains(text, f"Berlaku sampai: {until}", f"validity of {value}")
                 elif key == "validity_of":
                     permit = permit_in(language, await get_permit(session, value)).permit

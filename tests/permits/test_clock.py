@@ -6,9 +6,10 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from permits.answers import tanggal
+from permits.answers import long_date
 from permits.clock import day_start, local_day, local_time, office_zone, zone_label
 from permits.office_hours import OfficeHours
+from permits.texts import speaking
 
 LATE_EVENING = datetime(2026, 3, 5, 16, 30, tzinfo=UTC)  # 23.30 WIB, already the 6th in WITA
 
@@ -39,5 +40,11 @@ def test_office_hours_name_the_zone_as_the_pages_do() -> None:
 
 
 def test_a_date_in_an_answer_is_the_office_day() -> None:
-    assert tanggal(LATE_EVENING, office_zone("Asia/Jakarta")) == "5 Maret 2026"
-    assert tanggal(LATE_EVENING, office_zone("Asia/Makassar")) == "6 Maret 2026"
+    assert long_date(LATE_EVENING, office_zone("Asia/Jakarta")) == "5 Maret 2026"
+    assert long_date(LATE_EVENING, office_zone("Asia/Makassar")) == "6 Maret 2026"
+
+
+def test_a_date_in_an_english_answer_names_the_month_in_english() -> None:
+    with speaking("en"):
+        assert long_date(LATE_EVENING, office_zone("Asia/Jakarta")) == "5 March 2026"
+    assert long_date(datetime(2026, 8, 17, 3, 0, tzinfo=UTC), office_zone()) == "17 Agustus 2026"

@@ -7,7 +7,7 @@ import re
 from html.parser import HTMLParser
 from typing import Any
 
-from aiohttp import web
+from aiohttp import ClientResponse, web
 from aiohttp.test_utils import TestClient
 
 from tests.bot.conftest import GatewayFactory
@@ -25,6 +25,22 @@ LIVE = "Perubahan langsung berlaku untuk jawaban berikutnya."
 
 async def with_demo(database_url: str) -> None:
     await demo_with_staff(database_url, PASSWORD)
+
+
+PARKING_ANSWER = "Parkir tersedia di basement Mal Pelayanan Publik."
+
+
+async def add_parking_topic(admin: Client, **fields: str) -> ClientResponse:
+    """Create the FAQ topic "parkir" through its form (`fields` override the defaults)."""
+    form = form_fields(await (await admin.get("/console/admin/faq")).text(), "faq-create")
+    form.update(
+        slug="parkir",
+        title="Parkir",
+        examples="parkir dimana\nada parkir motor ga",
+        answer=PARKING_ANSWER,
+    )
+    form.update(fields)
+    return await admin.post("/console/admin/faq", data=form)
 
 
 async def client_for(make_gateway: GatewayFactory, aiohttp_client: Any, who: str) -> Client:

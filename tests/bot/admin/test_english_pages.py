@@ -13,7 +13,14 @@ from permits.faq import faq_answer
 from permits.language import ENGLISH
 from permits.public_services import directions, find_public_service
 from permits.texts import speaking
-from tests.bot.admin.conftest import LIVE, client_for, flashes, form_fields, with_demo
+from tests.bot.admin.conftest import (
+    LIVE,
+    add_parking_topic,
+    client_for,
+    flashes,
+    form_fields,
+    with_demo,
+)
 from tests.bot.admin.test_catalogue_pages import read_permit
 from tests.bot.conftest import GatewayFactory
 
@@ -141,16 +148,7 @@ async def test_a_new_faq_topic_may_come_with_its_english_answer(
 ) -> None:
     await with_demo(gateway_database)
     admin = await client_for(make_gateway, aiohttp_client, "admin")
-    fields = form_fields(await (await admin.get("/console/admin/faq")).text(), "faq-create")
-    fields.update(
-        slug="parkir",
-        title="Parkir",
-        examples="parkir dimana\nada parkir motor ga",
-        answer="Parkir ada di halaman belakang kantor.",
-        en_title="Parking",
-        en_answer="Parking is behind the office.",
-    )
-    await admin.post("/console/admin/faq", data=fields)
+    await add_parking_topic(admin, en_title="Parking", en_answer="Parking is behind the office.")
     assert await english_answer(gateway_database, "faq/parkir") == "Parking is behind the office."
     shown = form_fields(await (await admin.get("/console/admin/faq/parkir")).text(), "faq-edit")
     assert (shown["en_title"], shown["en_answer"]) == ("Parking", "Parking is behind the office.")

@@ -25,7 +25,16 @@ from permits.model_versions import (
 )
 from permits.models import TrainingExample, utcnow
 from permits.states import ModelState
-from tests.bot.admin.conftest import LIVE, RETRAIN, client_for, flashes, form_fields, with_demo
+from tests.bot.admin.conftest import (
+    LIVE,
+    PARKING_ANSWER,
+    RETRAIN,
+    add_parking_topic,
+    client_for,
+    flashes,
+    form_fields,
+    with_demo,
+)
 from tests.bot.conftest import GatewayFactory
 
 Client = TestClient[web.Request, web.Application]
@@ -65,14 +74,9 @@ async def test_an_admin_adds_a_topic_that_needs_training(
 ) -> None:
     await with_demo(gateway_database)
     admin = await client_for(make_gateway, aiohttp_client, "admin")
-    fields = form_fields(await (await admin.get("/console/admin/faq")).text(), "faq-create")
-    fields.update(
-        slug="parkir",
-        title="Parkir",
-        examples="parkir dimana\nada parkir motor ga\n\nparkir dimana",
-        answer="Parkir tersedia di basement Mal Pelayanan Publik.",
+    created = await add_parking_topic(
+        admin, examples="parkir dimana\nada parkir motor ga\n\nparkir dimana"
     )
-    created = await admin.post("/console/admin/faq", data=fields)
     assert created.url.path == "/console/admin/faq/parkir"
     assert any(RETRAIN in text for text in flashes(await created.text()))
     engine = create_engine(gateway_database)
@@ -80,7 +84,7 @@ async def test_an_admin_adds_a_topic_that_needs_training(
         topic = await get_topic(session, "parkir")
     await engine.dispose()
     assert topic.examples == ["parkir dimana", "ada parkir motor ga"]
-    assert await read_answer(gateway_database, "parkir") == fields["answer"]
+    assert await read_answer(gateway_database, "parkir") == PARKING_ANSWER
 
 
 async def test_new_examples_say_training_is_needed(
@@ -205,14 +209,7 @@ async def test_a_topic_the_model_in_service_was_not_trained_on_is_not_shown_as_a
 ) -> None:
     await with_demo(gateway_database)
     admin = await client_for(make_gateway, aiohttp_client, "admin")
-    fields = form_fields(await (await admin.get("/console/admin/faq")).text(), "faq-create")
-    fields.update(
-        slug="parkir",
-        title="Parkir",
-        examples="parkir dimana\nada parkir motor ga",
-        answer="Parkir tersedia di basement Mal Pelayanan Publik.",
-    )
-    created = await admin.post("/console/admin/faq", data=fields)
+    created = await add_parking_topic(admin)
     assert NOT_TRAINED in html.unescape(await created.text())  # its own page says so too
     # The model in service is the one `make train` built from nlu/data: no parkir there.
     listing = await (await admin.get("/console/admin/faq")).text()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from aiohttp import ClientResponse
 from aiohttp.test_utils import TestServer
 from sqlalchemy import select
 
@@ -57,15 +58,7 @@ async def test_messages_appear_grouped_and_an_assigned_group_becomes_examples(
     assert "pulsa" in groups[0] and "keramaian" in groups[1]
 
     ids = re.findall(r'name="message_id" value="(\d+)"', groups[1])
-    assigned = await admin.post(
-        "/console/admin/inbox",
-        data=[
-            ("csrf_token", csrf_in(page)),
-            *[("message_id", i) for i in ids],
-            ("intent", "ask_requirements"),
-            ("action", "assign"),
-        ],
-    )
+    assigned = await act_on(admin, page, ids, intent="ask_requirements", action="assign")
     assert "Pesan dijadikan contoh pelatihan." in " ".join(flashes(await assigned.text()))
     examples, states = await stored(gateway_database)
     assert examples == ["izin keramaian nikahan gmn", "syarat izin keramaian acara nikahan"]
@@ -73,14 +66,7 @@ async def test_messages_appear_grouped_and_an_assigned_group_becomes_examples(
 
     page = await (await admin.get("/console/admin/inbox")).text()
     ids = re.findall(r'name="message_id" value="(\d+)"', page)
-    await admin.post(
-        "/console/admin/inbox",
-        data=[
-            ("csrf_token", csrf_in(page)),
-            *[("message_id", i) for i in ids],
-            ("action", "dismiss"),
-        ],
-    )
+    await act_on(admin, page, ids, action="dismiss")
     assert 'data-admin="inbox-empty"' in await (await admin.get("/console/admin/inbox")).text()
     audit = await (await admin.get("/console/admin/audit")).text()
     assert "Pesan dijadikan contoh pelatihan" in audit and "Pesan diabaikan" in audit
@@ -107,6 +93,19 @@ async def filled_inbox(
     return admin
 
 
+async def act_on(admin: Client, page: str, ids: list[str], **choice: str) -> ClientResponse:
+    """Post the inbox form of `page` for the messages `ids`, with `choice` (action,
+    intent) as the admin picked it."""
+    return await admin.post(
+        "/console/admin/inbox",
+        data=[
+            ("csrf_token", csrf_in(page)),
+            *[("message_id", i) for i in ids],
+            *choice.items(),
+        ],
+    )
+
+
 def selected_targets(page: str) -> list[str]:
     groups = page.split('data-admin="inbox-group"')[1:]
     return [re.findall(r'<option value="([^"]*)" selected>', group)[0] for group in groups]
@@ -125,15 +124,7 @@ async def test_each_group_offers_its_detected_intent_and_nothing_is_assigned_unc
     assert "greet" not in selected_targets(page)
 
     ids = re.findall(r'name="message_id" value="(\d+)"', page.split('data-admin="inbox-group"')[1])
-    unchosen = await admin.post(
-        "/console/admin/inbox",
-        data=[
-            ("csrf_token", csrf_in(page)),
-            *[("message_id", i) for i in ids],
-            ("intent", ""),
-            ("action", "assign"),
-        ],
-    )
+    unchosen = await act_on(admin, page, ids, intent="", action="assign")
     assert "pilih dulu maksud (intent) atau topik FAQ" in " ".join(flashes(await unchosen.text()))
     assert await stored(gateway_database) == ([], ["new"] * 5)
 

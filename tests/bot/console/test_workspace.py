@@ -224,18 +224,33 @@ async def test_a_web_reply_moves_from_sending_to_sent_to_read_in_the_console(
     assert delivery_shown(page, line["id"]) == "dibaca"
 
 
+async def whatsapp_held_by_agent(
+    make_gateway: GatewayFactory,
+    fake_twilio: tuple[FakeTwilio, TestServer],
+    aiohttp_client: Any,
+    database_url: str,
+) -> tuple[Client, Client, str]:
+    """A WhatsApp applicant asked for an agent, who claimed the conversation: the
+    gateway, the agent's client and the conversation page it shows."""
+    twilio, server = fake_twilio
+    gateway = await make_gateway(**whatsapp_settings(server))
+    agent = await agent_for(gateway, aiohttp_client, database_url)
+    assert await post_form(gateway, whatsapp_message(PHONE, "minta cs"), PUBLIC_URL) == 200
+    await twilio.wait_for_sent(1)
+    page = await claim(agent, await queue(database_url, WHATSAPP), WHATSAPP)
+    return gateway, agent, page
+
+
 async def test_whatsapp_reports_show_delivered_then_read_and_never_go_back(
     make_gateway: GatewayFactory,
     gateway_database: str,
     fake_twilio: tuple[FakeTwilio, TestServer],
     aiohttp_client: Any,
 ) -> None:
-    twilio, server = fake_twilio
-    gateway = await make_gateway(**whatsapp_settings(server))
-    agent = await agent_for(gateway, aiohttp_client, gateway_database)
-    assert await post_form(gateway, whatsapp_message(PHONE, "minta cs"), PUBLIC_URL) == 200
-    await twilio.wait_for_sent(1)
-    page = await claim(agent, await queue(gateway_database, WHATSAPP), WHATSAPP)
+    twilio, _ = fake_twilio
+    gateway, agent, page = await whatsapp_held_by_agent(
+        make_gateway, fake_twilio, aiohttp_client, gateway_database
+    )
     async with agent.ws_connect("/console/ws") as live:
         line = await reply_from_page(agent, WHATSAPP, page, "Halo, berkas Anda kami cek.")
         await line_reaches(live, line["id"], "sent")
@@ -260,12 +275,10 @@ async def test_a_reply_whatsapp_refuses_shows_failed_live(
     fake_twilio: tuple[FakeTwilio, TestServer],
     aiohttp_client: Any,
 ) -> None:
-    twilio, server = fake_twilio
-    gateway = await make_gateway(**whatsapp_settings(server))
-    agent = await agent_for(gateway, aiohttp_client, gateway_database)
-    assert await post_form(gateway, whatsapp_message(PHONE, "minta cs"), PUBLIC_URL) == 200
-    await twilio.wait_for_sent(1)
-    page = await claim(agent, await queue(gateway_database, WHATSAPP), WHATSAPP)
+    twilio, _ = fake_twilio
+    gateway, agent, page = await whatsapp_held_by_agent(
+        make_gateway, fake_twilio, aiohttp_client, gateway_database
+    )
     await settled(gateway.app)  # what the claim sent (if anything) is out of the way
     twilio.fail_next(OUTSIDE_WINDOW)  # WhatsApp's 24-hour window, as Twilio says it
     async with agent.ws_connect("/console/ws") as live:

@@ -60,6 +60,23 @@ SLOW_DOWN = (
 )
 
 
+SLOW_DOWN_EN = (
+    "You have sent too many messages in a short time. Please wait a moment "
+    "before sending another message."
+)
+ENGLISH = "how long does the building permit take?"
+
+
+async def test_the_api_asks_an_applicant_writing_english_to_slow_down_in_english(
+    make_gateway: GatewayFactory, fake_rasa: tuple[FakeRasa, TestServer]
+) -> None:
+    client = await make_gateway(conversation_rate_limit="1/minute")
+    assert (await send(client, "api:english-flood", ENGLISH))[0] == 200
+    status, body = await send(client, "api:english-flood", ENGLISH + " please")
+    assert status == 429
+    assert [m["text"] for m in body["messages"]] == [SLOW_DOWN_EN]
+
+
 # The API answers a flood 429 (above); the web chat drops a flood unstored
 # (tests/bot/channels/test_web.py); webhooks' senders are verified by their platforms, so
 # theirs is kept, marked limited.
@@ -82,6 +99,21 @@ async def test_a_flood_gets_one_notice_while_everyone_else_is_answered(
         states = Counter(row.state for row in await inbound(world, driver.conversation(0)))
         assert states == {"answered": 3, "limited": 7}  # kept, not answered
         assert len([s for s, _ in world.rasa.received if s == driver.conversation(0)]) == 3
+    finally:
+        await driver.close()
+
+
+async def test_an_applicant_writing_english_is_asked_to_slow_down_in_english(
+    make_world: WorldFactory,
+) -> None:
+    world = await make_world(conversation_rate_limit="2/minute")
+    driver = DRIVERS["whatsapp"](world)
+    try:
+        for n in range(4):
+            await driver.say(0, f"{ENGLISH} ({n})")
+        told = await driver.replies(0, 3)
+        assert told.count(SLOW_DOWN_EN) == 1
+        assert SLOW_DOWN not in told
     finally:
         await driver.close()
 

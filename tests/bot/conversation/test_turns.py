@@ -47,11 +47,10 @@ async def test_messages_sent_while_rasa_is_down_are_answered_when_it_is_back(
 ) -> None:
     fake, _ = fake_telegram
     rasa, _ = fake_rasa
-    rasa.down = True
-    await post_update(telegram_gateway, text_update(200, CHAT, "syarat pbg"), TELEGRAM_SECRET)
-    await post_update(telegram_gateway, text_update(201, CHAT, "biaya pbg"), TELEGRAM_SECRET)
-    [notice] = await fake.wait_for_sent(1, seconds=6)
-    assert "Pesan Anda kami simpan" in notice["text"]
+    notice = await told_while_rasa_is_down(
+        telegram_gateway, fake_telegram, fake_rasa, CHAT, ["syarat pbg", "biaya pbg"]
+    )
+    assert "Pesan Anda kami simpan" in notice
     rasa.down = False
     sent = await fake.wait_for_sent(3, seconds=8)
     assert [s["text"] for s in sent[1:]] == ["jawaban: syarat pbg", "jawaban: biaya pbg"]
@@ -78,3 +77,34 @@ async def test_a_kept_choice_is_read_with_the_buttons_of_the_answer_before_it(
         "izin bangunan",
         '/choose_permit{"permit_type":"pbg"}',
     ]
+
+
+async def test_an_applicant_writing_english_is_told_of_the_outage_in_english(
+    telegram_gateway: Client,
+    fake_telegram: tuple[FakeTelegram, TestServer],
+    fake_rasa: tuple[FakeRasa, TestServer],
+) -> None:
+    asked = ["what are the requirements for a building permit?"]
+    assert await told_while_rasa_is_down(
+        telegram_gateway, fake_telegram, fake_rasa, CHAT + 1, asked
+    ) == (
+        "Sorry, the service is currently experiencing a disruption. Your message "
+        "has been saved and we will reply as soon as the service is restored."
+    )
+
+
+async def told_while_rasa_is_down(
+    telegram_gateway: Client,
+    fake_telegram: tuple[FakeTelegram, TestServer],
+    fake_rasa: tuple[FakeRasa, TestServer],
+    chat: int,
+    texts: list[str],
+) -> str:
+    """The one notice a Telegram chat gets for `texts` sent while Rasa is down."""
+    fake, _ = fake_telegram
+    rasa, _ = fake_rasa
+    rasa.down = True
+    for update_id, text in enumerate(texts, 200 + 10 * (chat - CHAT)):
+        await post_update(telegram_gateway, text_update(update_id, chat, text), TELEGRAM_SECRET)
+    [notice] = await fake.wait_for_sent(1, seconds=6)
+    return str(notice["text"])
