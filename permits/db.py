@@ -29,6 +29,9 @@ def _sqlite_file(url: str) -> Path | None:
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     """An async engine; on SQLite the file's folder is created and foreign keys enforced."""
+    # A failed statement's error (and so the log line of log.exception) would carry its
+    # parameters: message texts, phone numbers, names. The SQL alone says what failed.
+    kwargs.setdefault("hide_parameters", True)
     sqlite_file = _sqlite_file(url)
     if sqlite_file is not None:
         # If the folder cannot be made, connecting fails later with a clear database error.

@@ -1,4 +1,5 @@
-"""SQLite's writers in one process take turns (permits.db.SqliteWriteGate).
+"""permits/db.py: SQLite's writers in one process take turns (SqliteWriteGate), and a
+failed statement's error keeps its parameters (personal data) out of the logs.
 
 SQLite's busy handler is switched off here (busy_timeout 0): a writer that finds the
 write lock taken fails at once with "database is locked" instead of sleeping, so
@@ -13,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import event, func, select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import event, func, select, text
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from permits.db import SqliteWriteGate, create_engine, create_sessionmaker, migrate
@@ -99,3 +100,24 @@ async def test_a_writer_that_cannot_get_its_turn_fails_instead_of_hanging(
                 await record_inbound(second, "api:b", "menunggu", None)
         await first.commit()
     assert await count_messages(impatient) == 1
+
+
+async def test_a_failed_statement_does_not_carry_personal_data_into_the_logs(
+    database_url: str,
+) -> None:
+    """The error a failed query raises (which log.exception writes out) names the SQL
+    but not the values: here a phone number and a message text."""
+    engine = create_engine(database_url)
+    try:
+        async with create_sessionmaker(engine)() as session:
+            with pytest.raises(DBAPIError) as failed:
+                await session.execute(
+                    text("INSERT INTO no_such_table (phone, body) VALUES (:phone, :body)"),
+                    {"phone": "6281234567890", "body": "NIK saya 3171234567890001"},
+                )
+    finally:
+        await engine.dispose()
+    said = str(failed.value)
+    assert "no_such_table" in said
+    assert "6281234567890" not in said and "3171234567890001" not in said
+    assert "SQL parameters hidden" in said
