@@ -179,20 +179,28 @@ class BarChart:
 
 
 def bar_chart(
-    name: str, caption: str, items: Sequence[tuple[str, float, str]], colour: str = PALETTE[0]
+    name: str,
+    caption: str,
+    items: Sequence[tuple[str, float, str]],
+    colour: str = PALETTE[0],
+    *,
+    titles: Sequence[str] | None = None,
 ) -> BarChart:
-    """Bars scaled to the largest value; items are (label, value, value as text)."""
+    """Bars scaled to the largest value; items are (label, value, value as text).
+    `titles`, one per item, are the full names shown on hover where a label is an
+    abbreviation (an agency's short name); otherwise the label is its own title."""
     largest = max((value for _, value, _ in items), default=0)
+    names = titles if titles is not None else [label for label, _, _ in items]
     bars = tuple(
         Bar(
             label=_shortened(label),
-            title=label,
+            title=title,
             text=text,
             y=index * ROW_HEIGHT + (ROW_HEIGHT - BAR_HEIGHT) // 2,
             # A value above zero keeps a sliver of a bar, so it is not read as none.
             width=round(max(2.0, BAR_SPACE * value / largest), 1) if value and largest else 0.0,
         )
-        for index, (label, value, text) in enumerate(items)
+        for index, ((label, value, text), title) in enumerate(zip(items, names, strict=True))
     )
     return BarChart(name, caption, colour, bars)
 

@@ -7,7 +7,6 @@ same filters download the applications as CSV, without any personal data.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -17,6 +16,7 @@ import aiohttp_jinja2
 from aiohttp import web
 from yarl import URL
 
+from bot.admin.charts import bar_chart
 from bot.console.formats import number
 from bot.console.security import admin_only
 from bot.console.spreadsheets import csv_document, csv_download
@@ -34,14 +34,6 @@ from permits.clock import day_start, today
 DASHBOARD_PATH = "/console/admin/dashboard"
 CSV_PATH = "/console/admin/dashboard.csv"
 
-# Chart geometry, in SVG user units: the label column, then the bar, then its value.
-VIEW_WIDTH = 640
-LABEL_WIDTH = 180
-BAR_SPACE = 400
-ROW_HEIGHT = 26
-BAR_HEIGHT = 16
-MAX_LABEL_CHARS = 24
-
 CSV_HEADER = (
     "Nomor permohonan",
     "Jenis izin",
@@ -57,58 +49,12 @@ CSV_HEADER = (
 
 
 @dataclass(frozen=True)
-class Bar:
-    label: str  # shortened to fit the label column
-    title: str  # the full name, shown on hover
-    text: str  # the value as printed next to the bar
-    y: int
-    width: float
-
-
-@dataclass(frozen=True)
-class Chart:
-    name: str
-    caption: str
-    colour: str  # a CSS colour; the console's variables work inside inline SVG
-    bars: tuple[Bar, ...]
-    view_width: int = VIEW_WIDTH
-    label_width: int = LABEL_WIDTH
-
-    @property
-    def height(self) -> int:
-        return ROW_HEIGHT * len(self.bars)
-
-
-@dataclass(frozen=True)
 class FormValues:
     """The filter form as the administrator filled it in, to show it again."""
 
     permit: str
     since: str
     until: str
-
-
-def _short(label: str) -> str:
-    return label if len(label) <= MAX_LABEL_CHARS else label[: MAX_LABEL_CHARS - 1] + "…"
-
-
-def _chart(
-    name: str, caption: str, colour: str, items: Sequence[tuple[str, str, float, str]]
-) -> Chart:
-    """Horizontal bars scaled to the largest value; items are (label, title, value, text)."""
-    largest = max((value for _, _, value, _ in items), default=0)
-    bars = tuple(
-        Bar(
-            label=_short(label),
-            title=title,
-            text=text,
-            y=index * ROW_HEIGHT + (ROW_HEIGHT - BAR_HEIGHT) // 2,
-            # A non-zero value keeps a sliver of a bar, so it is not read as nothing.
-            width=round(max(2.0, BAR_SPACE * value / largest), 1) if value and largest else 0.0,
-        )
-        for index, (label, title, value, text) in enumerate(items)
-    )
-    return Chart(name=name, caption=caption, colour=colour, bars=bars)
 
 
 # --- the filters ---------------------------------------------------------------------
@@ -159,38 +105,32 @@ async def dashboard_page(request: web.Request) -> web.StreamResponse:
         filters, shown = _read_filters(request, choices)
         figures = await bottlenecks(session, filters)
     charts = {
-        "open": _chart(
+        "open": bar_chart(
             "open-by-agency",
             "Permohonan berjalan per instansi",
-            "var(--accent)",
-            [
-                (row.short_name, row.name, row.count, number(row.count))
-                for row in figures.open_by_agency
-            ],
+            [(row.short_name, row.count, number(row.count)) for row in figures.open_by_agency],
+            titles=[row.name for row in figures.open_by_agency],
         ),
-        "late": _chart(
+        "late": bar_chart(
             "late-by-agency",
             "Permohonan melewati SLA per instansi",
+            [(row.short_name, row.late, number(row.late)) for row in figures.late_by_agency],
             "var(--late)",
-            [
-                (row.short_name, row.agency, row.late, number(row.late))
-                for row in figures.late_by_agency
-            ],
+            titles=[row.agency for row in figures.late_by_agency],
         ),
-        "hold": _chart(
+        "hold": bar_chart(
             "hold-by-agency",
             "Rata-rata lama di tiap instansi (hari kerja)",
-            "var(--accent)",
             [
-                (row.short_name, row.agency, row.mean_days, number(row.mean_days, 1))
+                (row.short_name, row.mean_days, number(row.mean_days, 1))
                 for row in figures.hold_by_agency
             ],
+            titles=[row.agency for row in figures.hold_by_agency],
         ),
-        "stage": _chart(
+        "stage": bar_chart(
             "open-by-stage",
             "Permohonan berjalan per tahap",
-            "var(--accent)",
-            [(row.name, row.name, row.count, number(row.count)) for row in figures.open_by_stage],
+            [(row.name, row.count, number(row.count)) for row in figures.open_by_stage],
         ),
     }
     context: dict[str, Any] = {
