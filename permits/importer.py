@@ -3,6 +3,8 @@
 Input: a folder with agencies / permit_types / permit_variants / applications as .csv
 or .json, or one .json file with those keys. Every row is validated first; if any
 row is wrong nothing is written and every error is reported with its file and row.
+A row updates the columns its file has; a column the file leaves out keeps what is
+stored, an empty cell clears it (docs/catalogue.md).
 In CSV, list columns (aliases, keywords, requirements, procedure) are separated by "|" and
 fee_rule and english (the English texts, permits.english_form) are JSON text.
 """
@@ -16,7 +18,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, Field, ValidationError, ValidationInfo, field_validator
+from pydantic import (
+    BaseModel,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -36,7 +45,18 @@ from permits.progress import StatusChange, apply_status_change
 from permits.status import STATUS_LABELS
 from permits.workdays import add_working_days
 
-_Row = TypeVar("_Row", bound=BaseModel)
+
+class _FileRow(BaseModel):
+    """A row of an import file, which remembers the columns (JSON keys) the file had:
+    a re-import updates what the file holds and keeps what it leaves out."""
+
+    _columns: frozenset[str] = PrivateAttr(default=frozenset())
+
+    def given(self, column: str) -> bool:
+        return column in self._columns
+
+
+_Row = TypeVar("_Row", bound=_FileRow)
 KINDS = ("agencies", "permit_types", "permit_variants", "applications")
 _YES, _NO = {"ya", "true"}, {"tidak", "false"}
 
@@ -45,7 +65,7 @@ class _Rejected(Exception):
     """Raised inside the import transaction to roll it back."""
 
 
-class AgencyRow(BaseModel):
+class AgencyRow(_FileRow):
     slug: str = Field(min_length=1, max_length=60)
     name: str = Field(min_length=1)
     short_name: str = Field(min_length=1)
@@ -82,7 +102,7 @@ def _same_lengths(english: dict[str, Any], originals: dict[str, list[str] | None
         raise ValueError("; ".join(errors))
 
 
-class PermitTypeRow(BaseModel):
+class PermitTypeRow(_FileRow):
     slug: str = Field(min_length=1, max_length=60, pattern=r"^[a-z0-9_]+$")
     name: str = Field(min_length=1)
     agency: str
@@ -123,7 +143,7 @@ class PermitTypeRow(BaseModel):
         return english
 
 
-class PermitVariantRow(BaseModel):
+class PermitVariantRow(_FileRow):
     """How renewing, changing or replacing a permit differs; an empty fact is the new
     application's, so the office writes only what differs."""
 
@@ -177,7 +197,7 @@ class PermitVariantRow(BaseModel):
         return english
 
 
-class ApplicationRow(BaseModel):
+class ApplicationRow(_FileRow):
     number: str
     permit_type: str
     applicant_name: str = Field(min_length=1)
@@ -253,9 +273,12 @@ def _validate(
         where = f"{name} baris {line}"
         cleaned = {k: v for k, v in row.items() if v not in (None, "")}
         try:
-            valid.append((where, model.model_validate(cleaned)))
+            parsed = model.model_validate(cleaned)
         except ValidationError as exc:
             report.errors.extend(_errors_of(exc, where))
+            continue
+        parsed._columns = frozenset(row)  # an empty cell counts: it clears the fact
+        valid.append((where, parsed))
     return valid
 
 
@@ -309,8 +332,10 @@ async def _write_agencies(
 ) -> dict[str, Agency]:
     by_slug = {a.slug: a for a in (await session.scalars(select(Agency))).all()}
     for _, row in rows:
-        agency = by_slug.get(row.slug) or Agency(slug=row.slug)
-        agency.name, agency.short_name, agency.english = row.name, row.short_name, row.english
+        agency = by_slug.get(row.slug) or Agency(slug=row.slug, english={})
+        before = {"name": agency.name}
+        agency.name, agency.short_name = row.name, row.short_name
+        agency.english = _english_after(agency.english, row, before, {"name": agency.name})
         session.add(agency)
         by_slug[row.slug] = agency
     await session.flush()
@@ -328,10 +353,15 @@ async def _write_permits(
         if row.agency not in agencies:
             report.errors.append(f"{where}: instansi '{row.agency}' tidak ada")
             continue
-        permit = by_slug.get(row.slug) or PermitType(slug=row.slug)
-        for key, value in row.model_dump(exclude={"agency", "fee_rule"}).items():
-            setattr(permit, key, value)
-        permit.fee_rule = row.fee_rule.model_dump()
+        existing = by_slug.get(row.slug)
+        permit = existing or PermitType(slug=row.slug, english={})
+        before = _permit_originals(permit)
+        for key, value in row.model_dump(exclude={"agency", "fee_rule", "english"}).items():
+            if existing is None or row.given(key):
+                setattr(permit, key, value)
+        if existing is None or row.given("fee_rule"):
+            permit.fee_rule = row.fee_rule.model_dump()
+        permit.english = _english_after(permit.english, row, before, _permit_originals(permit))
         permit.agency_id = agencies[row.agency].id
         session.add(permit)
         by_slug[row.slug] = permit
@@ -359,15 +389,51 @@ async def _write_variants(
             report.errors.append(f"{where}: {row.permit_type} {row.action} ganda")
             continue
         seen.add((row.permit_type, row.action))
-        variant = existing.get((permit.id, row.action)) or PermitVariant(
-            permit_type_id=permit.id, action=row.action
-        )
-        variant.offered, variant.note = row.offered, row.note
-        variant.requirements, variant.procedure = row.requirements, row.procedure
-        variant.fee_rule = row.fee_rule.model_dump() if row.fee_rule else None
-        variant.sla_days, variant.english = row.sla_days, row.english
+        stored = existing.get((permit.id, row.action))
+        variant = stored or PermitVariant(permit_type_id=permit.id, action=row.action, english={})
+        before = _variant_originals(variant)
+        for key, value in row.model_dump(exclude={"permit_type", "action", "english"}).items():
+            if stored is None or row.given(key):
+                setattr(variant, key, value)  # fee_rule: its JSON, as model_dump gives it
+        variant.english = _english_after(variant.english, row, before, _variant_originals(variant))
         session.add(variant)
     await session.flush()
+
+
+def _english_after(
+    stored: dict[str, Any] | None,
+    row: AgencyRow | PermitTypeRow | PermitVariantRow,
+    before: dict[str, Any],
+    after: dict[str, Any],
+) -> dict[str, Any]:
+    """A row's English texts after the import: the file's where it has the column;
+    otherwise those stored, less any whose Indonesian original the import changed (a
+    translation of the old text would be wrong, and an untranslated text reads in
+    Indonesian)."""
+    if row.given("english"):
+        return row.english
+    return {key: text for key, text in (stored or {}).items() if before.get(key) == after.get(key)}
+
+
+def _permit_originals(permit: PermitType) -> dict[str, Any]:
+    """The Indonesian texts a permit's English keys translate (PERMIT_ENGLISH)."""
+    fee = permit.fee_rule or {}
+    return {
+        "name": permit.name,
+        "requirements": permit.requirements,
+        "procedure": permit.procedure,
+        "fee_note": fee.get("note"),
+        "fee_rows": [row.get("label") for row in fee.get("rows") or []],
+        "validity_note": permit.validity_note,
+    }
+
+
+def _variant_originals(variant: PermitVariant) -> dict[str, Any]:
+    return {
+        "requirements": variant.requirements,
+        "procedure": variant.procedure,
+        "note": variant.note,
+    }
 
 
 async def _write_applications(

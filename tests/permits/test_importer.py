@@ -320,3 +320,39 @@ async def test_bad_english_texts_name_file_and_row_and_write_nothing(
         "sedangkan daftar berbahasa Indonesianya 0 butir",
     ]
     assert (await _permit(session, "slf")).english == before
+
+
+async def test_a_reimport_keeps_the_columns_its_file_leaves_out(
+    session: AsyncSession, tmp_path: Path
+) -> None:
+    """An office's back-office export has no validity or English columns: importing it
+    updates what it holds and keeps the rest, except an English text whose Indonesian
+    original it changed (that translation would now be wrong)."""
+    assert (await import_path(session, EXAMPLE)).ok
+    pbg = await _permit(session, "pbg")
+    kept = (pbg.validity_note, pbg.procedure, pbg.fee_rule, pbg.legal_basis)
+    english = dict(pbg.english)
+    requirements = "|".join(pbg.requirements)
+    header = "slug,name,agency,sla_days,requirements\n"
+    await session.commit()  # import_path opens its own transaction
+
+    (tmp_path / "permit_types.csv").write_text(
+        header + f"pbg,{pbg.name},dinas_pupr,30,{requirements}\n", encoding="utf-8"
+    )
+    assert (await import_path(session, tmp_path)).ok
+    pbg = await _permit(session, "pbg")
+    assert pbg.sla_days == 30
+    assert (pbg.validity_note, pbg.procedure, pbg.fee_rule, pbg.legal_basis) == kept
+    assert pbg.english == english
+    await session.commit()
+
+    (tmp_path / "permit_types.csv").write_text(
+        header + f"pbg,{pbg.name},dinas_pupr,30,{requirements}|Foto lokasi\n", encoding="utf-8"
+    )
+    assert (await import_path(session, tmp_path)).ok
+    pbg = await _permit(session, "pbg")
+    assert "requirements" not in pbg.english  # translated the old list
+    assert pbg.english["name"] == english["name"]
+    shown = permit_in(ENGLISH, await get_permit(session, "pbg"))
+    assert shown.permit.name == english["name"]
+    assert shown.permit.requirements[-1] == "Foto lokasi" and not shown.complete
