@@ -23,7 +23,7 @@ from bot.conversation.outbound import TranscriptObserver, visible_buttons
 from bot.conversation.rasa import BotReply, RasaClient, RasaUnavailable
 from bot.metrics import Metrics
 from permits.answers import CANNOT_ANSWER
-from permits.feedback import note_rephrasing
+from permits.feedback import intent_name, note_rephrasing
 from permits.inbox import file_unrecognised, is_unrecognised
 from permits.models import Message, utcnow
 from permits.states import MessageState
@@ -108,7 +108,7 @@ class RasaAnswers:
                 session,
                 inbound.conversation_id,
                 inbound.text,
-                intent.get("name"),
+                intent_name(intent.get("name"), reply.nlu),  # faq/<topic>, as assignable
                 intent.get("confidence"),
             )
         # A rephrasing files the previous answer (permits/feedback.py), committed below.

@@ -129,6 +129,29 @@ async def test_each_group_offers_its_detected_intent_and_nothing_is_assigned_unc
     assert await stored(gateway_database) == ([], ["new"] * 5)
 
 
+async def test_an_unsure_faq_answer_is_filed_under_its_topic_and_offered_for_it(
+    make_gateway: GatewayFactory,
+    gateway_database: str,
+    fake_rasa: tuple[FakeRasa, TestServer],
+    aiohttp_client: Any,
+) -> None:
+    rasa, _ = fake_rasa
+    asked = "kantor mpp pindah kemana ya sekarang"
+    rasa.intents[asked] = ("faq", 0.41)
+    rasa.faq_topics[asked] = "lokasi"
+    await with_demo(gateway_database)
+    admin = await client_for(make_gateway, aiohttp_client, "admin")
+    answered = await admin.post(
+        "/api/messages",
+        json={"conversation_id": "api:warga-faq", "text": asked},
+        headers={"Authorization": f"Bearer {API_TOKEN}"},
+    )
+    assert answered.status == 200
+    page = await (await admin.get("/console/admin/inbox")).text()
+    assert asked in page
+    assert selected_targets(page) == ["faq/lokasi"]  # not a bare "faq", which has no examples
+
+
 async def test_groups_ticked_together_are_dismissed_and_the_header_counts_what_is_listed(
     make_gateway: GatewayFactory,
     gateway_database: str,
