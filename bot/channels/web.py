@@ -69,8 +69,9 @@ from bot.limiting import client_address, limit_storage
 from bot.metrics import METRICS
 from bot.settings import GatewaySettings
 from permits.history import history, serialise
+from permits.language import language_of
 from permits.office_profile import fill_placeholders, office_profile
-from permits.texts import N_, _, current
+from permits.texts import N_, _, configured_language, current, speaking
 
 log = logging.getLogger(__name__)
 
@@ -289,7 +290,9 @@ async def _on_text(
     client_id, text = parsed
     if not await _within_limits(request, conversation_id):
         request.app[METRICS].flood_limited.inc()
-        await socket.send_json({"type": "error", "text": _(SLOW_DOWN), "id": client_id})
+        # In the message's own language: a flood is not worth a database lookup.
+        with speaking(language_of([text], default=configured_language())):
+            await socket.send_json({"type": "error", "text": _(SLOW_DOWN), "id": client_id})
         return  # dropped: not stored, not answered
     turns = request.app[TURNS]
     accepted = await turns.receive(conversation_id, text, f"web-{client_id}", limited=False)

@@ -152,6 +152,23 @@ async def test_a_flood_is_dropped_unstored_and_each_dropped_message_is_told(
     assert len(await inbound_texts(gateway)) == 3
 
 
+async def test_a_flood_written_in_english_is_told_in_english(
+    make_gateway: GatewayFactory, fake_rasa: tuple[FakeRasa, TestServer]
+) -> None:
+    gateway = await make_gateway(conversation_rate_limit="1/minute")
+    async with chat_window(gateway, TOKEN) as socket:
+        await events_until(socket, "history")
+        for number in range(2):
+            await say(socket, f"e{number}", f"how long does the building permit take? ({number})")
+        events = await quiet_for(socket, 1.5)
+    [dropped] = [e for e in events if e["type"] == "error"]
+    assert (dropped["id"], dropped["text"]) == (
+        "e1",
+        "You have sent too many messages in a short time. Please wait a moment "
+        "before sending another message.",
+    )
+
+
 async def test_new_connections_do_not_reset_the_limit_of_an_address(
     make_gateway: GatewayFactory, fake_rasa: tuple[FakeRasa, TestServer]
 ) -> None:
