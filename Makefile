@@ -33,7 +33,7 @@ chat: setup  ## chat in the terminal with the running stack
 	@$(APP_PY) -m devstack chat
 
 test: train  ## run every test (unit, SQLite + PostgreSQL, end-to-end through Rasa)
-	@$(APP_PY) -m pytest -q
+	@$(APP_PY) -m pytest -q --durations=15
 
 test-fast: setup  ## run the tests that need no trained model
 	@$(APP_PY) -m pytest -q -m "not e2e"

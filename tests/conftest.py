@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import os
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Generator, Iterator
 from pathlib import Path
+from types import TracebackType
 
 import asyncpg
 import pytest
@@ -20,6 +22,36 @@ POSTGRES_SERVER = "postgres@127.0.0.1:5432"
 # other's tables (the server's database `test` only serves to create it).
 POSTGRES_DATABASE = f"tanya_test_{os.getpid()}"
 POSTGRES_URL = f"postgresql+asyncpg://{POSTGRES_SERVER}/{POSTGRES_DATABASE}"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, None]:
+    """A test stopped by pytest-timeout shows where each of its asyncio tasks waits:
+    the timeout's own traceback only reaches the event loop's select()."""
+    outcome = yield
+    if call.excinfo is None or "Timeout" not in str(call.excinfo.value):
+        return
+    loop = _event_loop_in(call.excinfo.tb)
+    if loop is not None:
+        outcome.get_result().sections.append(("pending asyncio tasks", _task_stacks(loop)))
+
+
+def _event_loop_in(tb: TracebackType | None) -> asyncio.AbstractEventLoop | None:
+    while tb is not None:
+        candidate = tb.tb_frame.f_locals.get("self")
+        if isinstance(candidate, asyncio.AbstractEventLoop):
+            return candidate
+        tb = tb.tb_next
+    return None
+
+
+def _task_stacks(loop: asyncio.AbstractEventLoop) -> str:
+    out = io.StringIO()
+    for task in asyncio.all_tasks(loop):
+        task.print_stack(file=out)
+    return out.getvalue()
 
 
 async def admin_statement(statement: str) -> None:

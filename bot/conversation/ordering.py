@@ -5,7 +5,10 @@ With several replicas a Redis lock is taken as well, so only one replica at a
 time answers a conversation; which replica wins does not change the order,
 because the winner answers the conversation's unanswered messages from the
 database oldest first. The Redis lock expires LEASE_SECONDS after a replica
-stops renewing it, so a killed replica holds nobody up for long.
+stops renewing it, so a killed replica holds nobody up for long; a replica that
+lives but never finishes its turn holds the others up for WAIT_SECONDS at most: the
+waiting message stays pending, for the holder's drain, the caller's retry or the
+recovery loop.
 """
 
 from __future__ import annotations
@@ -25,19 +28,22 @@ log = logging.getLogger(__name__)
 LEASE_SECONDS = 10.0
 RENEW_EVERY_SECONDS = LEASE_SECONDS / 3
 POLL_SECONDS = 0.02  # how often a replica waiting for another's lock retries
+WAIT_SECONDS = 60.0
 
 
 class LocksUnavailable(Exception):
-    """Redis cannot be reached, so no replica may answer (the message stays pending)."""
+    """Redis cannot be reached, or another replica held the conversation for too long:
+    this replica may not answer now (the message stays pending)."""
 
 
 class ConversationLocks:
     """A lock lives only while someone holds or waits for it, so idle
     conversations cost nothing."""
 
-    def __init__(self, redis: Redis | None = None) -> None:
+    def __init__(self, redis: Redis | None = None, *, wait_seconds: float = WAIT_SECONDS) -> None:
         self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
         self._redis = redis
+        self._wait_seconds = wait_seconds
 
     @asynccontextmanager
     async def hold(self, conversation_id: str) -> AsyncIterator[bool]:
@@ -77,8 +83,8 @@ class ConversationLocks:
         )
         try:
             free = bool(await lock.acquire(blocking=False))
-            if not free:
-                await lock.acquire()
+            if not free and not await lock.acquire(blocking_timeout=self._wait_seconds):
+                raise LocksUnavailable(f"held by another replica for over {self._wait_seconds} s")
         except (RedisError, OSError) as exc:
             raise LocksUnavailable(repr(exc)) from exc
         renewer = asyncio.create_task(_renew_forever(lock))

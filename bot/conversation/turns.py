@@ -171,8 +171,8 @@ class Turns:
         try:
             async with self._sessions() as session:
                 await self._answer_waiting(session, conversation_id, new=new, in_response=False)
-        except LocksUnavailable:
-            log.warning("no conversation lock: Redis unreachable; answered once it is back")
+        except LocksUnavailable as exc:
+            log.warning("no conversation lock, answered later: %s", exc)
         self._on_queued()
 
     async def answer_now(
@@ -203,9 +203,9 @@ class Turns:
                     in_response=True,
                     up_to=inbound.id,
                 )
-            except LocksUnavailable:
+            except LocksUnavailable as exc:
                 # Kept pending: a retry with the same id, or the recovery loop, answers it.
-                log.warning("no conversation lock: Redis unreachable")
+                log.warning("no conversation lock, answered later: %s", exc)
                 return None
             if answered is None:
                 return None

@@ -37,7 +37,12 @@ from permits.staff import create_user
 from .browser import DOCS, ask, bot_said, open_admin_page, open_chat
 from .conftest import API_TOKEN, Gateway
 
-pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="session")]
+# Each test trains a full model while the stack serves: minutes on two cores.
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.asyncio(loop_scope="session"),
+    pytest.mark.timeout(1800),
+]
 
 ADMIN, PASSWORD = "admin-latih", "sandi-admin-pelatihan"
 TRAINING_TIMEOUT = 20 * 60  # seconds; a training here takes three to five minutes

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
+from collections.abc import AsyncIterator
 
+import pytest
 from aiohttp.test_utils import TestServer
+from redis.asyncio import Redis
 
-from bot.conversation.ordering import ConversationLocks
+from bot.conversation.ordering import ConversationLocks, LocksUnavailable
 from tests.bot.conftest import (
     Client,
     FakeRasa,
@@ -21,6 +25,26 @@ async def test_idle_conversations_leave_no_locks_behind() -> None:
     async with locks.hold("web:a"):
         assert len(locks) == 1
     assert len(locks) == 0
+
+
+@pytest.fixture
+async def redis() -> AsyncIterator[Redis]:
+    client = Redis.from_url("redis://127.0.0.1:6379/0")
+    yield client
+    await client.aclose()
+
+
+async def test_a_replica_gives_up_on_a_conversation_another_holds_too_long(redis: Redis) -> None:
+    conversation = f"api:{uuid.uuid4().hex}"
+    other_replica = ConversationLocks(redis)
+    this_replica = ConversationLocks(redis, wait_seconds=0.3)
+    async with other_replica.hold(conversation):
+        with pytest.raises(LocksUnavailable, match="another replica"):
+            async with this_replica.hold(conversation):
+                pytest.fail("answered while the other replica held the conversation")
+    assert len(this_replica) == 0  # giving up leaves nothing behind
+    async with this_replica.hold(conversation) as free:
+        assert free
 
 
 async def test_messages_of_one_conversation_are_answered_in_order(
