@@ -10,7 +10,7 @@ have them (Indonesian has one).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -18,6 +18,7 @@ from babel.dates import format_date
 
 from permits.catalogue import PermitInfo
 from permits.clock import local_day
+from permits.english import UNTRANSLATED, Translating
 from permits.fees import FeeRule
 from permits.lifecycle import VARIANT_ACTIONS, PermitAction, Variant
 from permits.requirement_questions import RequirementQuestion
@@ -262,6 +263,7 @@ def late_mark(view: StatusView) -> str:
 
 
 def status_answer(view: StatusView, zone: ZoneInfo) -> str:
+    view, complete = _in_language_in_use(view)
     lines = [
         _("Status permohonan {number} ({permit}):", number=view.number, permit=view.permit_name),
         _("• Status: {label}", label=_(view.status_label)),
@@ -271,7 +273,24 @@ def status_answer(view: StatusView, zone: ZoneInfo) -> str:
     lines.append(_("• Diajukan: {date}", date=long_date(view.submitted_at, zone)))
     lines.append(late_mark(view) or "• " + days_line(view))
     lines.extend(validity_lines(view, zone))
+    if not complete:
+        lines.extend(["", _(UNTRANSLATED)])
     return "\n".join(lines)
+
+
+def _in_language_in_use(view: StatusView) -> tuple[StatusView, bool]:
+    """The view's catalogue names in the applicant's language where the office wrote
+    them, and whether nothing is left in Indonesian: in English the stage always is."""
+    reading = Translating.in_language(language_in_use(), view.english)
+    if not reading.active:
+        return view, True
+    localised = replace(
+        view,
+        permit_name=reading.text("permit", view.permit_name),
+        agency_name=reading.text("agency", view.agency_name),
+        validity_note=reading.text("validity_note", view.validity_note),
+    )
+    return localised, reading.complete and not view.stage
 
 
 def validity_lines(view: StatusView, zone: ZoneInfo) -> list[str]:
@@ -314,5 +333,9 @@ def own_applications(views: list[StatusView]) -> str:
     """The applications registered to the user's phone number, one line each."""
     if not views:
         return _(NONE_REGISTERED)
-    lines = "\n".join(status_line(view) for view in views)
-    return _("Permohonan atas nomor Anda:\n{lines}", lines=lines)
+    localised = [_in_language_in_use(view) for view in views]
+    lines = "\n".join(status_line(view) for view, _complete in localised)
+    answer = _("Permohonan atas nomor Anda:\n{lines}", lines=lines)
+    if all(complete for _view, complete in localised):
+        return answer
+    return f"{answer}\n\n{_(UNTRANSLATED)}"

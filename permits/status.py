@@ -7,7 +7,7 @@ the applicant's registered contact.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import Select, func, select
@@ -66,6 +66,9 @@ class StatusView:
     due_at: datetime
     valid_until: datetime | None = None  # an issued permit with a validity in years
     validity_note: str = ""  # what it holds for otherwise ("selama usaha berjalan")
+    # The office's English for "permit", "agency" and "validity_note" (permits.english);
+    # the stage has none: it is the back office's own text.
+    english: dict[str, str] = field(default_factory=dict)
 
 
 def clock_end(application: Application, now: datetime) -> datetime:
@@ -99,7 +102,18 @@ def application_view(application: Application, now: datetime) -> StatusView:
         due_at=application.due_at,
         valid_until=valid_until(application),
         validity_note=application.permit_type.validity_note,
+        english=_english_names(application),
     )
+
+
+def _english_names(application: Application) -> dict[str, str]:
+    permit, agency = application.permit_type.english, application.current_agency.english
+    names = {
+        "permit": permit.get("name"),
+        "agency": agency.get("name"),
+        "validity_note": permit.get("validity_note"),
+    }
+    return {key: text for key, text in names.items() if isinstance(text, str)}
 
 
 # Between the parts of the status line.

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from permits.answers import Asked, late_mark, long_date, validity_text, working_days
 from permits.catalogue import get_permit
 from permits.clock import office_zone
-from permits.english import permit_in
+from permits.english import Translating, permit_in
 from permits.faq import faq_answer
 from permits.language import INDONESIAN
 from permits.lifecycle import PermitAction
@@ -94,7 +94,7 @@ async def _check(
                     permit = permit_in(language, await get_permit(session, value)).permit
                     _assert_contains(text, validity_text(permit), f"validity of {value}")
                 elif key == "status_of":
-                    await _check_status(session, value, text)
+                    await _check_status(session, value, text, language)
                 elif key == "faq":
                     _assert_contains(text, await faq_answer(session, value, language), "FAQ")
                 elif key == "contains":
@@ -115,11 +115,13 @@ async def _check(
                     raise AssertionError(f"unknown expectation {key!r}")
 
 
-async def _check_status(session: AsyncSession, number: str, text: str) -> None:
+async def _check_status(session: AsyncSession, number: str, text: str, language: str) -> None:
     # A separate conversation id keeps these reads out of the rate limit under test.
     view = await public_status(session, number, conversation_id="test:e2e-checker")
+    names = Translating.in_language(language, view.english)
     _assert_contains(text, _(view.status_label), f"status of {number}")
-    _assert_contains(text, view.agency_name, f"agency holding {number}")
+    _assert_contains(text, names.text("permit", view.permit_name), f"permit of {number}")
+    _assert_contains(text, names.text("agency", view.agency_name), f"agency holding {number}")
     if view.stage:
         _assert_contains(text, view.stage, f"stage of {number}")
     if view.is_late:

@@ -5,7 +5,7 @@ import dataclasses
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from permits.answers import status_answer
+from permits.answers import own_applications, status_answer
 from permits.clock import office_zone
 from permits.errors import ApplicationNotFound, InvalidNumber, NotLinked, TooManyLookups
 from permits.models import Conversation
@@ -118,3 +118,30 @@ async def test_the_status_line_is_said_in_the_conversations_language(
         assert days_line(view) == (
             "12 working days at this stage · 30 in total of an SLA of 28 working days · 2 days late"
         )
+
+
+async def test_a_status_in_english_names_the_permit_and_agency_in_english(
+    session: AsyncSession,
+) -> None:
+    view = await public_status(session, LATE, conversation_id="web:en")
+    with speaking("en"):
+        lines = status_answer(view, office_zone()).splitlines()
+    assert lines[0] == f"Status of application {LATE} (Building Approval (PBG, formerly IMB)):"
+    assert "• File currently at: Public Works and Spatial Planning Office (Dinas PUPR)" in lines
+    # The stage is the back office's own text, which has no English: said so, not hidden.
+    assert "• Stage: Verifikasi teknis" in lines
+    assert lines[-1].startswith("Some of this information is not yet available in English")
+    # In Indonesian nothing changes and nothing is noted.
+    assert status_answer(view, office_zone()).splitlines()[0] == (
+        f"Status permohonan {LATE} (Persetujuan Bangunan Gedung (PBG)):"
+    )
+    assert "Some of this" not in status_answer(view, office_zone())
+
+
+async def test_ones_own_applications_are_listed_in_english_too(session: AsyncSession) -> None:
+    views = await applications_for_conversation(session, "whatsapp:+6281234567890")
+    with speaking("en"):
+        answer = own_applications(views)
+    assert f"• {LATE} (Building Approval (PBG, formerly IMB)): " in answer
+    assert "Public Works and Spatial Planning Office (Dinas PUPR)" in answer
+    assert answer.endswith("so it is shown in Indonesian.")
