@@ -19,6 +19,14 @@ from sqlalchemy.util.concurrency import await_, in_greenlet
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
+# PostgreSQL (asyncpg) connections: how long opening one and one statement may take.
+# A server the network stops answering without a reset (a dropped route, a failed-over
+# host) would otherwise hold a request, and the conversation's lock, forever: asyncpg
+# sets no statement timeout of its own, and TCP notices a dead peer after hours. Every
+# statement of ours takes milliseconds; migrations use their own engine, without it.
+POSTGRES_CONNECT_SECONDS = 10.0
+POSTGRES_STATEMENT_SECONDS = 30.0
+
 
 def _sqlite_file(url: str) -> Path | None:
     parsed = make_url(url)
@@ -46,6 +54,14 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         kwargs.setdefault("pool_size", 20)
     else:
         kwargs.setdefault("pool_pre_ping", True)
+        if make_url(url).get_driver_name() == "asyncpg":
+            kwargs.setdefault(
+                "connect_args",
+                {
+                    "timeout": POSTGRES_CONNECT_SECONDS,
+                    "command_timeout": POSTGRES_STATEMENT_SECONDS,
+                },
+            )
     engine = _create_async_engine(url, **kwargs)
     if sqlite_file is not None:
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)

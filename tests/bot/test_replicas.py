@@ -1,4 +1,5 @@
-"""Two gateway replicas on one database and the real Redis at 127.0.0.1 (fake Rasa).
+"""Two gateway replicas on one database and the real Redis at 127.0.0.1 (fake Rasa),
+and a gateway whose Redis or PostgreSQL stops answering.
 
 The end-to-end version, with real Rasa processes on PostgreSQL, is
 tests/e2e/test_replicas.py; these check the gateway's own share of the work.
@@ -9,14 +10,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import aiohttp
+import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
+from sqlalchemy.engine import make_url
 
+from bot.app import create_app
 from bot.channels.web import conversation_for
+from permits import db
 from tests.bot.channels.test_web import events_until, say
 from tests.bot.conftest import (
     API_TOKEN,
@@ -24,10 +29,13 @@ from tests.bot.conftest import (
     FakeRasa,
     GatewayFactory,
     chat_window,
+    settings_for,
     telegram_settings,
     until,
 )
 from tests.bot.console.conftest import add_staff, signed_in
+from tests.conftest import POSTGRES_URL, reset_postgres
+from tests.fakes.network import link_to
 from tests.fakes.telegram import FakeTelegram, post_update, text_update
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -196,6 +204,45 @@ async def test_a_redis_that_never_answers_holds_no_question_forever(
         assert "biaya pbg" not in str(body)
         assert (await gateway.get("/ready")).status == 503
     assert fake_rasa[0].received == []
+
+
+@pytest.mark.postgres
+async def test_a_postgresql_that_stops_answering_holds_no_question_forever(
+    fake_rasa: tuple[FakeRasa, TestServer],
+    aiohttp_client: Callable[..., Awaitable[Client]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Fails without the engine's PostgreSQL timeouts (permits/db.py): asyncpg would
+    wait for the lost answer forever, and the question with it."""
+    monkeypatch.setattr(db, "POSTGRES_CONNECT_SECONDS", 2.0)
+    monkeypatch.setattr(db, "POSTGRES_STATEMENT_SECONDS", 2.0)
+    await reset_postgres()
+    await db.migrate(POSTGRES_URL)
+    rasa, server = fake_rasa
+    async with link_to("127.0.0.1", 5432) as link:
+        through_link = make_url(POSTGRES_URL).set(port=link.port)
+        settings = settings_for(
+            str(server.make_url("")), through_link.render_as_string(hide_password=False)
+        )
+        gateway = await aiohttp_client(create_app(settings))
+        assert (await ask(gateway, unique("api"), "jam buka"))[0] == 200
+
+        link.cut = True
+        conversation = unique("api")
+        async with asyncio.timeout(30):
+            status, body = await ask(gateway, conversation, "biaya pbg", request_id="m-1")
+            ready = await gateway.get("/ready")
+        # Nothing could be stored: the caller is told to try again, and the load
+        # balancer to send traffic elsewhere.
+        assert status == 500
+        assert "Silakan coba lagi" in body["error"]
+        assert ready.status == 503
+
+        link.cut = False  # the network is back: the caller's retry is answered
+        async with asyncio.timeout(30):
+            status, body = await ask(gateway, conversation, "biaya pbg", request_id="m-1")
+        assert status == 200
+        assert [message for _, message in rasa.received].count("biaya pbg") == 1
 
 
 async def test_metrics_count_messages_and_answers(make_gateway: GatewayFactory) -> None:
