@@ -13,6 +13,8 @@ Wire format (JSON over the websocket at /chat/ws):
                    {"type": "typing"}                      the bot is preparing an answer
                                                            (never while an agent holds it)
                    {"type": "typing", "from": "agent"}     the agent is typing a reply
+                   {"type": "typing", "from": "agent", "stopped": true}
+                                                           they emptied their reply box
                    {"type": "agent", "name": NAME | null}  an agent took the conversation
                                                            over; null: back to the bot
                                                            (bot/console/presence.py)
@@ -23,6 +25,7 @@ Wire format (JSON over the websocket at /chat/ws):
                    {"type": "feedback", "id", "helpful"}  see bot/channels/web_feedback.py
                    {"type": "typing"}                      the applicant is typing (to the
                                                            agent: bot/channels/web_presence.py)
+                   {"type": "typing", "stopped": true}     they emptied the box
 The widget resends unacknowledged messages after a reconnect; the client id
 makes the copy a duplicate that the transcript drops.
 Limits: per conversation (TANYA_CONVERSATION_RATE_LIMIT) and per client address, for
@@ -57,7 +60,7 @@ from limits.aio.strategies import MovingWindowRateLimiter
 
 from bot.bus import Bus
 from bot.channels.web_feedback import take_verdict, verdict_frame
-from bot.channels.web_presence import ApplicantPresence, is_typing_frame
+from bot.channels.web_presence import ApplicantPresence, typing_in
 from bot.channels.web_receipts import read_receipt, take_read_receipt
 from bot.channels.web_widget import widget_script as widget_script_in
 from bot.console.live import HUB
@@ -277,8 +280,8 @@ async def _on_text(
     if (verdict := verdict_frame(data)) is not None:  # bot/channels/web_feedback.py
         await take_verdict(request, socket, conversation_id, verdict)
         return
-    if is_typing_frame(data):  # bot/channels/web_presence.py
-        await request.app[PRESENCE].typing(conversation_id)
+    if (typing := typing_in(data)) is not None:  # bot/channels/web_presence.py
+        await request.app[PRESENCE].typing(conversation_id, typing)
         return
     parsed = _parse_chat_message(request, data)
     if isinstance(parsed, Refused):

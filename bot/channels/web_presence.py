@@ -4,9 +4,13 @@ whether the bot's typing dots may show.
   client → server  {"type": "typing"}   the applicant is typing; the widget sends it
                                         while an agent holds the conversation, at most
                                         every few seconds
+                   {"type": "typing", "stopped": true}
+                                        they emptied the box without sending
   to the consoles  {"type": "applicant", "conversation_id", "state": STATE}
                    typing: at most once in TYPING_SECONDS per conversation (a message
                            sent ends a burst: the next keystroke is told at once)
+                   idle:   they stopped typing (emptied the box): the console's
+                           "mengetik…" goes at once rather than after its few seconds
                    left:   the conversation's last chat window on this replica closed,
                            and none opened again within LEFT_AFTER_SECONDS
                    back:   a chat window opened again
@@ -24,7 +28,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -38,15 +42,20 @@ TYPING_SECONDS = 2.0
 LEFT_AFTER_SECONDS = 5.0
 
 
-def is_typing_frame(data: str) -> bool:
-    """Whether a widget's frame says the applicant is typing."""
+TypingState = Literal["typing", "idle"]
+
+
+def typing_in(data: str) -> TypingState | None:
+    """What a widget's typing frame says of the applicant; None for any other frame."""
     if '"typing"' not in data:  # most frames are messages: spare them a second parse
-        return False
+        return None
     try:
         parsed: Any = loads(data)
     except ValueError:
-        return False
-    return isinstance(parsed, dict) and parsed.get("type") == "typing"
+        return None
+    if not isinstance(parsed, dict) or parsed.get("type") != "typing":
+        return None
+    return "idle" if parsed.get("stopped") is True else "typing"
 
 
 class ApplicantPresence:
@@ -56,17 +65,21 @@ class ApplicantPresence:
         self._sessions = sessions
         self._hub = hub
         self._typing = Throttle(TYPING_SECONDS)
+        self._idle = Throttle(TYPING_SECONDS)  # its own: a stop right after typing counts
         self._leaving: dict[str, asyncio.Task[None]] = {}
 
     async def attendance(self, conversation_id: str) -> Attendance:
         async with self._sessions() as session:
             return await attendance(session, conversation_id)
 
-    async def typing(self, conversation_id: str) -> None:
-        if not self._typing.allows(conversation_id):
+    async def typing(self, conversation_id: str, state: TypingState) -> None:
+        if state == "idle":
+            self._typing.forget(conversation_id)  # the next keystroke is news again
+        throttle = self._idle if state == "idle" else self._typing
+        if not throttle.allows(conversation_id):
             return
         if (await self.attendance(conversation_id)).open:
-            await self._tell(conversation_id, "typing")
+            await self._tell(conversation_id, state)
 
     def sent(self, conversation_id: str) -> None:
         """The applicant sent a message: their next keystroke is a new burst of typing."""

@@ -4,8 +4,15 @@ bot), and the agent's typing reaches the applicant's chat window.
 
   console → server    {"type": "typing", "conversation_id": ID}  over /console/ws, while
                                                                  the agent types a reply
+                      {"type": "typing", "conversation_id": ID, "stopped": true}
+                                                                 they emptied the box
   to the chat window  {"type": "typing", "from": "agent"}        at most every
                                                                  AGENT_TYPING_SECONDS
+                      {"type": "typing", "from": "agent", "stopped": true}
+                                                                 the window's "Petugas
+                                                                 sedang mengetik" goes
+                                                                 at once, not after its
+                                                                 few seconds
                       {"type": "agent", "name": NAME | null}     who attends it now
 
 The notices themselves are transcript lines, sent on every channel
@@ -17,6 +24,7 @@ typing in it. What agents see of the applicant is bot/channels/web_presence.py.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
@@ -58,28 +66,45 @@ async def show_attendance(app: web.Application, conversation_id: str, agent: str
     await _to_window(app, conversation_id, {"type": "agent", "name": agent})
 
 
+@dataclass(frozen=True)
+class TypingFrame:
+    conversation_id: str
+    stopped: bool  # the agent emptied the reply box
+
+
 class AgentTyping:
     """Relays one console socket's typing to the applicant (throttled)."""
 
     def __init__(self, app: web.Application, staff_id: int) -> None:
         self._app = app
         self._staff_id = staff_id
-        self._throttle = Throttle(AGENT_TYPING_SECONDS)
+        self._typing = Throttle(AGENT_TYPING_SECONDS)
+        self._stopped = Throttle(AGENT_TYPING_SECONDS)  # its own: a stop right after typing counts
 
     async def on_frame(self, data: str) -> None:
-        conversation_id = _typing_in(data)
-        if conversation_id is None or not self._throttle.allows(conversation_id):
+        frame = _typing_in(data)
+        if frame is None or not self._allows(frame):
             return
-        if _live_window(self._app, conversation_id) is None:
+        if _live_window(self._app, frame.conversation_id) is None:
             return  # Telegram, WhatsApp, the API: no window to show it in
         async with self._app[SESSIONS]() as session:
-            holder = await session.scalar(holder_of(conversation_id))
-        if holder == self._staff_id:
-            await _to_window(self._app, conversation_id, {"type": "typing", "from": "agent"})
+            holder = await session.scalar(holder_of(frame.conversation_id))
+        if holder != self._staff_id:
+            return
+        event: dict[str, Any] = {"type": "typing", "from": "agent"}
+        if frame.stopped:
+            event["stopped"] = True
+        await _to_window(self._app, frame.conversation_id, event)
+
+    def _allows(self, frame: TypingFrame) -> bool:
+        if frame.stopped:
+            self._typing.forget(frame.conversation_id)  # the next keystroke is news again
+            return self._stopped.allows(frame.conversation_id)
+        return self._typing.allows(frame.conversation_id)
 
 
-def _typing_in(data: str) -> str | None:
-    """The conversation of a console's typing frame; None for anything else."""
+def _typing_in(data: str) -> TypingFrame | None:
+    """A console's typing frame; None for anything else."""
     try:
         parsed: Any = loads(data)
     except ValueError:
@@ -89,7 +114,7 @@ def _typing_in(data: str) -> str | None:
     conversation_id = parsed.get("conversation_id")
     if not isinstance(conversation_id, str) or not 0 < len(conversation_id) <= MAX_CONVERSATION_ID:
         return None
-    return conversation_id
+    return TypingFrame(conversation_id, stopped=parsed.get("stopped") is True)
 
 
 def _live_window(app: web.Application, conversation_id: str) -> LiveChannel | None:

@@ -223,6 +223,10 @@ async def test_outside_office_hours_an_agent_on_duty_answers_and_call_backs_are_
 
 # --- presence: each side sees who is there and who is typing ----------------------------
 
+# Typing that stopped disappears within this, well before the indicators' own timeouts
+# (6 s after the last keystroke told, on both sides).
+STOPPED_TYPING_SHOWN_MS = 2_500
+
 # Records who each typing indicator the widget shows is for ("bot" or "agent").
 WATCH_TYPING = """() => {
   window.typingShown = [];
@@ -270,10 +274,19 @@ async def test_both_sides_see_who_is_there_and_who_is_typing(
     )
     applicant = agent.locator("[data-console=applicant-presence]")
     await expect(applicant).to_have_text("Pemohon sedang mengetik…")
+    # They delete it: the agent's "mengetik…" goes at once, not after its 6 s.
+    await citizen.locator("[data-tanya=input]").fill("")
+    await expect(applicant).to_be_hidden(timeout=STOPPED_TYPING_SHOWN_MS)
 
-    # The agent types: the applicant sees it, until the reply arrives.
-    await agent.locator("[data-console=reply]").press_sequentially("Baik, saya cek dulu")
+    # The agent types: the applicant sees it; the agent deletes it: it goes at once;
+    # the agent writes again: it shows until the reply arrives.
+    reply = agent.locator("[data-console=reply]")
+    await reply.press_sequentially("Baik, saya cek dulu")
     typing = citizen.locator("[data-tanya=typing]")
+    await expect(typing).to_contain_text("Petugas sedang mengetik")
+    await reply.fill("")
+    await expect(typing).to_be_hidden(timeout=STOPPED_TYPING_SHOWN_MS)
+    await reply.press_sequentially("Baik, saya cek dulu")
     await expect(typing).to_contain_text("Petugas sedang mengetik")
     await agent.get_by_role("button", name="Kirim").click()
     from_agent = citizen.locator("[data-tanya=message][data-from=agent]")

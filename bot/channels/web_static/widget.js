@@ -399,17 +399,37 @@
   }
 
   function showTyping(event) {
-    if (event.from === "agent") setTyping("agent");
-    else if (!state.agent) setTyping("bot");
+    if (event.from !== "agent") {
+      if (!state.agent) setTyping("bot");
+    } else if (!event.stopped) {
+      setTyping("agent");
+    } else if (ui.typing.dataset.from === "agent") {
+      setTyping(false); // the agent emptied their reply box
+    }
   }
 
   function reportTyping() {
     // Only a person reads along, and a few seconds apart is enough for "mengetik…".
-    if (!state.agent || !state.connected || !ui.input.value.trim()) return;
+    if (!state.agent || !state.connected) return;
+    if (!ui.input.value.trim()) {
+      reportStoppedTyping();
+      return;
+    }
     var now = Date.now();
     if (now - state.typingReportedAt < TYPING_REPORT_MS) return;
     state.typingReportedAt = now;
-    try { state.socket.send(JSON.stringify({ type: "typing" })); } catch (error) { /* a hint only */ }
+    tell({ type: "typing" });
+  }
+
+  function reportStoppedTyping() {
+    // Emptied without sending: the agent's "mengetik…" goes now, not after its seconds.
+    if (!state.typingReportedAt) return; // nothing was told, nothing to take back
+    state.typingReportedAt = 0;
+    tell({ type: "typing", stopped: true });
+  }
+
+  function tell(frame) {
+    try { state.socket.send(JSON.stringify(frame)); } catch (error) { /* a hint only */ }
   }
 
   function watchTyping() {

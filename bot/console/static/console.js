@@ -20,7 +20,10 @@
       var data;
       try { data = JSON.parse(event.data); } catch (error) { return; }
       if (data.type === "queue") { refreshQueue(); checkWaiting(); }
-      if (data.type === "message") addLine(data.conversation_id, data.message);
+      if (data.type === "message") {
+        addLine(data.conversation_id, data.message);
+        if (data.message.from === "user") hideApplicantTyping(data.conversation_id);
+      }
       if (data.type === "applicant") showApplicant(data);
     };
     socket.onclose = function (event) {
@@ -322,6 +325,7 @@
       .then(function (data) {
         if (!data) return;
         box.value = "";
+        presence.typedAt = 0; // the reply ends the burst: the next keystroke is news
         status.textContent = "";
         addLine(data.conversation_id, data.line);
       })
@@ -370,6 +374,10 @@
     var label = document.querySelector("[data-console=applicant-presence]");
     var shown = document.querySelector("[data-console=transcript]");
     if (!label || !shown || shown.dataset.conversation !== data.conversation_id) return;
+    if (data.state === "idle") { // they emptied the box: only "mengetik…" goes
+      hideApplicantTyping(data.conversation_id);
+      return;
+    }
     if (data.state === "back" && !presence.left) return; // a reload, not a return
     presence.left = data.state === "left";
     clearTimeout(presence.timer);
@@ -380,15 +388,34 @@
     if (lasts) presence.timer = setTimeout(function () { label.hidden = true; }, lasts);
   }
 
+  function hideApplicantTyping(conversationId) {
+    var label = document.querySelector("[data-console=applicant-presence]");
+    var shown = document.querySelector("[data-console=transcript]");
+    if (!label || !shown || shown.dataset.conversation !== conversationId) return;
+    if (label.dataset.state !== "typing") return;
+    clearTimeout(presence.timer);
+    label.hidden = true;
+  }
+
   function reportAgentTyping(event) {
-    if (!event.target.matches("[data-console=reply]") || !event.target.value.trim()) return;
+    if (!event.target.matches("[data-console=reply]")) return;
+    // Emptied without sending: the applicant's "Petugas sedang mengetik" goes now.
+    var stopped = !event.target.value.trim();
+    if (stopped && !presence.typedAt) return; // nothing was told, nothing to take back
     var shown = document.querySelector("[data-console=transcript]");
     var socket = presence.socket;
     if (!shown || !socket || socket.readyState !== WebSocket.OPEN) return;
+    var frame = { type: "typing", conversation_id: shown.dataset.conversation };
     var now = Date.now();
-    if (now - presence.typedAt < AGENT_TYPING_EVERY_MS) return;
-    presence.typedAt = now;
-    socket.send(JSON.stringify({ type: "typing", conversation_id: shown.dataset.conversation }));
+    if (stopped) {
+      frame.stopped = true;
+      presence.typedAt = 0;
+    } else if (now - presence.typedAt < AGENT_TYPING_EVERY_MS) {
+      return;
+    } else {
+      presence.typedAt = now;
+    }
+    socket.send(JSON.stringify(frame));
   }
 
   document.addEventListener("input", reportAgentTyping);

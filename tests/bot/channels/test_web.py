@@ -416,3 +416,30 @@ async def test_the_agents_typing_reaches_the_window_of_the_conversation_they_hol
                 await holding.send_json(typing)
             shown = await quiet_for(socket, 0.8)
     assert shown == [{"type": "typing", "from": "agent"}]
+
+
+async def test_the_agent_emptying_the_reply_box_takes_their_typing_back_at_once(
+    make_gateway: GatewayFactory, gateway_database: str, aiohttp_client: Any
+) -> None:
+    """Fails while the window's "Petugas sedang mengetik" could only time out (6 s after
+    the agent's last keystroke), though the agent had deleted what they wrote."""
+    gateway = await make_gateway()
+    agent = await agent_console(gateway, aiohttp_client, gateway_database)
+    conversation_id = conversation_for(TOKEN)
+    async with chat_window(gateway, TOKEN) as socket:
+        await events_until(socket, "history")
+        await say(socket, "c1", "minta petugas")
+        await events_until(socket, "message")
+        await take_over(agent, gateway_database, conversation_id)
+        await quiet_for(socket, 0.8)  # the notice of the agent joining
+        typing = {"type": "typing", "conversation_id": conversation_id}
+        async with agent.ws_connect("/console/ws") as console:
+            await console.send_json(typing)
+            await console.send_json(typing | {"stopped": True})  # within the typing throttle
+            await console.send_json(typing)  # typing again: news, not throttled
+            shown = await quiet_for(socket, 0.8)
+    assert shown == [
+        {"type": "typing", "from": "agent"},
+        {"type": "typing", "from": "agent", "stopped": True},
+        {"type": "typing", "from": "agent"},
+    ]

@@ -152,6 +152,28 @@ async def test_the_agent_sees_the_applicant_typing_leaving_and_coming_back(
             assert await applicant_events(live, 0.8) == ["back", "back"]
 
 
+async def test_the_agent_sees_the_applicant_stop_typing_when_they_empty_the_box(
+    make_gateway: GatewayFactory, gateway_database: str
+) -> None:
+    """Fails while "Pemohon sedang mengetik…" could only time out in the console."""
+    await add_staff(gateway_database, "sari", "agent", PASSWORD)
+    gateway = await make_gateway()
+    await signed_in(gateway, "sari", PASSWORD)
+    token = f"pemohon-{uuid.uuid4().hex}"
+    await waiting_for_an_agent(gateway_database, conversation_for(token))
+    async with (
+        gateway.ws_connect("/console/ws") as live,
+        chat_window(gateway, token) as window,
+    ):
+        await window.receive_json()  # the session
+        await window.receive_json()  # the history
+        assert await applicant_events(live, 0.5) == ["back"]
+        await window.send_json({"type": "typing"})
+        await window.send_json({"type": "typing", "stopped": True})
+        await window.send_json({"type": "typing"})  # typing again at once: told again
+        assert await applicant_events(live, 0.8) == ["typing", "idle", "typing"]
+
+
 async def test_the_applicant_typing_on_one_replica_reaches_an_agent_on_another(
     make_gateway: GatewayFactory, gateway_database: str
 ) -> None:
