@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -315,6 +317,20 @@ async def take_over(agent: Client, database_url: str, conversation_id: str) -> s
     return await (await agent.get(conversation_url(conversation_id))).text()
 
 
+@contextlib.asynccontextmanager
+async def window_held_by(
+    agent: Client, gateway: Client, database_url: str
+) -> AsyncIterator[Socket]:
+    """The applicant's chat window, once the agent has taken the conversation over."""
+    async with chat_window(gateway, TOKEN) as socket:
+        await events_until(socket, "history")
+        await say(socket, "c1", "minta petugas")
+        await events_until(socket, "message")
+        await take_over(agent, database_url, conversation_for(TOKEN))
+        await quiet_for(socket, 0.8)  # the notice of the agent joining
+        yield socket
+
+
 async def test_an_agent_taking_over_is_announced_and_the_bot_shows_no_typing(
     make_gateway: GatewayFactory,
     gateway_database: str,
@@ -400,14 +416,8 @@ async def test_the_agents_typing_reaches_the_window_of_the_conversation_they_hol
     await add_staff(gateway_database, "budi", "agent", AGENT_PASSWORD)
     other: Client = await aiohttp_client(gateway.server)
     await signed_in(other, "budi", AGENT_PASSWORD)
-    conversation_id = conversation_for(TOKEN)
-    async with chat_window(gateway, TOKEN) as socket:
-        await events_until(socket, "history")
-        await say(socket, "c1", "minta petugas")
-        await events_until(socket, "message")
-        await take_over(agent, gateway_database, conversation_id)
-        await quiet_for(socket, 0.8)  # the notice of the agent joining
-        typing = {"type": "typing", "conversation_id": conversation_id}
+    async with window_held_by(agent, gateway, gateway_database) as socket:
+        typing = {"type": "typing", "conversation_id": conversation_for(TOKEN)}
         async with other.ws_connect("/console/ws") as not_holding:
             await not_holding.send_json(typing)  # another agent cannot type in it
             assert await quiet_for(socket, 0.8) == []
@@ -425,14 +435,8 @@ async def test_the_agent_emptying_the_reply_box_takes_their_typing_back_at_once(
     the agent's last keystroke), though the agent had deleted what they wrote."""
     gateway = await make_gateway()
     agent = await agent_console(gateway, aiohttp_client, gateway_database)
-    conversation_id = conversation_for(TOKEN)
-    async with chat_window(gateway, TOKEN) as socket:
-        await events_until(socket, "history")
-        await say(socket, "c1", "minta petugas")
-        await events_until(socket, "message")
-        await take_over(agent, gateway_database, conversation_id)
-        await quiet_for(socket, 0.8)  # the notice of the agent joining
-        typing = {"type": "typing", "conversation_id": conversation_id}
+    async with window_held_by(agent, gateway, gateway_database) as socket:
+        typing = {"type": "typing", "conversation_id": conversation_for(TOKEN)}
         async with agent.ws_connect("/console/ws") as console:
             await console.send_json(typing)
             await console.send_json(typing | {"stopped": True})  # within the typing throttle
