@@ -34,7 +34,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.console.live import ConsoleHub
 from bot.conversation.inbound import loads
-from bot.conversation.presence import Attendance, Throttle, attendance
+from bot.conversation.presence import Attendance, TypingThrottle, attendance
 
 log = logging.getLogger(__name__)
 
@@ -64,8 +64,7 @@ class ApplicantPresence:
     def __init__(self, sessions: async_sessionmaker[AsyncSession], hub: ConsoleHub) -> None:
         self._sessions = sessions
         self._hub = hub
-        self._typing = Throttle(TYPING_SECONDS)
-        self._idle = Throttle(TYPING_SECONDS)  # its own: a stop right after typing counts
+        self._typing = TypingThrottle(TYPING_SECONDS)
         self._leaving: dict[str, asyncio.Task[None]] = {}
 
     async def attendance(self, conversation_id: str) -> Attendance:
@@ -73,10 +72,7 @@ class ApplicantPresence:
             return await attendance(session, conversation_id)
 
     async def typing(self, conversation_id: str, state: TypingState) -> None:
-        if state == "idle":
-            self._typing.forget(conversation_id)  # the next keystroke is news again
-        throttle = self._idle if state == "idle" else self._typing
-        if not throttle.allows(conversation_id):
+        if not self._typing.allows(conversation_id, stopped=state == "idle"):
             return
         if (await self.attendance(conversation_id)).open:
             await self._tell(conversation_id, state)

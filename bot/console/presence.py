@@ -33,7 +33,7 @@ from bot.console.live import HUB
 from bot.console.security import current_staff
 from bot.conversation.inbound import loads
 from bot.conversation.outbound import LiveChannel
-from bot.conversation.presence import Throttle, first_name, queue_agent_joined
+from bot.conversation.presence import TypingThrottle, first_name, queue_agent_joined
 from bot.keys import CHANNELS, DELIVERY, SESSIONS
 from permits.handoff import holder_of
 from permits.models import Handoff
@@ -78,12 +78,11 @@ class AgentTyping:
     def __init__(self, app: web.Application, staff_id: int) -> None:
         self._app = app
         self._staff_id = staff_id
-        self._typing = Throttle(AGENT_TYPING_SECONDS)
-        self._stopped = Throttle(AGENT_TYPING_SECONDS)  # its own: a stop right after typing counts
+        self._throttle = TypingThrottle(AGENT_TYPING_SECONDS)
 
     async def on_frame(self, data: str) -> None:
         frame = _typing_in(data)
-        if frame is None or not self._allows(frame):
+        if frame is None or not self._throttle.allows(frame.conversation_id, stopped=frame.stopped):
             return
         if _live_window(self._app, frame.conversation_id) is None:
             return  # Telegram, WhatsApp, the API: no window to show it in
@@ -95,12 +94,6 @@ class AgentTyping:
         if frame.stopped:
             event["stopped"] = True
         await _to_window(self._app, frame.conversation_id, event)
-
-    def _allows(self, frame: TypingFrame) -> bool:
-        if frame.stopped:
-            self._typing.forget(frame.conversation_id)  # the next keystroke is news again
-            return self._stopped.allows(frame.conversation_id)
-        return self._typing.allows(frame.conversation_id)
 
 
 def _typing_in(data: str) -> TypingFrame | None:

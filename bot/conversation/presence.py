@@ -119,3 +119,22 @@ class Throttle:
 
     def forget(self, key: str) -> None:
         self._last.pop(key, None)
+
+
+class TypingThrottle:
+    """Typing told at most every `seconds` per key, and its end (the box emptied) too,
+    counted apart so that an end right after typing is told. After an end, or
+    `forget` (a message sent), the next keystroke is news again."""
+
+    def __init__(self, seconds: float) -> None:
+        self._typing = Throttle(seconds)
+        self._stopped = Throttle(seconds)
+
+    def allows(self, key: str, *, stopped: bool) -> bool:
+        if not stopped:
+            return self._typing.allows(key)
+        self._typing.forget(key)
+        return self._stopped.allows(key)
+
+    def forget(self, key: str) -> None:
+        self._typing.forget(key)

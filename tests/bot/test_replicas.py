@@ -8,9 +8,8 @@ tests/e2e/test_replicas.py; these check the gateway's own share of the work.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import aiohttp
@@ -168,34 +167,14 @@ async def test_readiness_reports_each_dependency(make_gateway: GatewayFactory) -
     assert (await response.json())["checks"]["redis"] is False
 
 
-@contextlib.asynccontextmanager
-async def silent_redis() -> AsyncIterator[str]:
-    """A Redis address that accepts connections and reads commands but never answers,
-    as a connection the network dropped without a reset looks to its client."""
-    connections: list[asyncio.StreamWriter] = []
-
-    async def swallow(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        connections.append(writer)
-        while await reader.read(4096):
-            pass
-
-    server = await asyncio.start_server(swallow, "127.0.0.1", 0)
-    port = server.sockets[0].getsockname()[1]
-    try:
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        for writer in connections:
-            writer.close()
-        server.close()
-
-
 async def test_a_redis_that_never_answers_holds_no_question_forever(
     make_gateway: GatewayFactory, fake_rasa: tuple[FakeRasa, TestServer]
 ) -> None:
     # redis-py (8.x) gives every command a 5 s socket timeout by default; a client made
     # without one would hold this question, and the conversation's lock, forever.
-    async with silent_redis() as url:
-        gateway = await make_gateway(redis_url=url)
+    async with link_to("127.0.0.1", 6379) as link:
+        link.cut = True  # connections are accepted, and nothing comes back
+        gateway = await make_gateway(redis_url=f"redis://127.0.0.1:{link.port}/0")
         conversation = unique("api")
         async with asyncio.timeout(30):
             status, body = await ask(gateway, conversation, "biaya pbg", request_id="m-1")
